@@ -1,0 +1,50 @@
+"""List filters: one form per list, used by the page and (through its fields) by the API."""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from keyaccount.accounts.choices import AccountStatus, ContactRoleKind, Industry
+from keyaccount.accounts.models import Tag
+from keyaccount.core.models import User
+
+
+class AccountFilterForm(forms.Form):
+    q = forms.CharField(label=_("Search"), required=False, max_length=200,
+                        widget=forms.TextInput(attrs={"type": "search", "placeholder": _("Name, INN, person, phone…"),
+                                                      "autofocus": True}))
+    status = forms.MultipleChoiceField(label=_("status"), required=False, choices=AccountStatus.choices)
+    owner = forms.ModelMultipleChoiceField(label=_("manager"), required=False,
+                                           queryset=User.objects.filter(is_active=True))
+    industry = forms.MultipleChoiceField(label=_("industry"), required=False, choices=Industry.choices)
+    tag = forms.ModelMultipleChoiceField(label=_("tag"), required=False, queryset=Tag.objects.all(),
+                                         to_field_name="name")
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+
+    def query_filters(self) -> dict:
+        data = self.cleaned_data
+        return {
+            "status": data.get("status") or [],
+            "owner": [user.pk for user in data.get("owner") or []],
+            "industry": data.get("industry") or [],
+            "tag": [tag.name for tag in data.get("tag") or []],
+        }
+
+
+class ContactFilterForm(forms.Form):
+    q = forms.CharField(label=_("Search"), required=False, max_length=200,
+                        widget=forms.TextInput(attrs={"type": "search", "placeholder": _("Name or phone…")}))
+    role = forms.ChoiceField(label=_("role"), required=False, choices=[("", "—"), *ContactRoleKind.choices])
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+
+
+class CompetitorFilterForm(forms.Form):
+    q = forms.CharField(label=_("Search"), required=False, max_length=200)
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)

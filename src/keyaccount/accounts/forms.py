@@ -1,0 +1,164 @@
+"""Forms for the web UI. Validation of the data itself lives on the models and in services; forms
+add widgets and parse what a person types (lists of phones, tags)."""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from keyaccount.accounts.choices import AccountStatus, ContactRoleKind
+from keyaccount.accounts.models import Account, AccountFinancials, Competitor, Contact, ContactConsent
+from keyaccount.core.generic import VersionField
+from keyaccount.core.models import User
+
+_DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+def _lines(text: str) -> list[str]:
+    return [line.strip() for line in (text or "").replace(",", "\n").splitlines() if line.strip()]
+
+
+class AccountForm(forms.ModelForm):
+    version = VersionField()
+    tags = forms.CharField(label=_("tags"), required=False, help_text=_("Comma-separated"))
+    shared_with = forms.ModelMultipleChoiceField(
+        label=_("shared with"), required=False, queryset=User.objects.filter(is_active=True),
+        widget=forms.SelectMultiple(attrs={"size": 4}),
+    )
+    status = forms.ChoiceField(label=_("status"), choices=AccountStatus.choices)
+    status_reason = forms.CharField(label=_("reason for the status change"), required=False)
+
+    class Meta:
+        model = Account
+        fields = [
+            "name", "short_name", "status", "inn", "kpp", "ogrn", "vat_number", "country", "industry", "size",
+            "website", "owner", "team", "parent", "legal_address", "postal_address", "description", "history",
+            "founded_year", "needs", "plans", "notes",
+        ]
+        widgets = {name: forms.Textarea(attrs={"rows": 3}) for name in
+                   ("legal_address", "postal_address", "description", "history", "needs", "plans", "notes")}
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        from keyaccount.accounts.queries import accounts_visible_to
+
+        self.fields["owner"].queryset = User.objects.filter(is_active=True)
+        self.fields["owner"].required = False
+        self.fields["parent"].queryset = accounts_visible_to(user).only("id", "name", "short_name")
+        if self.instance.pk:
+            self.fields["parent"].queryset = self.fields["parent"].queryset.exclude(pk=self.instance.pk)
+            self.initial.setdefault("version", self.instance.version)
+            self.initial.setdefault("tags", ", ".join(t.name for t in self.instance.tags.all()))
+            self.initial.setdefault("shared_with", [s.user_id for s in self.instance.shares.all()])
+        else:
+            self.initial.setdefault("owner", getattr(user, "pk", None))
+
+    def clean_tags(self):
+        return _lines(self.cleaned_data.get("tags", ""))
+
+    def service_data(self) -> dict:
+        data = dict(self.cleaned_data)
+        data.pop("version", None)
+        return data
+
+
+class ContactForm(forms.ModelForm):
+    version = VersionField()
+    roles = forms.MultipleChoiceField(label=_("roles on the account"), required=False,
+                                      choices=ContactRoleKind.choices, widget=forms.CheckboxSelectMultiple)
+    phones = forms.CharField(label=_("phones"), required=False, widget=forms.Textarea(attrs={"rows": 2}),
+                             help_text=_("One per line, any format: 8 916 123-45-67, +7 495 ..."))
+    emails = forms.CharField(label=_("e-mails"), required=False, widget=forms.Textarea(attrs={"rows": 2}),
+                             help_text=_("One per line"))
+
+    class Meta:
+        model = Contact
+        fields = [
+            "last_name", "first_name", "patronymic", "position", "department", "roles", "phones", "emails",
+            "messengers", "preferred_language", "preferred_channel", "form_of_address", "birthday",
+            "reports_to", "relationship_strength", "notes",
+        ]
+        widgets = {"birthday": _DATE, "notes": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args, user=None, account=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        account = account or (self.instance.account if self.instance.pk else None)
+        people = Contact.objects.filter(account=account, erased_at__isnull=True)
+        if self.instance.pk:
+            people = people.exclude(pk=self.instance.pk)
+            self.initial.setdefault("version", self.instance.version)
+            self.initial.setdefault("roles", [r.role for r in self.instance.roles.all()])
+            self.initial.setdefault("phones", "\n".join(str(p) for p in self.instance.phones.all()))
+            self.initial.setdefault("emails", "\n".join(e.email for e in self.instance.emails.all()))
+        self.fields["reports_to"].queryset = people
+
+    def service_data(self) -> dict:
+        data = dict(self.cleaned_data)
+        data.pop("version", None)
+        data["phones"] = [line for line in (data.get("phones") or "").splitlines() if line.strip()]
+        data["emails"] = _lines(data.get("emails", ""))
+        return data
+
+
+class FinancialsForm(forms.ModelForm):
+    version = VersionField()
+
+    class Meta:
+        model = AccountFinancials
+        fields = ["year", "currency", "revenue", "profit", "employees", "extra"]
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["extra"].required = False
+        self.fields["extra"].help_text = _('JSON, e.g. {"EBITDA": 1200000}')
+        if self.instance.pk:
+            self.initial.setdefault("version", self.instance.version)
+
+    def clean_extra(self):
+        extra = self.cleaned_data.get("extra") or {}
+        if not isinstance(extra, dict):
+            raise forms.ValidationError(_('Give the indicators as a JSON object: {"name": value}.'))
+        return extra
+
+    def service_data(self) -> dict:
+        data = dict(self.cleaned_data)
+        data.pop("version", None)
+        return data
+
+
+class CompetitorForm(forms.ModelForm):
+    version = VersionField()
+
+    class Meta:
+        model = Competitor
+        fields = ["name", "website", "strengths", "weaknesses", "notes"]
+        widgets = {name: forms.Textarea(attrs={"rows": 3}) for name in ("strengths", "weaknesses", "notes")}
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.initial.setdefault("version", self.instance.version)
+
+    def service_data(self) -> dict:
+        data = dict(self.cleaned_data)
+        data.pop("version", None)
+        return data
+
+
+class AccountCompetitorForm(forms.Form):
+    competitor = forms.ModelChoiceField(label=_("competitor"), queryset=Competitor.objects.all())
+    offering = forms.CharField(label=_("what they offer"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    since = forms.DateField(label=_("since"), required=False, widget=_DATE)
+
+    def __init__(self, *args, user=None, instance=None, **kwargs):
+        super().__init__(*args, **kwargs)
+
+
+class ConsentForm(forms.ModelForm):
+    class Meta:
+        model = ContactConsent
+        fields = ["purpose", "given_on", "source", "text_version"]
+        widgets = {"given_on": _DATE}
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)

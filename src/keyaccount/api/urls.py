@@ -1,0 +1,26 @@
+"""One NinjaAPI under /api/v1/ with one OpenAPI document; each app contributes its routers."""
+
+from ninja import NinjaAPI
+
+from keyaccount import __version__
+from keyaccount.accounts.api import competitors_router, contacts_router
+from keyaccount.accounts.api import router as accounts_router
+from keyaccount.catalog.api import router as products_router
+from keyaccount.core.api import BearerTokenAuth, SessionAuth, install_error_handlers
+from keyaccount.orders.api import router as orders_router
+
+api = NinjaAPI(
+    title="Keyaccount API",
+    version=__version__,
+    description="Key-account management. Authenticate with `Authorization: Bearer <token>` "
+                "(create one with `kam token USERNAME`). Updates carry the `version` you read; a stale "
+                "version answers 409.",
+    auth=[BearerTokenAuth(), SessionAuth()],
+    urls_namespace="api",
+)
+install_error_handlers(api)
+api.add_router("/accounts/", accounts_router)
+api.add_router("/contacts/", contacts_router)
+api.add_router("/competitors/", competitors_router)
+api.add_router("/products/", products_router)
+api.add_router("/orders/", orders_router)

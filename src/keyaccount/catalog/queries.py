@@ -1,0 +1,37 @@
+"""Reads of the product catalog: every role sees it; only some change it (see core.access)."""
+
+from __future__ import annotations
+
+from django.db.models import Q, QuerySet
+from django.http import Http404
+
+from keyaccount.catalog.models import Product
+from keyaccount.core import access
+
+
+def products_visible_to(user) -> QuerySet[Product]:
+    return Product.objects.all() if access.role_of(user) else Product.objects.none()
+
+
+def product_get_for_user(*, product_id, user) -> Product:
+    try:
+        return products_visible_to(user).get(pk=int(product_id))
+    except (Product.DoesNotExist, ValueError, TypeError) as error:
+        raise Http404 from error
+
+
+def product_list(user, *, search: str = "", category: str = "", active: bool | None = None,
+                 order_by: str = "name") -> QuerySet[Product]:
+    queryset = products_visible_to(user)
+    if search:
+        queryset = queryset.filter(Q(name__icontains=search) | Q(sku__icontains=search))
+    if category:
+        queryset = queryset.filter(category=category)
+    if active is not None:
+        queryset = queryset.filter(is_active=active)
+    return queryset.order_by(order_by, "id")
+
+
+def product_categories() -> list[str]:
+    return list(Product.objects.exclude(category="").values_list("category", flat=True).distinct()
+                .order_by("category"))

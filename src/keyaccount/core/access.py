@@ -1,0 +1,99 @@
+"""The access rule: the one place that decides what a user may see and change.
+
+Every ``queries.py`` starts from ``account_q`` (which accounts a user sees; contacts, orders and
+the rest follow their account) and every service asks ``can``/``can_edit_account`` before it
+writes. Records outside a user's scope answer 404 at every edge; actions on a visible record the
+role may not take answer 403.
+
+Who sees which accounts:
+
+* administrator, analyst: every account (the analyst only reads);
+* support agent: every account's dossier and contacts, never finances or orders;
+* head of sales: the accounts of their team (the account's team, or its owner's team), plus any
+  they own or that are shared with them;
+* key-account manager: the accounts they own and those colleagues shared with them.
+"""
+
+from __future__ import annotations
+
+import enum
+
+from django.apps import apps
+from django.db.models import Q
+
+from keyaccount.core.choices import Role
+
+
+class Capability(enum.StrEnum):
+    VIEW_FINANCES = "view_finances"
+    VIEW_ORDERS = "view_orders"
+    VIEW_HISTORY = "view_history"
+    EDIT_ACCOUNTS = "edit_accounts"
+    EDIT_CONTACTS = "edit_contacts"
+    EDIT_ORDERS = "edit_orders"
+    EDIT_CATALOG = "edit_catalog"
+    EDIT_COMPETITORS = "edit_competitors"
+    MANAGE_USERS = "manage_users"
+
+
+_EVERYTHING = frozenset(Capability)
+ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
+    Role.ADMIN: _EVERYTHING,
+    Role.HEAD: _EVERYTHING - {Capability.MANAGE_USERS},
+    Role.KAM: frozenset({
+        Capability.VIEW_FINANCES, Capability.VIEW_ORDERS, Capability.VIEW_HISTORY, Capability.EDIT_ACCOUNTS,
+        Capability.EDIT_CONTACTS, Capability.EDIT_ORDERS, Capability.EDIT_COMPETITORS,
+    }),
+    Role.ANALYST: frozenset({Capability.VIEW_FINANCES, Capability.VIEW_ORDERS, Capability.VIEW_HISTORY}),
+    Role.SUPPORT: frozenset({Capability.EDIT_CONTACTS}),
+}
+# Roles that see every account; the others see a scope built from ownership, shares and team.
+_SEES_ALL_ACCOUNTS = {Role.ADMIN, Role.ANALYST, Role.SUPPORT}
+_NOTHING = Q(pk__in=[])
+
+
+def role_of(user) -> str | None:
+    if user is None or not user.is_authenticated or not user.is_active:
+        return None
+    return Role.ADMIN if user.is_superuser else user.role
+
+
+def can(user, capability: Capability) -> bool:
+    role = role_of(user)
+    return role is not None and capability in ROLE_CAPABILITIES.get(role, frozenset())
+
+
+def account_q(user, prefix: str = "") -> Q:
+    """A filter over ``Account`` (or, with ``prefix="account__"``, over any model pointing to an
+    account) that keeps exactly the accounts ``user`` may see."""
+    role = role_of(user)
+    if role is None:
+        return _NOTHING
+    if role in _SEES_ALL_ACCOUNTS:
+        return Q()
+    # Looked up by name so that core imports no domain app (ARCHITECTURE.md: arrows point to core).
+    share_model = apps.get_model("accounts", "AccountShare")
+    shared_ids = share_model.objects.filter(user_id=user.pk).values("account_id")
+    scope = Q(**{f"{prefix}owner_id": user.pk}) | Q(**{f"{prefix}pk__in": shared_ids})
+    if role == Role.HEAD and user.team_id:
+        scope |= Q(**{f"{prefix}team_id": user.team_id}) | Q(**{f"{prefix}owner__team_id": user.team_id})
+    return scope
+
+
+def sees_all_accounts(user) -> bool:
+    return role_of(user) in _SEES_ALL_ACCOUNTS
+
+
+def can_edit_account(user, account) -> bool:
+    """Whether ``user`` may change ``account`` (which they already see)."""
+    if not can(user, Capability.EDIT_ACCOUNTS):
+        return False
+    if role_of(user) in (Role.ADMIN, Role.HEAD):
+        return True
+    return account.owner_id == user.pk or account.shares.filter(user_id=user.pk).exists()
+
+
+def can_edit_contacts_of(user, account) -> bool:
+    if role_of(user) == Role.SUPPORT:
+        return True
+    return can(user, Capability.EDIT_CONTACTS) and can_edit_account(user, account)

@@ -1,0 +1,11 @@
+from keyaccount.core import access
+
+
+def workspace(request):
+    """What the shared layout needs: the user's capabilities for the navigation."""
+    user = getattr(request, "user", None)
+    return {
+        "can_view_orders": access.can(user, access.Capability.VIEW_ORDERS),
+        "can_view_finances": access.can(user, access.Capability.VIEW_FINANCES),
+        "can_manage_users": access.can(user, access.Capability.MANAGE_USERS),
+    }

@@ -1,0 +1,223 @@
+"""The views every entity shares: list (full page or HTMX fragment), form (create/edit), delete,
+history. An app's view is a few lines naming its query, form, service and templates."""
+
+from __future__ import annotations
+
+import abc
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.core.paginator import Paginator
+from django.http import HttpResponseForbidden
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext_lazy as _
+from django.views import View
+
+from keyaccount.core.errors import AccessDenied, ConflictError
+from keyaccount.core.queries import history_of
+
+
+def is_htmx_fragment(request) -> bool:
+    """An HTMX request for a part of the page (a boosted navigation wants the whole page)."""
+    return request.headers.get("HX-Request") == "true" and request.headers.get("HX-Boosted") != "true"
+
+
+def forbidden(request, error: AccessDenied):
+    return HttpResponseForbidden(render(request, "core/forbidden.html", {"message": str(error)}).content)
+
+
+def add_service_errors(form: forms.Form, error: ValidationError) -> None:
+    """Put a service's ValidationError next to the form fields it names (the rest on top)."""
+    if hasattr(error, "error_dict"):
+        for field, messages_ in error.message_dict.items():
+            target = field if field in form.fields else None
+            for message in messages_:
+                form.add_error(target, message)
+    else:
+        for message in error.messages:
+            form.add_error(None, message)
+
+
+class VersionField(forms.IntegerField):
+    """The optimistic-lock version the editor loaded, carried in a hidden input."""
+
+    widget = forms.HiddenInput
+
+    def __init__(self, **kwargs):
+        super().__init__(required=False, min_value=1, **kwargs)
+
+
+class EntityListView(LoginRequiredMixin, View, abc.ABC):
+    template_name: str
+    partial_template_name: str
+    filter_form_class: type[forms.Form]
+    page_size = 25
+    # Sort keys the user may choose (``?sort=name`` or ``?sort=-name``) and the ordering each means.
+    sort_fields: dict[str, str] = {}
+    default_sort = "name"
+
+    @abc.abstractmethod
+    def get_queryset(self, request, filters: dict):
+        ...
+
+    def extra_context(self, request) -> dict:
+        return {}
+
+    def get(self, request):
+        form = self.filter_form_class(request.GET or None, user=request.user)
+        filters = form.cleaned_data if form.is_bound and form.is_valid() else {}
+        sort = request.GET.get("sort", self.default_sort)
+        key = sort.lstrip("-")
+        if key not in self.sort_fields:
+            sort, key = self.default_sort, self.default_sort.lstrip("-")
+        order_by = ("-" if sort.startswith("-") else "") + self.sort_fields[key]
+        queryset = self.get_queryset(request, {**filters, "order_by": order_by})
+        page = Paginator(queryset, self.page_size).get_page(request.GET.get("page"))
+        query = request.GET.copy()
+        query.pop("page", None)
+        query_without_sort = query.copy()
+        query_without_sort.pop("sort", None)
+        context = {
+            "filter_form": form,
+            "page_obj": page,
+            "objects": page.object_list,
+            "sort": sort,
+            "querystring": query.urlencode(),
+            "querystring_without_sort": query_without_sort.urlencode(),
+            **self.extra_context(request),
+        }
+        template = self.partial_template_name if is_htmx_fragment(request) else self.template_name
+        return render(request, template, context)
+
+
+class EntityFormView(LoginRequiredMixin, View, abc.ABC):
+    """Create (no ``pk``) or edit a record through its service; errors stay next to their fields."""
+
+    form_class: type[forms.Form]
+    template_name = "core/form.html"
+    title = ""
+
+    def get_object(self, request, **kwargs):
+        return None
+
+    def get_form_kwargs(self, request, obj, **kwargs) -> dict:
+        return {"instance": obj, "user": request.user}
+
+    @abc.abstractmethod
+    def save(self, request, form, obj, **kwargs):
+        ...
+
+    def check_allowed(self, request, obj, **kwargs) -> None:
+        """Raise AccessDenied before showing a form the user could never submit."""
+
+    def success_url(self, saved, **kwargs) -> str:
+        return saved.get_absolute_url()
+
+    def cancel_url(self, obj, **kwargs) -> str:
+        return obj.get_absolute_url() if obj is not None else ".."
+
+    def render_form(self, request, form, obj, **kwargs):
+        return render(request, self.template_name, {
+            "form": form, "object": obj, "title": self.title or (obj and str(obj)),
+            "cancel_url": self.cancel_url(obj, **kwargs), **self.extra_context(request, obj, **kwargs),
+        })
+
+    def extra_context(self, request, obj, **kwargs) -> dict:
+        return {}
+
+    def get(self, request, **kwargs):
+        obj = self.get_object(request, **kwargs)
+        try:
+            self.check_allowed(request, obj, **kwargs)
+        except AccessDenied as error:
+            return forbidden(request, error)
+        form = self.form_class(**self.get_form_kwargs(request, obj, **kwargs))
+        return self.render_form(request, form, obj, **kwargs)
+
+    def post(self, request, **kwargs):
+        obj = self.get_object(request, **kwargs)
+        form = self.form_class(request.POST, request.FILES, **self.get_form_kwargs(request, obj, **kwargs))
+        if form.is_valid():
+            try:
+                # Fetch again: form validation writes into the instance it was given, and the service
+                # must see the stored state to audit the change correctly.
+                saved = self.save(request, form, self.get_object(request, **kwargs), **kwargs)
+            except AccessDenied as error:
+                return forbidden(request, error)
+            except ConflictError as error:
+                form.add_error(None, str(error))
+            except ValidationError as error:
+                add_service_errors(form, error)
+            else:
+                messages.success(request, _("Saved."))
+                return redirect(self.success_url(saved, **kwargs))
+        return self.render_form(request, form, obj, **kwargs)
+
+
+class EntityDeleteView(LoginRequiredMixin, View, abc.ABC):
+    template_name = "core/confirm_delete.html"
+
+    @abc.abstractmethod
+    def get_object(self, request, **kwargs):
+        ...
+
+    @abc.abstractmethod
+    def delete(self, request, obj) -> None:
+        ...
+
+    @abc.abstractmethod
+    def success_url(self, obj) -> str:
+        ...
+
+    def get(self, request, **kwargs):
+        obj = self.get_object(request, **kwargs)
+        return render(request, self.template_name, {"object": obj, "cancel_url": obj.get_absolute_url()})
+
+    def post(self, request, **kwargs):
+        obj = self.get_object(request, **kwargs)
+        try:
+            self.delete(request, obj)
+        except AccessDenied as error:
+            return forbidden(request, error)
+        except ValidationError as error:
+            return render(request, self.template_name, {"object": obj, "cancel_url": obj.get_absolute_url(),
+                                                        "errors": error.messages}, status=400)
+        messages.success(request, _("Deleted."))
+        return redirect(self.success_url(obj))
+
+
+class HistoryFilterForm(forms.Form):
+    actor = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    date_from = forms.DateField(label=_("from"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    date_to = forms.DateField(label=_("to"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+
+
+class HistoryView(LoginRequiredMixin, View, abc.ABC):
+    """A record's History tab: who changed what and when, filterable by user and period."""
+
+    template_name = "core/history.html"
+    # Show the whole account's history (its contacts, orders, financials) rather than one record's.
+    by_account = False
+
+    @abc.abstractmethod
+    def get_object(self, request, **kwargs):
+        ...
+
+    def get(self, request, **kwargs):
+        obj = self.get_object(request, **kwargs)
+        form = HistoryFilterForm(request.GET or None)
+        filters = form.cleaned_data if form.is_bound and form.is_valid() else {}
+        entries = history_of(user=request.user, instance=obj, account_id=obj.pk if self.by_account else None,
+                             actor_id=filters.get("actor"), date_from=filters.get("date_from"),
+                             date_to=filters.get("date_to"))
+        page = Paginator(entries, 50).get_page(request.GET.get("page"))
+        actors = {entry.actor for entry in page.object_list if entry.actor}
+        return render(request, self.template_name, {
+            "object": obj, "page_obj": page, "entries": page.object_list, "filter_form": form,
+            "actors": sorted(actors, key=str), "fragment": is_htmx_fragment(request),
+        })

@@ -1,0 +1,36 @@
+"""Reads of the audit log, with the access rule applied through the record it belongs to."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import QuerySet
+
+from keyaccount.core import access
+from keyaccount.core.access import Capability
+from keyaccount.core.models import AuditEntry
+
+
+def history_of(*, user, instance=None, account_id: int | None = None, actor_id=None,
+               date_from: dt.date | None = None, date_to: dt.date | None = None) -> QuerySet[AuditEntry]:
+    """Audit entries of one record (or of everything that belongs to one account).
+
+    The caller has already fetched the record through its ``*_get_for_user`` query, so the user sees
+    it. Roles without ``VIEW_HISTORY`` (support agents) see only the history of people, never of
+    finances or orders.
+    """
+    entries = AuditEntry.objects.select_related("actor", "content_type")
+    if account_id is not None:
+        entries = entries.filter(account_id=account_id)
+    else:
+        entries = entries.filter(content_type=ContentType.objects.get_for_model(instance), object_id=instance.pk)
+    if not access.can(user, Capability.VIEW_HISTORY):
+        entries = entries.filter(content_type__app_label="accounts", content_type__model="contact")
+    if actor_id:
+        entries = entries.filter(actor_id=actor_id)
+    if date_from:
+        entries = entries.filter(at__date__gte=date_from)
+    if date_to:
+        entries = entries.filter(at__date__lte=date_to)
+    return entries

@@ -1,0 +1,46 @@
+"""Template helpers: money and numbers in the active locale, phones in national format, sort links."""
+
+from __future__ import annotations
+
+from django import template
+from django.utils.http import urlencode
+
+from keyaccount.core import money, phones
+
+register = template.Library()
+
+
+@register.simple_tag
+def money_fmt(amount, currency):
+    return money.format_money(amount, currency)
+
+
+@register.filter
+def number(value):
+    return money.format_number(value)
+
+
+@register.filter
+def phone(e164):
+    return phones.display(e164)
+
+
+@register.simple_tag(takes_context=True)
+def sort_link(context, key):
+    """The query string that sorts by ``key``, flipping the direction when it already sorts by it."""
+    current = context.get("sort", "")
+    new = f"-{key}" if current == key else key
+    base = context.get("querystring_without_sort", "")
+    return "?" + "&".join(part for part in (base, urlencode({"sort": new})) if part)
+
+
+@register.simple_tag(takes_context=True)
+def sort_mark(context, key):
+    current = context.get("sort", "")
+    return "▲" if current == key else "▼" if current == f"-{key}" else ""
+
+
+@register.simple_tag(takes_context=True)
+def page_link(context, number_):
+    base = context.get("querystring", "")
+    return "?" + "&".join(part for part in (base, urlencode({"page": number_})) if part)

@@ -1,0 +1,1 @@
+"""Records are edited in the Keyaccount UI through services (audited); the admin is for users and teams."""

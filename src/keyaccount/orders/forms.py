@@ -1,0 +1,41 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from keyaccount.catalog.models import Product
+from keyaccount.core.generic import VersionField
+from keyaccount.orders.models import Order, OrderLine
+
+_DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class OrderForm(forms.ModelForm):
+    version = VersionField()
+
+    class Meta:
+        model = Order
+        fields = ["number", "account", "ordered_on", "currency", "status", "payment_due_on", "paid_on", "notes"]
+        widgets = {"ordered_on": _DATE, "payment_due_on": _DATE, "paid_on": _DATE,
+                   "notes": forms.Textarea(attrs={"rows": 2})}
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        from keyaccount.accounts.queries import accounts_visible_to
+
+        self.fields["account"].queryset = accounts_visible_to(user).only("id", "name", "short_name")
+        if self.instance.pk:
+            self.initial.setdefault("version", self.instance.version)
+
+
+class OrderLineForm(forms.ModelForm):
+    class Meta:
+        model = OrderLine
+        fields = ["product", "quantity", "unit_price", "discount_percent"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["product"].queryset = Product.objects.filter(is_active=True)
+        self.fields["unit_price"].required = False
+        self.fields["unit_price"].help_text = _("Empty: the list price")
+
+
+OrderLineFormSet = forms.inlineformset_factory(Order, OrderLine, form=OrderLineForm, extra=3, can_delete=True)

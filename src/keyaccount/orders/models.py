@@ -1,0 +1,83 @@
+"""Orders and their lines: the history every analysis of a client starts from."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from keyaccount.core.models import VersionedModel
+from keyaccount.core.money import MONEY_DIGITS, MONEY_PLACES, validate_currency
+
+
+class OrderStatus(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    CONFIRMED = "confirmed", _("Confirmed")
+    SHIPPED = "shipped", _("Shipped")
+    COMPLETED = "completed", _("Completed")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+class OrderQuerySet(models.QuerySet):
+    def counted(self):
+        """Orders that count as purchases (drafts and cancellations do not)."""
+        return self.exclude(status__in=[OrderStatus.DRAFT, OrderStatus.CANCELLED])
+
+
+class Order(VersionedModel):
+    number = models.CharField(_("number"), max_length=64, unique=True)
+    account = models.ForeignKey("accounts.Account", verbose_name=_("account"), on_delete=models.PROTECT,
+                                related_name="orders")
+    ordered_on = models.DateField(_("date"))
+    currency = models.CharField(_("currency"), max_length=3, default=settings.KAM_DEFAULT_CURRENCY,
+                                validators=[validate_currency])
+    total = models.DecimalField(_("total"), max_digits=MONEY_DIGITS, decimal_places=MONEY_PLACES,
+                                default=Decimal("0"), editable=False)
+    status = models.CharField(_("status"), max_length=20, choices=OrderStatus.choices,
+                              default=OrderStatus.CONFIRMED)
+    payment_due_on = models.DateField(_("payment due"), null=True, blank=True)
+    paid_on = models.DateField(_("paid on"), null=True, blank=True)
+    notes = models.TextField(_("notes"), blank=True)
+
+    objects = OrderQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-ordered_on", "-id"]
+        verbose_name = _("order")
+        verbose_name_plural = _("orders")
+        indexes = [
+            models.Index(fields=["account", "-ordered_on"]),
+            models.Index(fields=["-ordered_on", "-id"]),
+        ]
+
+    def __str__(self) -> str:
+        return self.number
+
+    def get_absolute_url(self) -> str:
+        return reverse("orders:order_detail", args=[self.pk])
+
+
+class OrderLine(models.Model):
+    order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="lines")
+    product = models.ForeignKey("catalog.Product", verbose_name=_("product"), on_delete=models.PROTECT,
+                                related_name="order_lines")
+    quantity = models.DecimalField(_("quantity"), max_digits=14, decimal_places=3,
+                                   validators=[MinValueValidator(Decimal("0.001"))])
+    unit_price = models.DecimalField(_("unit price"), max_digits=MONEY_DIGITS, decimal_places=MONEY_PLACES,
+                                     validators=[MinValueValidator(Decimal("0"))])
+    discount_percent = models.DecimalField(_("discount, %"), max_digits=5, decimal_places=2, default=Decimal("0"),
+                                           validators=[MinValueValidator(Decimal("0")),
+                                                       MaxValueValidator(Decimal("100"))])
+    amount = models.DecimalField(_("amount"), max_digits=MONEY_DIGITS, decimal_places=MONEY_PLACES,
+                                 editable=False)
+
+    class Meta:
+        ordering = ["id"]
+        indexes = [models.Index(fields=["product", "order"])]
+
+    def __str__(self) -> str:
+        return f"{self.order_id}: {self.product_id} × {self.quantity}"

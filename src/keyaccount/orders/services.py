@@ -1,0 +1,162 @@
+"""Writes to orders and their lines (the bulk importer comes with the analytics issue)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from keyaccount.catalog.models import Product
+from keyaccount.core import access, audit
+from keyaccount.core.concurrency import save_versioned
+from keyaccount.core.errors import AccessDenied
+from keyaccount.orders.models import Order, OrderLine
+
+ORDER_FIELDS = ("number", "account", "ordered_on", "currency", "status", "payment_due_on", "paid_on", "notes")
+CENT = Decimal("0.01")
+
+
+def line_amount(quantity: Decimal, unit_price: Decimal, discount_percent: Decimal) -> Decimal:
+    """Quantity × price less the discount, rounded half-up to the cent as invoices do."""
+    return (quantity * unit_price * (Decimal(100) - discount_percent) / Decimal(100)).quantize(CENT, ROUND_HALF_UP)
+
+
+def _decimal(value, default=None):
+    if value is None or value == "":
+        return default
+    try:
+        return value if isinstance(value, Decimal) else Decimal(str(value))
+    except (InvalidOperation, ValueError):
+        return None
+
+
+def _build_lines(order: Order, rows) -> list[OrderLine]:
+    """Validate every line and report each error by line number and field, before anything is saved."""
+    errors, lines = [], []
+    product_ids = {getattr(row.get("product"), "pk", row.get("product_id", row.get("product"))) for row in rows}
+    products = {p.pk: p for p in Product.objects.filter(pk__in=[pk for pk in product_ids if isinstance(pk, int)])}
+    for number, row in enumerate(rows, start=1):
+        product_id = getattr(row.get("product"), "pk", row.get("product_id", row.get("product")))
+        product = products.get(product_id)
+        if product is None:
+            errors.append(_("Line %(n)s, product: no product with id %(id)s.") % {"n": number, "id": product_id})
+            continue
+        quantity = _decimal(row.get("quantity"))
+        price = _decimal(row.get("unit_price"), default=product.list_price if product.currency == order.currency
+                         else None)
+        discount = _decimal(row.get("discount_percent"), default=Decimal("0"))
+        line = OrderLine(order=order, product=product, quantity=quantity, unit_price=price,
+                         discount_percent=discount, amount=Decimal("0"))
+        if price is None:
+            errors.append(_("Line %(n)s, unit price: give a price in %(currency)s (the list price is in "
+                            "%(list)s).") % {"n": number, "currency": order.currency, "list": product.currency})
+            continue
+        if quantity is None or discount is None:
+            errors.append(_("Line %(n)s: quantity and discount must be numbers.") % {"n": number})
+            continue
+        try:
+            line.full_clean(exclude=["order", "amount"])
+        except ValidationError as error:
+            for field, messages in error.message_dict.items():
+                label = str(OrderLine._meta.get_field(field).verbose_name) if field != "__all__" else ""
+                errors.extend(_("Line %(n)s, %(field)s: %(message)s") % {"n": number, "field": label, "message": m}
+                              for m in messages)
+            continue
+        line.amount = line_amount(quantity, price, discount)
+        lines.append(line)
+    if errors:
+        raise ValidationError({"lines": errors})
+    return lines
+
+
+def _require_order_editor(user, account) -> None:
+    if not (access.can(user, access.Capability.EDIT_ORDERS) and access.can_edit_account(user, account)):
+        raise AccessDenied()
+
+
+def _assign(order: Order, data: Mapping[str, Any]) -> None:
+    for name in ORDER_FIELDS:
+        if name in data:
+            setattr(order, name, data[name])
+        elif f"{name}_id" in data:
+            setattr(order, f"{name}_id", data[f"{name}_id"])
+    order.currency = (order.currency or "").upper()
+    order.number = (order.number or "").strip()
+
+
+def _check_account(order: Order, user) -> None:
+    from keyaccount.accounts.queries import accounts_visible_to
+
+    account = accounts_visible_to(user).filter(pk=order.account_id).first() if order.account_id else None
+    if account is None:
+        raise ValidationError({"account": [_("Choose one of your accounts.")]})
+    _require_order_editor(user, account)
+
+
+def _lines_snapshot(order: Order) -> list[str]:
+    return [f"{line.product_id}×{line.quantity}@{line.unit_price}-{line.discount_percent}%"
+            for line in order.lines.all()]
+
+
+def _clean(order: Order, data: Mapping[str, Any], user) -> list[OrderLine] | None:
+    errors = {}
+    try:
+        order.full_clean(exclude=["account"])
+    except ValidationError as error:
+        errors.update(error.message_dict)
+    try:
+        _check_account(order, user)
+    except ValidationError as error:
+        errors.update(error.message_dict)
+    if order.paid_on and order.ordered_on and order.paid_on < order.ordered_on:
+        errors.setdefault("paid_on", []).append(_("Payment cannot come before the order date."))
+    lines = None
+    if "lines" in data and not errors.get("currency"):
+        try:
+            lines = _build_lines(order, list(data["lines"] or []))
+        except ValidationError as error:
+            errors.update(error.message_dict)
+    if errors:
+        raise ValidationError(errors)
+    return lines
+
+
+@transaction.atomic
+def order_create(*, user, data: Mapping[str, Any]) -> Order:
+    order = Order()
+    _assign(order, data)
+    lines = _clean(order, data, user) or []
+    order.total = sum((line.amount for line in lines), Decimal("0"))
+    order.save()
+    OrderLine.objects.bulk_create(lines)
+    audit.record_create(actor=user, instance=order, after=audit.snapshot(order, lines=_lines_snapshot(order)),
+                        account_id=order.account_id)
+    return order
+
+
+@transaction.atomic
+def order_update(*, user, order: Order, data: Mapping[str, Any], version: int | None) -> Order:
+    _require_order_editor(user, order.account)
+    before = audit.snapshot(order, lines=_lines_snapshot(order))
+    _assign(order, data)
+    lines = _clean(order, data, user)
+    if lines is not None:
+        order.lines.all().delete()
+        OrderLine.objects.bulk_create(lines)
+        order.total = sum((line.amount for line in lines), Decimal("0"))
+    save_versioned(order, expected_version=version)
+    audit.record_update(actor=user, instance=order, before=before,
+                        after=audit.snapshot(order, lines=_lines_snapshot(order)), account_id=order.account_id)
+    return order
+
+
+@transaction.atomic
+def order_delete(*, user, order: Order) -> None:
+    _require_order_editor(user, order.account)
+    audit.record_delete(actor=user, instance=order, before=audit.snapshot(order, lines=_lines_snapshot(order)),
+                        account_id=order.account_id)
+    order.delete()
