@@ -156,7 +156,9 @@ KAM_DEFAULT_CURRENCY = os.environ.get("KAM_DEFAULT_CURRENCY", "RUB").upper()
 KAM_REDIS_URL = os.environ.get("KAM_REDIS_URL", "")
 
 STATIC_URL = "/static/"
-STATIC_ROOT = Path(os.environ.get("KAM_STATIC_ROOT") or DATA_DIR / "static")
+STATICFILES_DIRS = [BASE_DIR / "static"]
+# Only needed to collect files for a CDN (`kam collectstatic`); the app serves them without it.
+STATIC_ROOT = os.environ.get("KAM_STATIC_ROOT") or None
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": {"location": DATA_DIR / "media"}},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},

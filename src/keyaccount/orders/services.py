@@ -160,3 +160,68 @@ def order_delete(*, user, order: Order) -> None:
     audit.record_delete(actor=user, instance=order, before=audit.snapshot(order, lines=_lines_snapshot(order)),
                         account_id=order.account_id)
     order.delete()
+
+
+@transaction.atomic
+def orders_bulk_load(*, user, orders: list[Mapping[str, Any]], batch_size: int = 2000) -> int:
+    """Load a batch of historical orders in bulk (the demo generator now, order-file imports later).
+
+    Each order is ``{number, account_id, ordered_on, currency, status, payment_due_on, paid_on,
+    lines: [(product_id, quantity, unit_price, discount_percent)]}``. Everything is checked before
+    anything is written, and the whole batch is one transaction: it loads completely or not at all.
+    Every loaded order gets its audit entry.
+    """
+    from django.contrib.contenttypes.models import ContentType
+
+    from keyaccount.accounts.models import Account
+    from keyaccount.core.models import AuditAction, AuditEntry
+    from keyaccount.core.money import validate_currency
+
+    if not access.can(user, access.Capability.EDIT_ORDERS):
+        raise AccessDenied()
+    account_ids = {row["account_id"] for row in orders}
+    product_ids = {line[0] for row in orders for line in row["lines"]}
+    known_accounts = set(Account.objects.filter(pk__in=account_ids).values_list("pk", flat=True))
+    known_products = set(Product.objects.filter(pk__in=product_ids).values_list("pk", flat=True))
+    errors = []
+    for number, row in enumerate(orders, start=1):
+        if row["account_id"] not in known_accounts:
+            errors.append(_("Order %(n)s: no account with id %(id)s.") % {"n": number, "id": row["account_id"]})
+        try:
+            validate_currency(row["currency"])
+        except ValidationError as error:
+            errors.append(_("Order %(n)s: %(message)s") % {"n": number, "message": error.messages[0]})
+        for line_no, (product_id, quantity, _price, discount) in enumerate(row["lines"], start=1):
+            if product_id not in known_products:
+                errors.append(_("Order %(n)s, line %(l)s: no product with id %(id)s.")
+                              % {"n": number, "l": line_no, "id": product_id})
+            if quantity <= 0 or not (0 <= discount <= 100):
+                errors.append(_("Order %(n)s, line %(l)s: quantity must be positive and the discount "
+                                "between 0 and 100 %%.") % {"n": number, "l": line_no})
+    if errors:
+        raise ValidationError({"orders": errors[:50]})
+    order_type = ContentType.objects.get_for_model(Order)
+    for start in range(0, len(orders), batch_size):
+        chunk = orders[start:start + batch_size]
+        objects = []
+        for row in chunk:
+            amounts = [line_amount(q, p, d) for _pid, q, p, d in row["lines"]]
+            objects.append(Order(
+                number=row["number"], account_id=row["account_id"], ordered_on=row["ordered_on"],
+                currency=row["currency"], status=row["status"], payment_due_on=row.get("payment_due_on"),
+                paid_on=row.get("paid_on"), total=sum(amounts, Decimal("0")),
+            ))
+        Order.objects.bulk_create(objects)
+        OrderLine.objects.bulk_create(
+            OrderLine(order=order, product_id=pid, quantity=q, unit_price=p, discount_percent=d,
+                      amount=line_amount(q, p, d))
+            for order, row in zip(objects, chunk, strict=True) for pid, q, p, d in row["lines"]
+        )
+        AuditEntry.objects.bulk_create(
+            AuditEntry(actor=user if getattr(user, "pk", None) else None, action=AuditAction.CREATE,
+                       content_type=order_type, object_id=order.pk, object_repr=order.number,
+                       changes={"number": [None, order.number], "total": [None, format(order.total, "f")],
+                                "source": [None, "bulk load"]}, account_id=order.account_id)
+            for order in objects
+        )
+    return len(orders)

@@ -1,0 +1,328 @@
+"""The demo company: believable accounts, people, products and 2-3 years of orders, in ru or en.
+
+Everything is written through the same services the UI uses (orders through the bulk-load
+service), so the demo data is audited and validated like real data. The generator is
+deterministic for a given seed.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import random
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path
+
+import phonenumbers
+from django.db import transaction
+from django.utils import timezone
+
+from keyaccount.accounts import services as account_services
+from keyaccount.accounts.choices import AccountStatus, CompanySize, ContactRoleKind, Industry
+from keyaccount.accounts.models import Account
+from keyaccount.catalog import services as catalog_services
+from keyaccount.core import services as core_services
+from keyaccount.core.choices import Role
+from keyaccount.core.identifiers import inn_check_digits, ogrn_check_digit
+from keyaccount.core.models import Team, User
+from keyaccount.orders import services as order_services
+from keyaccount.orders.models import OrderStatus
+
+DEMO_PASSWORD = "demo"
+DEMO_USERS = (
+    ("admin", Role.ADMIN), ("head", Role.HEAD), ("anna", Role.KAM), ("boris", Role.KAM),
+    ("support", Role.SUPPORT), ("analyst", Role.ANALYST),
+)
+_WORDS = json.loads((Path(__file__).with_name("words.json")).read_text(encoding="utf-8"))
+_INDUSTRY_TEXTS = ("manufacturing", "retail", "wholesale", "construction", "energy", "it", "logistics", "food",
+                   "healthcare", "services")
+
+
+@dataclass(frozen=True)
+class Segment:
+    """How an account buys: orders per year, lines per order, order size, and when it stopped."""
+
+    status: str
+    count: int
+    orders_per_year: float
+    lines: tuple[int, int]
+    quantity_scale: float
+    stopped_days_ago: int | None = None
+
+
+# The mix a B2B supplier usually sees: a few key accounts bring most revenue, a long tail of
+# repeat and one-time buyers, some accounts slipping away, some lost, prospects with no orders.
+SEGMENTS = (
+    Segment(AccountStatus.KEY, 8, 52, (10, 18), 6.0),
+    Segment(AccountStatus.REPEAT, 17, 12, (5, 12), 2.0),
+    Segment(AccountStatus.REPEAT, 7, 22, (7, 13), 3.0, stopped_days_ago=150),  # slipping away
+    Segment(AccountStatus.ONE_TIME, 12, 0, (3, 9), 1.5),
+    Segment(AccountStatus.LOST, 5, 8, (5, 10), 2.0, stopped_days_ago=420),
+    Segment(AccountStatus.PROSPECT, 11, 0, (0, 0), 0),
+)
+
+
+def is_loaded() -> bool:
+    return User.objects.filter(username="anna").exists() and Account.objects.exists()
+
+
+class DemoGenerator:
+    def __init__(self, *, lang: str = "ru", seed: int = 42, today: dt.date | None = None, progress=None):
+        self.lang = lang if lang in _WORDS else "ru"
+        self.words = _WORDS[self.lang]
+        self.rng = random.Random(seed)
+        self.today = today or timezone.localdate()
+        self.progress = progress or (lambda message: None)
+        self._used_inns: set[str] = set()
+        self._order_no = 0
+
+    # --- small believable values ---------------------------------------------------------------
+
+    def person_name(self) -> tuple[str, str, str, bool]:
+        female = self.rng.random() < 0.45
+        first = self.rng.choice(self.words["female_first" if female else "male_first"])
+        last = self.rng.choice(self.words["last_stems"])
+        patronymic = ""
+        if self.lang == "ru":
+            last += "а" if female else ""
+            patronymic = self.rng.choice(self.words["patronymic_stems"]) + ("на" if female else "ич")
+        return last, first, patronymic, female
+
+    def phone(self) -> str:
+        while True:
+            if self.lang == "ru":
+                raw = f"+7 9{self.rng.choice(['03', '05', '09', '15', '16', '26', '85', '99'])} " \
+                      f"{self.rng.randint(200, 999)}-{self.rng.randint(10, 99)}-{self.rng.randint(10, 99)}"
+            else:
+                raw = f"+44 7{self.rng.randint(400, 999)} {self.rng.randint(100000, 999999)}"
+            if phonenumbers.is_valid_number(phonenumbers.parse(raw, None)):
+                return raw
+
+    def inn(self) -> str:
+        while True:
+            number = inn_check_digits(f"{self.rng.randint(10, 99)}{self.rng.randint(1000000, 9999999)}")
+            if number not in self._used_inns:
+                self._used_inns.add(number)
+                return number
+
+    def company_name(self) -> tuple[str, str]:
+        core = self.rng.choice(self.words["name_parts_a"]) + self.rng.choice(self.words["name_parts_b"])
+        form = self.rng.choice(self.words["legal_forms"])
+        if self.lang == "ru":
+            return f"{form} «{core}»", core
+        return f"{core} {form}", core
+
+    def address(self) -> str:
+        city = self.rng.choice(self.words["cities"])
+        street = self.rng.choice(self.words["streets"])
+        if self.lang == "ru":
+            return f"{self.rng.randint(100000, 199999)}, г. {city}, {street}, д. {self.rng.randint(1, 120)}"
+        return f"{self.rng.randint(1, 300)} {street}, {city}"
+
+    def fill(self, template: str) -> str:
+        rng = self.rng
+        return template.format(
+            product=rng.choice(self.words["products_of"]), market=rng.choice(self.words["markets"]),
+            plants=rng.randint(2, 6), stores=rng.randint(40, 400), regions=rng.randint(3, 30),
+            clients=rng.randint(200, 2000), projects=rng.randint(5, 40), trucks=rng.randint(80, 900),
+            warehouses=rng.randint(3, 25), clinics=rng.randint(10, 90), city=rng.choice(self.words["cities"]),
+            year=rng.randint(2026, 2029),
+        )
+
+    # --- the company ---------------------------------------------------------------------------
+
+    def users(self) -> dict[str, User]:
+        team, _ = Team.objects.get_or_create(name=self.words["team"])
+        users = {}
+        for username, role in DEMO_USERS:
+            user = User.objects.filter(username=username).first()
+            if user is None:
+                first, last = self.words["users"][username]
+                # The demo password is short on purpose; only the demo generator bypasses the validators.
+                user = core_services.user_create(
+                    actor=None, username=username, password=DEMO_PASSWORD, role=role, first_name=first,
+                    last_name=last, email=f"{username}@demo.keyaccount.local", check_password=False,
+                    team=team if role in (Role.HEAD, Role.KAM) else None,
+                )
+                if role == Role.ADMIN:
+                    User.objects.filter(pk=user.pk).update(is_staff=True, is_superuser=True)
+            user.language = self.lang
+            user.save(update_fields=["language"])
+            users[username] = user
+        return users
+
+    def products(self, admin) -> list:
+        products = []
+        sku = 1000
+        for category, names in self.words["categories"].items():
+            unit = self.words["units"].get(category, self.words["unit_default"])
+            for name in names:
+                for variant in ("S", "M", "L"):
+                    sku += 1
+                    base = self.rng.choice([1200, 2500, 4800, 9500, 18000, 42000, 85000])
+                    price = Decimal(base * {"S": 1, "M": 1.8, "L": 3.1}[variant]).quantize(Decimal("1"))
+                    products.append(catalog_services.product_create(user=admin, data={
+                        "sku": f"KA-{sku}", "name": f"{name} {variant}", "category": category, "unit": unit,
+                        "list_price": price, "currency": "RUB" if self.lang == "ru" else "EUR",
+                        "description": "", "is_active": self.rng.random() > 0.05,
+                    }))
+        return products
+
+    def competitors(self, admin) -> list:
+        return [account_services.competitor_create(user=admin, data={
+            "name": name, "strengths": strengths, "weaknesses": weaknesses,
+            "website": f"https://{self._latin(name)}.example"})
+            for name, strengths, weaknesses in self.words["competitors"]]
+
+    def account(self, *, owner, shared_with, segment: Segment, parent=None) -> Account:
+        name, core = self.company_name()
+        industry = self.rng.choice(_INDUSTRY_TEXTS)
+        founded = self.rng.randint(1992, 2018)
+        size = self.rng.choice([CompanySize.MEDIUM, CompanySize.LARGE, CompanySize.ENTERPRISE]
+                               if segment.status == AccountStatus.KEY else CompanySize.values)
+        inn = self.inn() if self.lang == "ru" else ""
+        ogrn = ogrn_check_digit(f"1{str(founded)[2:]}{self.rng.randint(10, 99)}{self.rng.randint(10000000, 99999999)}"
+                                [:12]) if self.lang == "ru" else ""
+        data = {
+            "name": name, "short_name": core, "inn": inn, "ogrn": ogrn,
+            "kpp": f"{inn[:4]}01001" if inn else "", "country": "RU" if self.lang == "ru" else "GB",
+            "industry": industry if industry in Industry.values else Industry.OTHER, "size": size,
+            "website": f"https://{self._latin(core)}.example",
+            "legal_address": self.address(), "postal_address": "",
+            "description": self.fill(self.words["descriptions"][industry]),
+            "history": self.words["history"].format(year=founded, city=self.rng.choice(self.words["cities"]),
+                                                    year2=founded + self.rng.randint(3, 8)),
+            "founded_year": founded,
+            "needs": "\n".join(self.rng.sample(self.words["needs"], 2)),
+            "plans": self.fill(self.rng.choice(self.words["plans"])),
+            "owner": owner, "parent": parent, "status": segment.status,
+            "tags": self.rng.sample(self.words["tags"], self.rng.randint(0, 2)),
+            "shared_with": shared_with,
+        }
+        return account_services.account_create(user=owner, data=data)
+
+    def people(self, account, owner, size: int) -> None:
+        roles_plan = [[ContactRoleKind.DECISION_MAKER], [ContactRoleKind.PAYER]]
+        roles_plan += [[ContactRoleKind.USER] for _ in range(max(1, size - 3))]
+        roles_plan.append(self.rng.choice([[ContactRoleKind.INFLUENCER], [ContactRoleKind.USER, ContactRoleKind.CHAMPION],
+                                           [ContactRoleKind.INFLUENCER, ContactRoleKind.BLOCKER]]))
+        if self.rng.random() < 0.3:  # in small firms the director also pays
+            roles_plan[0] = [ContactRoleKind.DECISION_MAKER, ContactRoleKind.PAYER]
+        boss = None
+        for index, roles in enumerate(roles_plan[:size]):
+            last, first, patronymic, female = self.person_name()
+            kind = "decision_maker" if ContactRoleKind.DECISION_MAKER in roles else \
+                "payer" if ContactRoleKind.PAYER in roles else "influencer" if ContactRoleKind.INFLUENCER in roles \
+                else "user"
+            title = ("Ms" if female else "Mr")
+            contact = account_services.contact_create(user=owner, account=account, data={
+                "last_name": last, "first_name": first, "patronymic": patronymic,
+                "position": self.rng.choice(self.words["positions"][kind]),
+                "roles": roles, "phones": [self.phone()] + ([self.phone()] if self.rng.random() < 0.3 else []),
+                "emails": [f"{self._latin(first)[:1]}.{self._latin(last)}@{self._latin(account.short_name)}.example"
+                           .replace(" ", "")],
+                "preferred_language": self.lang, "preferred_channel": self.rng.choice(["phone", "email", "meeting"]),
+                "form_of_address": self.words["address_of_form"].format(first=first, patronymic=patronymic,
+                                                                        title=title, last=last),
+                "birthday": dt.date(self.rng.randint(1962, 1995), self.rng.randint(1, 12), self.rng.randint(1, 28)),
+                "relationship_strength": self.rng.randint(1, 5),
+                "reports_to": boss if index > 0 else None,
+            })
+            if index == 0:
+                boss = contact
+            if self.rng.random() < 0.7:
+                account_services.consent_record(user=owner, contact=contact, data={
+                    "purpose": "contract", "given_on": self.today - dt.timedelta(days=self.rng.randint(30, 700)),
+                    "source": self.words["consent_source"], "text_version": "2.1"})
+
+    @staticmethod
+    def _latin(text: str) -> str:
+        table = str.maketrans("абвгдеёжзийклмнопрстуфхцчшщъыьэюя",
+                              "abvgdeejziiklmnoprstufhccss_y_eua")
+        return "".join(ch for ch in text.lower().translate(table) if ch.isalnum())
+
+    def order_history(self, account, segment: Segment, products, years: float = 2.6) -> list[dict]:
+        if segment.orders_per_year == 0 and segment.status != AccountStatus.ONE_TIME:
+            return []
+        rng = self.rng
+        start = self.today - dt.timedelta(days=int(365 * years * rng.uniform(0.6, 1.0)))
+        end = self.today - dt.timedelta(days=segment.stopped_days_ago or rng.randint(0, 10))
+        favourites = rng.sample(products, min(len(products), rng.randint(10, 30)))
+        currency = products[0].currency
+        dates = []
+        if segment.status == AccountStatus.ONE_TIME:
+            dates = [self.today - dt.timedelta(days=rng.randint(60, 700))]
+        else:
+            gap = 365 / segment.orders_per_year
+            cursor = start
+            while cursor <= end:
+                dates.append(cursor)
+                cursor += dt.timedelta(days=max(1, int(rng.gammavariate(4, gap / 4))))
+        orders = []
+        for ordered_on in dates:
+            self._order_no += 1
+            lines = []
+            for product in rng.sample(favourites, min(len(favourites), rng.randint(*segment.lines))):
+                quantity = Decimal(max(1, int(rng.lognormvariate(0, 0.8) * segment.quantity_scale)))
+                discount = Decimal(rng.choice([0, 0, 3, 5, 7, 10] if segment.status == AccountStatus.KEY else [0, 0, 0, 3]))
+                lines.append((product.pk, quantity, product.list_price, discount))
+            due = ordered_on + dt.timedelta(days=rng.choice([14, 30, 45, 60]))
+            late = rng.random() < (0.35 if segment.stopped_days_ago else 0.1)
+            paid = due + dt.timedelta(days=rng.randint(5, 40)) if late else due - dt.timedelta(days=rng.randint(0, 10))
+            recent = (self.today - ordered_on).days < 20
+            orders.append({
+                "number": f"{ordered_on:%y%m}-{self._order_no:05d}", "account_id": account.pk,
+                "ordered_on": ordered_on, "currency": currency,
+                "status": OrderStatus.CONFIRMED if recent else OrderStatus.COMPLETED,
+                "payment_due_on": due, "paid_on": None if paid > self.today else paid, "lines": lines,
+            })
+        return orders
+
+    @transaction.atomic
+    def run(self) -> dict:
+        self.progress("users")
+        users = self.users()
+        admin, kams = users["admin"], [users["anna"], users["boris"], users["head"]]
+        self.progress("products and competitors")
+        products = [p for p in self.products(admin) if p.is_active]
+        competitors = self.competitors(admin)
+        self.progress("accounts and people")
+        accounts = []
+        holdings: list[Account] = []
+        for segment in SEGMENTS:
+            for index in range(segment.count):
+                owner = kams[len(accounts) % 2] if self.rng.random() < 0.9 else kams[2]
+                shared = [kams[(kams.index(owner) + 1) % 2]] if self.rng.random() < 0.15 else []
+                parent = next((h for h in holdings if h.owner_id == owner.pk), None) if index % 7 == 3 else None
+                account = self.account(owner=owner, shared_with=shared, segment=segment, parent=parent)
+                if segment.status == AccountStatus.KEY and len(holdings) < 3:
+                    holdings.append(account)
+                self.people(account, owner, self.rng.randint(3, 7))
+                for competitor in self.rng.sample(competitors, self.rng.randint(0, 2)):
+                    account_services.account_competitor_link(
+                        user=owner, account=account, competitor=competitor,
+                        offering=competitor.strengths, since=self.today - dt.timedelta(days=self.rng.randint(60, 900)))
+                if segment.status in (AccountStatus.KEY, AccountStatus.REPEAT):
+                    for year in (self.today.year - 3, self.today.year - 2, self.today.year - 1):
+                        revenue = Decimal(self.rng.randint(300, 40000)) * Decimal(1_000_000) / 10
+                        account_services.financials_save(user=owner, account=account, data={
+                            "year": year, "currency": products[0].currency, "revenue": revenue,
+                            "profit": (revenue * Decimal(self.rng.uniform(-0.03, 0.15))).quantize(Decimal("1")),
+                            "employees": self.rng.randint(80, 6000), "extra": {},
+                        })
+                accounts.append((account, segment))
+        self.progress("order history")
+        orders = []
+        for account, segment in accounts:
+            orders.extend(self.order_history(account, segment, products))
+        order_services.orders_bulk_load(user=admin, orders=orders)
+        return {"users": len(users), "accounts": len(accounts), "orders": len(orders),
+                "order_lines": sum(len(order["lines"]) for order in orders), "products": len(products)}
+
+
+def reset_database() -> None:
+    """Remove every record the demo (or anyone) made, keeping the schema."""
+    from django.core.management import call_command
+
+    call_command("flush", interactive=False, verbosity=0)

@@ -1,0 +1,35 @@
+"""The WSGI server behind ``kam serve`` and ``kam demo``: gunicorn, embedded through its API."""
+
+from __future__ import annotations
+
+import sys
+
+
+def serve(*, bind: str, workers: int, threads: int) -> None:
+    try:
+        from gunicorn.app.base import BaseApplication
+    except ImportError:  # Windows has no gunicorn: fall back to Django's threaded development server
+        from django.core.management import call_command
+
+        call_command("runserver", bind, use_reloader=False, insecure_serving=True)
+        return
+
+    from keyaccount.wsgi import application
+
+    class Application(BaseApplication):
+        def load_config(self):
+            self.cfg.set("bind", bind)
+            self.cfg.set("workers", workers)
+            self.cfg.set("threads", threads)
+            self.cfg.set("worker_class", "gthread")
+            self.cfg.set("accesslog", "-")
+            self.cfg.set("timeout", 120)
+            if "control_socket_disable" in self.cfg.settings:
+                # Gunicorn's control socket would be written under the home directory; we need none.
+                self.cfg.set("control_socket_disable", True)
+
+        def load(self):
+            return application
+
+    sys.argv = sys.argv[:1]
+    Application().run()
