@@ -1,13 +1,12 @@
 """REST API for accounts, their financial indicators, contacts and competitors."""
 
-from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
 from typing import Any
 
 from django.shortcuts import get_object_or_404
-from ninja import Field, Query, Router, Schema
+from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import LimitOffsetPagination, paginate
 
 from keyaccount.accounts import queries, services
@@ -151,7 +150,7 @@ def get_account(request, account_id: int):
 
 @router.post("/", response={201: AccountOut})
 def create_account(request, payload: AccountIn):
-    return 201, services.account_create(user=request.user, data=payload.model_dump())
+    return Status(201, services.account_create(user=request.user, data=payload.model_dump()))
 
 
 @router.patch("/{int:account_id}", response=AccountOut)
@@ -165,7 +164,7 @@ def update_account(request, account_id: int, payload: AccountPatch):
 def delete_account(request, account_id: int):
     account = queries.account_get_for_user(account_id=account_id, user=request.user)
     services.account_delete(user=request.user, account=account)
-    return 204, None
+    return Status(204, None)
 
 
 # --- financial indicators -----------------------------------------------------------------------
@@ -211,7 +210,7 @@ def list_financials(request, account_id: int):
 @router.post("/{int:account_id}/financials", response={201: FinancialsOut})
 def create_financials(request, account_id: int, payload: FinancialsIn):
     account = queries.account_get_for_user(account_id=account_id, user=request.user)
-    return 201, services.financials_save(user=request.user, account=account, data=payload.model_dump())
+    return Status(201, services.financials_save(user=request.user, account=account, data=payload.model_dump()))
 
 
 @router.patch("/financials/{int:financials_id}", response=FinancialsOut)
@@ -225,7 +224,7 @@ def update_financials(request, financials_id: int, payload: FinancialsPatch):
 def delete_financials(request, financials_id: int):
     financials = queries.financials_get_for_user(financials_id=financials_id, user=request.user)
     services.financials_delete(user=request.user, financials=financials)
-    return 204, None
+    return Status(204, None)
 
 
 # --- competitors on an account ------------------------------------------------------------------
@@ -255,8 +254,9 @@ def list_account_competitors(request, account_id: int):
 def link_competitor(request, account_id: int, payload: AccountCompetitorIn):
     account = queries.account_get_for_user(account_id=account_id, user=request.user)
     competitor = queries.competitor_get_for_user(competitor_id=payload.competitor_id, user=request.user)
-    return 201, services.account_competitor_link(user=request.user, account=account, competitor=competitor,
-                                                 offering=payload.offering, since=payload.since)
+    link = services.account_competitor_link(user=request.user, account=account, competitor=competitor,
+                                            offering=payload.offering, since=payload.since)
+    return Status(201, link)
 
 
 @router.delete("/{int:account_id}/competitors/{int:competitor_id}", response={204: None})
@@ -264,7 +264,7 @@ def unlink_competitor(request, account_id: int, competitor_id: int):
     account = queries.account_get_for_user(account_id=account_id, user=request.user)
     link = get_object_or_404(AccountCompetitor, account=account, competitor_id=competitor_id)
     services.account_competitor_unlink(user=request.user, link=link)
-    return 204, None
+    return Status(204, None)
 
 
 # --- contacts -----------------------------------------------------------------------------------
@@ -385,7 +385,7 @@ def get_contact(request, contact_id: int):
 def create_contact(request, payload: ContactIn):
     account = queries.account_get_for_user(account_id=payload.account_id, user=request.user)
     contact = services.contact_create(user=request.user, account=account, data=_contact_data(payload, patch=False))
-    return 201, queries.contact_get_for_user(contact_id=contact.pk, user=request.user)
+    return Status(201, queries.contact_get_for_user(contact_id=contact.pk, user=request.user))
 
 
 @contacts_router.patch("/{int:contact_id}", response=ContactOut)
@@ -400,7 +400,7 @@ def update_contact(request, contact_id: int, payload: ContactPatch):
 def delete_contact(request, contact_id: int):
     contact = queries.contact_get_for_user(contact_id=contact_id, user=request.user)
     services.contact_delete(user=request.user, contact=contact)
-    return 204, None
+    return Status(204, None)
 
 
 @contacts_router.get("/{int:contact_id}/personal-data", response=dict[str, Any])
@@ -460,7 +460,7 @@ def get_competitor(request, competitor_id: int):
 
 @competitors_router.post("/", response={201: CompetitorOut})
 def create_competitor(request, payload: CompetitorIn):
-    return 201, services.competitor_create(user=request.user, data=payload.model_dump())
+    return Status(201, services.competitor_create(user=request.user, data=payload.model_dump()))
 
 
 @competitors_router.patch("/{int:competitor_id}", response=CompetitorOut)
@@ -474,4 +474,4 @@ def update_competitor(request, competitor_id: int, payload: CompetitorPatch):
 def delete_competitor(request, competitor_id: int):
     competitor = queries.competitor_get_for_user(competitor_id=competitor_id, user=request.user)
     services.competitor_delete(user=request.user, competitor=competitor)
-    return 204, None
+    return Status(204, None)

@@ -92,11 +92,29 @@ class ContactForm(forms.ModelForm):
             self.initial.setdefault("emails", "\n".join(e.email for e in self.instance.emails.all()))
         self.fields["reports_to"].queryset = people
 
+    def clean_phones(self):
+        from keyaccount.accounts.services import clean_phones
+
+        lines = [line for line in (self.cleaned_data.get("phones") or "").splitlines() if line.strip()]
+        try:
+            clean_phones(lines)
+        except forms.ValidationError as error:
+            raise forms.ValidationError(error.message_dict["phones"]) from error
+        return lines
+
+    def clean_emails(self):
+        from keyaccount.accounts.services import clean_emails
+
+        lines = _lines(self.cleaned_data.get("emails", ""))
+        try:
+            clean_emails(lines)
+        except forms.ValidationError as error:
+            raise forms.ValidationError(error.message_dict["emails"]) from error
+        return lines
+
     def service_data(self) -> dict:
         data = dict(self.cleaned_data)
         data.pop("version", None)
-        data["phones"] = [line for line in (data.get("phones") or "").splitlines() if line.strip()]
-        data["emails"] = _lines(data.get("emails", ""))
         return data
 
 

@@ -23,8 +23,8 @@ from keyaccount.accounts.choices import (
 )
 from keyaccount.core.identifiers import validate_inn, validate_kpp, validate_ogrn, validate_vat_number
 from keyaccount.core.models import VersionedModel
-from keyaccount.core.phones import display as display_phone
 from keyaccount.core.money import MONEY_DIGITS, MONEY_PLACES, validate_currency
+from keyaccount.core.phones import display as display_phone
 
 
 class Tag(models.Model):
@@ -114,6 +114,9 @@ class AccountShare(models.Model):
     class Meta:
         constraints = [models.UniqueConstraint(fields=["account", "user"], name="account_share_unique")]
 
+    def __str__(self) -> str:
+        return f"{self.account_id} → {self.user_id}"
+
 
 class AccountStatusChange(models.Model):
     """Every lifecycle status change with its date, author and reason."""
@@ -128,6 +131,9 @@ class AccountStatusChange(models.Model):
 
     class Meta:
         ordering = ["-changed_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.from_status or '∅'} → {self.to_status}"
 
 
 class AccountFinancials(VersionedModel):
@@ -217,6 +223,9 @@ class ContactRole(models.Model):
         constraints = [models.UniqueConstraint(fields=["contact", "role"], name="contact_role_unique")]
         indexes = [models.Index(fields=["role", "contact"])]
 
+    def __str__(self) -> str:
+        return self.get_role_display()
+
 
 class ContactPhone(models.Model):
     contact = models.ForeignKey(Contact, on_delete=models.CASCADE, related_name="phones")
@@ -296,3 +305,6 @@ class AccountCompetitor(models.Model):
     class Meta:
         ordering = ["competitor__name"]
         constraints = [models.UniqueConstraint(fields=["account", "competitor"], name="account_competitor_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.competitor_id} @ {self.account_id}"

@@ -57,7 +57,7 @@ def filter_by_search(queryset: QuerySet[Account], term: str) -> QuerySet[Account
         if connection.vendor == "sqlite" and len(word) >= _TRIGRAM:
             phrase = '"' + word.replace('"', '""') + '"'
             queryset = queryset.filter(
-                pk__in=RawSQL(f"SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s", [phrase])
+                pk__in=RawSQL(f"SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s", [phrase])  # noqa: S608,S611
             )
         else:
             # PostgreSQL serves this from the pg_trgm GIN index; SQLite scans for 1-2 letter words.

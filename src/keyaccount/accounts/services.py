@@ -261,7 +261,7 @@ def financials_delete(*, user, financials: AccountFinancials) -> None:
 # --- contacts -----------------------------------------------------------------------------------
 
 
-def _clean_phones(values: Iterable[Any]) -> list[tuple[str, str]]:
+def clean_phones(values: Iterable[Any]) -> list[tuple[str, str]]:
     """``[(e164, kind)]`` from strings or ``{"number", "kind"}`` items; errors name the row."""
     cleaned, errors = [], []
     for row, value in enumerate(values, start=1):
@@ -278,7 +278,7 @@ def _clean_phones(values: Iterable[Any]) -> list[tuple[str, str]]:
     return list(dict.fromkeys(cleaned))
 
 
-def _clean_emails(values: Iterable[str]) -> list[str]:
+def clean_emails(values: Iterable[str]) -> list[str]:
     cleaned, errors = [], []
     for row, value in enumerate(values, start=1):
         value = str(value).strip()
@@ -340,7 +340,7 @@ def _apply_contact_relations(contact: Contact, *, roles, phone_rows, emails) -> 
 def _clean_contact_lists(data: Mapping[str, Any]):
     errors: dict[str, list[str]] = {}
     cleaned = {}
-    for key, cleaner in (("roles", _clean_roles), ("phones", _clean_phones), ("emails", _clean_emails)):
+    for key, cleaner in (("roles", _clean_roles), ("phones", clean_phones), ("emails", clean_emails)):
         if key in data and data[key] is not None:
             try:
                 cleaned[key] = cleaner(data[key])

@@ -194,6 +194,10 @@ class ContactFormView(EntityFormView):
     def extra_context(self, request, obj, account_pk=None, **kwargs):
         return {"account": self._account(request, obj, account_pk)}
 
+    def success_url(self, saved, pk=None, **kwargs):
+        # A person added from the account page takes the manager back to that page's people.
+        return saved.get_absolute_url() if pk else saved.account.get_absolute_url() + "#people"
+
     def cancel_url(self, obj, account_pk=None, **kwargs):
         return obj.get_absolute_url() if obj else reverse("accounts:account_detail", args=[account_pk])
 

@@ -1,10 +1,9 @@
 """REST API for the product catalog."""
 
-from __future__ import annotations
 
 from decimal import Decimal
 
-from ninja import Field, Query, Router, Schema
+from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import LimitOffsetPagination, paginate
 
 from keyaccount.catalog import queries, services
@@ -68,7 +67,7 @@ def get_product(request, product_id: int):
 
 @router.post("/", response={201: ProductOut})
 def create_product(request, payload: ProductIn):
-    return 201, services.product_create(user=request.user, data=payload.model_dump())
+    return Status(201, services.product_create(user=request.user, data=payload.model_dump()))
 
 
 @router.patch("/{int:product_id}", response=ProductOut)
@@ -82,4 +81,4 @@ def update_product(request, product_id: int, payload: ProductPatch):
 def delete_product(request, product_id: int):
     product = queries.product_get_for_user(product_id=product_id, user=request.user)
     services.product_delete(user=request.user, product=product)
-    return 204, None
+    return Status(204, None)

@@ -2,16 +2,35 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from decimal import Decimal
 
-from babel.numbers import format_currency, format_decimal, get_currency_name, list_currencies
+from babel.core import get_global
+from babel.numbers import (
+    format_currency,
+    format_decimal,
+    get_currency_name,
+    get_territory_currencies,
+    list_currencies,
+)
 from django.core.exceptions import ValidationError
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 MONEY_DIGITS = 18
 MONEY_PLACES = 2
-_CURRENCIES = frozenset(list_currencies())
+
+
+def _currencies_in_use() -> frozenset[str]:
+    """ISO 4217 codes legal tender somewhere today (so the obsolete RUR is refused: it is RUB now)."""
+    today = dt.date.today()
+    codes = set()
+    for territory in get_global("territory_currencies"):
+        codes.update(get_territory_currencies(territory, today))
+    return frozenset(codes & set(list_currencies()))
+
+
+_CURRENCIES = _currencies_in_use()
 
 
 def babel_locale(language: str | None = None) -> str:
@@ -22,7 +41,7 @@ def babel_locale(language: str | None = None) -> str:
 def validate_currency(value: str) -> None:
     if value not in _CURRENCIES:
         raise ValidationError(
-            _("“%(value)s” is not an ISO 4217 currency code (e.g. RUB, USD, EUR)."),
+            _("“%(value)s” is not a currency in use; give its ISO 4217 code, e.g. RUB, USD, EUR."),
             code="currency", params={"value": value},
         )
 

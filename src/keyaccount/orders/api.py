@@ -1,11 +1,10 @@
 """REST API for orders and their lines."""
 
-from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
 
-from ninja import Field, Query, Router, Schema
+from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import LimitOffsetPagination, paginate
 
 from keyaccount.core.api import payload_data
@@ -100,7 +99,7 @@ def get_order(request, order_id: int):
 
 @router.post("/", response={201: OrderOut})
 def create_order(request, payload: OrderIn):
-    return 201, services.order_create(user=request.user, data=payload.model_dump())
+    return Status(201, services.order_create(user=request.user, data=payload.model_dump()))
 
 
 @router.patch("/{int:order_id}", response=OrderOut)
@@ -114,4 +113,4 @@ def update_order(request, order_id: int, payload: OrderPatch):
 def delete_order(request, order_id: int):
     order = queries.order_get_for_user(order_id=order_id, user=request.user)
     services.order_delete(user=request.user, order=order)
-    return 204, None
+    return Status(204, None)

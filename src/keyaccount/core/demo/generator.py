@@ -205,7 +205,8 @@ class DemoGenerator:
     def people(self, account, owner, size: int) -> None:
         roles_plan = [[ContactRoleKind.DECISION_MAKER], [ContactRoleKind.PAYER]]
         roles_plan += [[ContactRoleKind.USER] for _ in range(max(1, size - 3))]
-        roles_plan.append(self.rng.choice([[ContactRoleKind.INFLUENCER], [ContactRoleKind.USER, ContactRoleKind.CHAMPION],
+        roles_plan.append(self.rng.choice([[ContactRoleKind.INFLUENCER],
+                                           [ContactRoleKind.USER, ContactRoleKind.CHAMPION],
                                            [ContactRoleKind.INFLUENCER, ContactRoleKind.BLOCKER]]))
         if self.rng.random() < 0.3:  # in small firms the director also pays
             roles_plan[0] = [ContactRoleKind.DECISION_MAKER, ContactRoleKind.PAYER]
@@ -265,7 +266,8 @@ class DemoGenerator:
             lines = []
             for product in rng.sample(favourites, min(len(favourites), rng.randint(*segment.lines))):
                 quantity = Decimal(max(1, int(rng.lognormvariate(0, 0.8) * segment.quantity_scale)))
-                discount = Decimal(rng.choice([0, 0, 3, 5, 7, 10] if segment.status == AccountStatus.KEY else [0, 0, 0, 3]))
+                discounts = [0, 0, 3, 5, 7, 10] if segment.status == AccountStatus.KEY else [0, 0, 0, 3]
+                discount = Decimal(rng.choice(discounts))
                 lines.append((product.pk, quantity, product.list_price, discount))
             due = ordered_on + dt.timedelta(days=rng.choice([14, 30, 45, 60]))
             late = rng.random() < (0.35 if segment.stopped_days_ago else 0.1)

@@ -1,0 +1,71 @@
+"""A manager's first minutes, in a real browser (Debian's Chromium driven by Playwright), in Russian
+and in English: sign in, search the account list, open an account, add a person with a role, and
+see them on the right side of the account page."""
+
+import os
+import shutil
+
+import pytest
+
+from keyaccount.core.choices import Role
+from tests.factories import AccountFactory, TeamFactory, UserFactory
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(CHROMIUM is None and not os.environ.get("KAM_REQUIRE_BROWSER"),
+                       reason="Chromium is not installed (apt-get install chromium); CI installs it"),
+]
+
+TEXT = {
+    "ru": {"add_person": "Добавить человека", "save": "Сохранить", "paying": "Платят и решают"},
+    "en": {"add_person": "Add person", "save": "Save", "paying": "Pay and decide"},
+}
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=[
+            "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+            "--disable-sync", "--no-first-run"])
+        yield browser
+        browser.close()
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("language", ["ru", "en"])
+def test_a_manager_signs_in_finds_an_account_and_adds_the_person_who_pays(language, browser, live_server):
+    team = TeamFactory()
+    anna = UserFactory(username="anna", role=Role.KAM, team=team, language=language)
+    AccountFactory(name="ООО Северсталь Трейд", short_name="Северсталь", owner=anna)
+    AccountFactory(name="ООО Посторонняя", owner=anna)
+    page = browser.new_page(locale=language)
+    page.goto(f"{live_server.url}/login/")
+    page.fill("input[name=username]", "anna")
+    page.fill("input[name=password]", "correct horse battery staple")
+    page.click("button[type=submit]")
+    page.wait_for_url("**/accounts/")
+    assert page.locator("html").get_attribute("lang") == language
+
+    page.fill("input[type=search]", "северсталь")
+    page.wait_for_function("!document.querySelector('#results').innerText.includes('Посторонняя')")
+    page.click("#results a:has-text('Северсталь')")
+    page.wait_for_selector("h1:has-text('Северсталь')")
+
+    page.click(f"text={TEXT[language]['add_person']}")
+    page.fill("input[name=last_name]", "Кузнецова")
+    page.fill("input[name=first_name]", "Ирина")
+    page.check("input[name=roles][value=payer]")
+    page.fill("textarea[name=phones]", "8 916 555-12-34")
+    page.click(f"button:has-text('{TEXT[language]['save']}')")
+
+    page.wait_for_selector("#paying-side")
+    assert TEXT[language]["paying"] in page.inner_text("#paying-side")
+    assert "Кузнецова" in page.inner_text("#paying-side")
+    assert "Кузнецова" not in page.inner_text("#using-side")
+    assert "8 (916) 555-12-34" in page.inner_text("#paying-side")
+    page.close()

@@ -1,0 +1,72 @@
+import os
+
+import pytest
+
+from keyaccount.core.choices import Role
+from tests.factories import AccountFactory, ContactFactory, OrderFactory, TeamFactory, UserFactory, share
+
+# Playwright's sync API runs an event loop in the test thread; Django refuses ORM calls there
+# unless told this is deliberate (only the browser tests use it).
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.AXES_ENABLED = True
+
+
+@pytest.fixture
+def team(db):
+    return TeamFactory(name="Key accounts")
+
+
+@pytest.fixture
+def other_team(db):
+    return TeamFactory(name="Regions")
+
+
+@pytest.fixture
+def people(team, other_team):
+    """One user per role: two managers of the same team, heads of two teams, support, analyst, admin."""
+    return {
+        "anna": UserFactory(username="anna", role=Role.KAM, team=team),
+        "boris": UserFactory(username="boris", role=Role.KAM, team=team),
+        "head": UserFactory(username="head", role=Role.HEAD, team=team),
+        "other_head": UserFactory(username="other_head", role=Role.HEAD, team=other_team),
+        "support": UserFactory(username="support", role=Role.SUPPORT),
+        "analyst": UserFactory(username="analyst", role=Role.ANALYST),
+        "admin": UserFactory(username="admin", role=Role.ADMIN),
+    }
+
+
+@pytest.fixture
+def anna_account(people):
+    """An account Anna owns and has shared with nobody."""
+    return AccountFactory(name="OOO Severstal Trade", owner=people["anna"])
+
+
+@pytest.fixture
+def shared_account(people):
+    account = AccountFactory(name="AO Uralmash Service", owner=people["boris"])
+    share(account, people["anna"])
+    return account
+
+
+@pytest.fixture
+def anna_contact(anna_account):
+    return ContactFactory(account=anna_account, last_name="Petrova", first_name="Elena")
+
+
+@pytest.fixture
+def anna_order(anna_account):
+    return OrderFactory(account=anna_account, number="ORD-ANNA-1")
+
+
+@pytest.fixture
+def client_for(client):
+    def login(user):
+        client.force_login(user)
+        return client
+
+    return login

@@ -1,0 +1,121 @@
+"""The access matrix: for every role and entity, the UI and the API show exactly what the one access
+rule allows. Anything a user may not see answers 404, in lists it is simply absent."""
+
+import pytest
+from django.urls import reverse
+
+from keyaccount.core import services
+
+# Who sees Anna's private account (owned by Anna, not shared, team "Key accounts").
+SEES_ACCOUNT = {"anna": True, "boris": False, "head": True, "other_head": False, "support": True,
+                "analyst": True, "admin": True}
+# Orders follow the account, but support agents never see orders.
+SEES_ORDER = {**SEES_ACCOUNT, "support": False}
+ROLES = list(SEES_ACCOUNT)
+
+
+@pytest.fixture
+def api_for(client, people):
+    def call(username, method, path, **kwargs):
+        _token, secret = services.token_create(user=people[username])
+        return getattr(client, method)(path, HTTP_AUTHORIZATION=f"Bearer {secret}", **kwargs)
+
+    return call
+
+
+@pytest.mark.parametrize("username", ROLES)
+def test_account_detail_page_follows_the_rule(username, people, anna_account, client_for):
+    response = client_for(people[username]).get(reverse("accounts:account_detail", args=[anna_account.pk]))
+    assert response.status_code == (200 if SEES_ACCOUNT[username] else 404)
+    if SEES_ACCOUNT[username]:
+        assert "OOO Severstal Trade" in response.content.decode()
+
+
+@pytest.mark.parametrize("username", ROLES)
+def test_account_list_and_search_follow_the_rule(username, people, anna_account, client_for):
+    client = client_for(people[username])
+    listed = client.get(reverse("accounts:account_list")).content.decode()
+    found = client.get(reverse("accounts:account_list"), {"q": "severstal"}).content.decode()
+    assert ("OOO Severstal Trade" in listed) is SEES_ACCOUNT[username]
+    assert ("OOO Severstal Trade" in found) is SEES_ACCOUNT[username]
+
+
+@pytest.mark.parametrize("username", ROLES)
+def test_account_export_follows_the_rule(username, people, anna_account, client_for):
+    response = client_for(people[username]).get(reverse("accounts:account_export"), {"format": "csv"})
+    content = b"".join(response.streaming_content).decode()
+    assert ("OOO Severstal Trade" in content) is SEES_ACCOUNT[username]
+
+
+@pytest.mark.parametrize("username", ROLES)
+def test_contact_page_and_list_follow_the_rule(username, people, anna_contact, client_for):
+    client = client_for(people[username])
+    detail = client.get(reverse("accounts:contact_detail", args=[anna_contact.pk]))
+    assert detail.status_code == (200 if SEES_ACCOUNT[username] else 404)
+    listed = client.get(reverse("accounts:contact_list")).content.decode()
+    assert ("Petrova" in listed) is SEES_ACCOUNT[username]
+
+
+@pytest.mark.parametrize("username", ROLES)
+def test_order_page_and_list_follow_the_rule(username, people, anna_order, client_for):
+    client = client_for(people[username])
+    detail = client.get(reverse("orders:order_detail", args=[anna_order.pk]))
+    assert detail.status_code == (200 if SEES_ORDER[username] else 404)
+    listed = client.get(reverse("orders:order_list")).content.decode()
+    assert ("ORD-ANNA-1" in listed) is SEES_ORDER[username]
+
+
+@pytest.mark.parametrize("username", ROLES)
+def test_api_follows_the_rule_for_every_entity(username, people, anna_account, anna_contact, anna_order,
+                                               api_for):
+    expectations = [
+        (f"/api/v1/accounts/{anna_account.pk}", "/api/v1/accounts/", SEES_ACCOUNT[username]),
+        (f"/api/v1/contacts/{anna_contact.pk}", "/api/v1/contacts/", SEES_ACCOUNT[username]),
+        (f"/api/v1/orders/{anna_order.pk}", "/api/v1/orders/", SEES_ORDER[username]),
+    ]
+    for detail_path, list_path, visible in expectations:
+        detail = api_for(username, "get", detail_path)
+        assert detail.status_code == (200 if visible else 404), detail_path
+        ids = [item["id"] for item in api_for(username, "get", list_path).json()["items"]]
+        assert (int(detail_path.rsplit("/", 1)[1]) in ids) is visible, list_path
+
+
+@pytest.mark.parametrize("username", ROLES)
+def test_everyone_signed_in_sees_the_catalog_and_competitors(username, people, api_for):
+    from tests.factories import CompetitorFactory, ProductFactory
+
+    product, competitor = ProductFactory(), CompetitorFactory()
+    assert api_for(username, "get", f"/api/v1/products/{product.pk}").status_code == 200
+    assert api_for(username, "get", f"/api/v1/competitors/{competitor.pk}").status_code == 200
+
+
+def test_a_shared_account_is_visible_to_the_colleague_and_editable(people, shared_account, api_for):
+    response = api_for("anna", "patch", f"/api/v1/accounts/{shared_account.pk}",
+                       data={"version": shared_account.version, "notes": "Met the CFO"},
+                       content_type="application/json")
+    assert response.status_code == 200
+    assert response.json()["notes"] == "Met the CFO"
+
+
+@pytest.mark.parametrize("username,status", [("analyst", 403), ("support", 403), ("boris", 404)])
+def test_users_who_may_not_edit_an_account_are_refused(username, status, people, anna_account, api_for):
+    response = api_for(username, "patch", f"/api/v1/accounts/{anna_account.pk}",
+                       data={"version": anna_account.version, "notes": "x"}, content_type="application/json")
+    assert response.status_code == status
+    anna_account.refresh_from_db()
+    assert anna_account.notes == ""
+
+
+def test_support_sees_no_finances_or_orders_on_the_account_page(people, anna_account, anna_order, client_for):
+    page = client_for(people["support"]).get(reverse("accounts:account_detail", args=[anna_account.pk]))
+    html = page.content.decode()
+    assert 'id="financials"' not in html
+    assert "ORD-ANNA-1" not in html
+    assert client_for(people["support"]).get(
+        f"/api/v1/accounts/{anna_account.pk}/financials").status_code in (401, 404)
+
+
+def test_anonymous_users_are_sent_to_sign_in_and_the_api_answers_401(anna_account, client):
+    page = client.get(reverse("accounts:account_detail", args=[anna_account.pk]))
+    assert page.status_code == 302 and "/login/" in page["Location"]
+    assert client.get("/api/v1/accounts/").status_code == 401

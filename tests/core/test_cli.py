@@ -1,0 +1,48 @@
+"""The `kam` command line: the demo, tokens, and clear errors with exit code 2."""
+
+import subprocess
+import sys
+
+import pytest
+from django.core.management import call_command
+
+from keyaccount.core.demo import generator
+from keyaccount.core.models import ApiToken, User
+
+
+@pytest.mark.django_db
+def test_kam_demo_loads_the_demo_company_once_and_every_login_works(client, capsys):
+    call_command("demo", "--no-serve", "--lang", "en")
+    out = capsys.readouterr().out
+    assert "http://127.0.0.1:8000/" in out
+    from keyaccount.accounts.models import Account, Contact
+    from keyaccount.orders.models import OrderLine
+
+    assert 55 <= Account.objects.count() <= 65
+    assert 200 <= Contact.objects.count() <= 400
+    assert 15_000 <= OrderLine.objects.count() <= 25_000
+    for username, _role in generator.DEMO_USERS:
+        signed_in = client.post("/login/", {"username": username, "password": "demo"})
+        assert signed_in.status_code == 302 and signed_in["Location"] == "/accounts/", username
+        assert client.get("/accounts/").status_code == 200
+        client.post("/logout/")
+    call_command("demo", "--no-serve")
+    assert "already loaded" in capsys.readouterr().out
+    assert User.objects.filter(username="anna").count() == 1
+
+
+@pytest.mark.django_db
+def test_kam_token_prints_a_working_token_once(client, people, capsys):
+    call_command("token", "anna")
+    secret = capsys.readouterr().out.strip()
+    assert ApiToken.objects.filter(user=people["anna"]).count() == 1
+    assert client.get("/api/v1/accounts/", HTTP_AUTHORIZATION=f"Bearer {secret}").status_code == 200
+
+
+def test_kam_token_for_an_unknown_user_exits_with_2(tmp_path):
+    env = {"KAM_SECRET_KEY": "test", "KAM_DATA_DIR": str(tmp_path), "PATH": "/usr/bin:/bin"}
+    subprocess.run([sys.executable, "-m", "keyaccount.cli", "migrate", "-v0"], env=env, check=True, timeout=300)
+    result = subprocess.run([sys.executable, "-m", "keyaccount.cli", "token", "nobody"], env=env,
+                            capture_output=True, text=True, timeout=120)
+    assert result.returncode == 2
+    assert "No user “nobody”" in result.stderr and "Traceback" not in result.stderr
