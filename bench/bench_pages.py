@@ -1,0 +1,98 @@
+"""Time the account list (first page, searches) and account pages on the configured database.
+
+Run against a database filled by `kam generate --accounts 100000 --order-lines 10000000`:
+
+    KAM_DATA_DIR=... .venv/bin/python bench/bench_pages.py [--repeat 30]
+
+Requests go through Django's test client in this process (no network), as the head of a scale
+team (sees a fifth of the accounts through the access rule) and as the administrator (sees all).
+Prints the median and 95th percentile per page and the number of SQL queries each ran.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import statistics
+import time
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "keyaccount.settings")
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.db import connection  # noqa: E402
+from django.test import Client  # noqa: E402
+from django.test.utils import CaptureQueriesContext  # noqa: E402
+
+from keyaccount.accounts.models import Account, Contact  # noqa: E402
+from keyaccount.core.choices import Role  # noqa: E402
+from keyaccount.core.models import Team, User  # noqa: E402
+
+
+def measure(client: Client, url: str, repeat: int) -> tuple[float, float, int]:
+    client.get(url)  # warm caches and connections
+    timings = []
+    queries = 0
+    for _ in range(repeat):
+        with CaptureQueriesContext(connection) as captured:
+            started = time.perf_counter()
+            response = client.get(url)
+            timings.append((time.perf_counter() - started) * 1000)
+        assert response.status_code == 200, (url, response.status_code)
+        queries = len(captured)
+    timings.sort()
+    return statistics.median(timings), timings[int(len(timings) * 0.95) - 1], queries
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--repeat", type=int, default=30)
+    args = parser.parse_args()
+    team = Team.objects.filter(name="Scale team 0").first()
+    head, _ = User.objects.get_or_create(username="bench-head", defaults={"role": Role.HEAD, "team": team})
+    admin, _ = User.objects.get_or_create(username="bench-admin", defaults={"role": Role.ADMIN})
+    rng = random.Random(1)
+    total = Account.objects.count()
+    sample = list(Account.objects.filter(team=team).values_list("pk", "short_name", "inn")[:: max(1, total // 2000)])
+    contact = Contact.objects.filter(account__team=team).order_by("pk").values_list("last_name", flat=True)[500]
+    print(f"database: {connection.vendor}, accounts: {total:,}")
+    rows = []
+    for user in (head, admin):
+        client = Client(SERVER_NAME="localhost")
+        client.force_login(user)
+        _pk, short_name, inn = rng.choice(sample)
+        pages = [
+            ("account list, first page", "/accounts/"),
+            ("account list, page 200", "/accounts/?page=200"),
+            ("search: name fragment", f"/accounts/?q={short_name[:5]}"),
+            ("search: full INN", f"/accounts/?q={inn}"),
+            ("search: person's surname", f"/accounts/?q={contact}"),
+            ("search: phone, national format", "/accounts/?q=8+916+000-12-34"),
+            ("filter: key accounts", "/accounts/?status=key"),
+        ]
+        for name, url in pages:
+            median, p95, queries = measure(client, url, args.repeat)
+            rows.append((user.username, name, median, p95, queries))
+        detail_timings, detail_queries = [], set()
+        for pk, _name, _inn in rng.sample(sample, min(args.repeat, len(sample))):
+            with CaptureQueriesContext(connection) as captured:
+                started = time.perf_counter()
+                response = client.get(f"/accounts/{pk}/")
+                detail_timings.append((time.perf_counter() - started) * 1000)
+            assert response.status_code == 200
+            detail_queries.add(len(captured))
+        detail_timings.sort()
+        rows.append((user.username, f"account page ({len(detail_timings)} different accounts)",
+                     statistics.median(detail_timings), detail_timings[int(len(detail_timings) * 0.95) - 1],
+                     "/".join(str(q) for q in sorted(detail_queries))))
+    print("| user | page | median, ms | p95, ms | SQL queries |")
+    print("| --- | --- | ---: | ---: | ---: |")
+    for user, name, median, p95, queries in rows:
+        print(f"| {user} | {name} | {median:.1f} | {p95:.1f} | {queries} |")
+
+
+if __name__ == "__main__":
+    main()

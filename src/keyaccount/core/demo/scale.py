@@ -1,0 +1,175 @@
+"""The scale data set for benchmarks: any number of accounts and order lines, streamed in bounded
+memory straight into the tables (COPY on PostgreSQL, executemany on SQLite).
+
+This bypasses the services on purpose: it makes throw-away volume for measuring pages and queries,
+not business data, and records no audit entries. Use the demo generator for believable data.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+from collections.abc import Callable, Iterator
+
+from django.db import connection, transaction
+from django.utils import timezone
+
+from keyaccount.accounts import search_index
+from keyaccount.accounts.choices import AccountStatus, Industry
+from keyaccount.catalog.models import Product
+from keyaccount.core.choices import Role
+from keyaccount.core.identifiers import inn_check_digits
+from keyaccount.core.models import Team, User
+
+_SYLLABLES = ["сев", "ур", "ал", "тех", "но", "пром", "ст", "рой", "ма", "ш", "вол", "га", "сиб", "ир", "ка", "ма",
+              "нев", "а", "тор", "г", "лог", "ис", "тик", "ин", "вест", "рес", "ур", "с"]
+_LAST = ["Иванов", "Смирнов", "Кузнецов", "Попов", "Васильев", "Петров", "Соколов", "Михайлов", "Новиков", "Фёдоров",
+         "Морозов", "Волков", "Алексеев", "Лебедев", "Семёнов", "Егоров", "Павлов", "Козлов", "Степанов", "Орлов"]
+_FIRST = ["Александр", "Алексей", "Андрей", "Анна", "Елена", "Ирина", "Дмитрий", "Сергей", "Ольга", "Мария"]
+
+
+def _insert(table: str, columns: list[str], rows: Iterator[tuple]) -> int:
+    count = 0
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            raw = cursor.cursor  # psycopg 3 cursor behind Django's wrapper
+            with raw.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(row)
+                    count += 1
+        else:
+            placeholders = ", ".join(["%s"] * len(columns))
+            sql = f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({placeholders})"  # noqa: S608
+            batch: list[tuple] = []
+            for row in rows:
+                batch.append(row)
+                if len(batch) == 20_000:
+                    cursor.executemany(sql, batch)
+                    count += len(batch)
+                    batch.clear()
+            if batch:
+                cursor.executemany(sql, batch)
+                count += len(batch)
+    return count
+
+
+def _next_id(table: str) -> int:
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT COALESCE(MAX(id), 0) + 1 FROM {table}")  # noqa: S608
+        return cursor.fetchone()[0]
+
+
+def _reset_sequence(table: str) -> None:
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT MAX(id) FROM {table}))")  # noqa: S608
+
+
+def generate(*, accounts: int, order_lines: int, seed: int = 7, progress: Callable[[str], None] = print) -> dict:
+    rng = random.Random(seed)
+    now = timezone.now()
+    today = timezone.localdate()
+    teams = [Team.objects.get_or_create(name=f"Scale team {n}")[0] for n in range(5)]
+    owners = []
+    for n in range(50):
+        user, _ = User.objects.get_or_create(username=f"scale{n:02d}", defaults={
+            "role": Role.KAM, "team": teams[n % 5], "first_name": "Scale", "last_name": f"Manager {n:02d}"})
+        owners.append(user)
+    products = list(Product.objects.values_list("pk", "list_price"))
+    if len(products) < 50:
+        Product.objects.bulk_create(
+            Product(sku=f"SCALE-{n:04d}", name=f"Scale product {n}", category=f"Category {n % 12}",
+                    list_price=rng.choice([900, 2500, 7800, 15000, 48000]), currency="RUB")
+            for n in range(200))
+        products = list(Product.objects.values_list("pk", "list_price"))
+    first_account = _next_id("accounts_account")
+    statuses = [AccountStatus.KEY] * 5 + [AccountStatus.REPEAT] * 40 + [AccountStatus.ONE_TIME] * 30 + \
+        [AccountStatus.PROSPECT] * 15 + [AccountStatus.LOST] * 10
+    industries = list(Industry.values)
+
+    def account_rows():
+        for n in range(accounts):
+            pk = first_account + n
+            name = "".join(rng.choice(_SYLLABLES) for _ in range(rng.randint(3, 5))).capitalize()
+            inn = inn_check_digits(f"{(pk * 7919) % 10**9:09d}")
+            owner = owners[pk % len(owners)]
+            contacts = [f"{rng.choice(_LAST)} {rng.choice(_FIRST)}".lower() for _ in range(2)]
+            phones = [f"7916{(pk * 2 + i) % 10**7:07d} 916{(pk * 2 + i) % 10**7:07d}" for i in range(2)]
+            search = " | ".join([f"ооо «{name}»".lower(), name.lower(), inn, *contacts, *phones])
+            if n and n % 20_000 == 0:
+                progress(f"  accounts: {n:,}")
+            yield (pk, f"ООО «{name}»", name, inn, "", "", "", "RU", rng.choice(industries), "", "", "", "", "", "",
+                   "", "", "", rng.choice(statuses), now, owner.pk, owner.team_id, search, 1, now, now)
+
+    columns = ["id", "name", "short_name", "inn", "kpp", "ogrn", "vat_number", "country", "industry", "size",
+               "website", "legal_address", "postal_address", "description", "history", "needs", "plans", "notes",
+               "status", "status_changed_at", "owner_id", "team_id", "search_text", "version", "created_at",
+               "updated_at"]
+    with transaction.atomic():
+        progress(f"accounts ({accounts:,})")
+        _insert("accounts_account", columns, account_rows())
+        _reset_sequence("accounts_account")
+        search_index.rebuild(connection)
+
+        progress("contacts")
+        first_contact = _next_id("accounts_contact")
+
+        def contact_rows():
+            for n in range(accounts * 2):
+                yield (first_contact + n, first_account + n // 2, rng.choice(_LAST), rng.choice(_FIRST), "", "", "",
+                       "", "", "", "", "", 0, 1, now, now)
+
+        _insert("accounts_contact", ["id", "account_id", "last_name", "first_name", "patronymic", "position",
+                                     "department", "messengers", "preferred_language", "preferred_channel",
+                                     "form_of_address", "notes", "relationship_strength", "version", "created_at",
+                                     "updated_at"], contact_rows())
+        _reset_sequence("accounts_contact")
+        _insert("accounts_contactphone", ["contact_id", "number", "kind"],
+                ((first_contact + n, f"+7916{(first_account * 2 + n) % 10**7:07d}", "work")
+                 for n in range(accounts * 2)))
+
+        progress(f"orders and {order_lines:,} lines")
+        first_order = _next_id("orders_order")
+        lines_per_order = 8
+        orders = max(1, order_lines // lines_per_order)
+        start = today - dt.timedelta(days=3 * 365)
+        # Order volume is skewed as in real portfolios: a fifth of the accounts place most orders.
+        heavy = max(1, accounts // 5)
+
+        def order_rows():
+            for n in range(orders):
+                account = first_account + (rng.randrange(heavy) if rng.random() < 0.8 else rng.randrange(accounts))
+                ordered_on = start + dt.timedelta(days=rng.randrange(3 * 365))
+                due = ordered_on + dt.timedelta(days=30)
+                if n and n % 250_000 == 0:
+                    progress(f"  orders: {n:,}")
+                yield (first_order + n, f"S{first_order + n:09d}", account, ordered_on, "RUB", 0, "completed", due,
+                       due, "", 1, now, now)
+
+        _insert("orders_order", ["id", "number", "account_id", "ordered_on", "currency", "total", "status",
+                                 "payment_due_on", "paid_on", "notes", "version", "created_at", "updated_at"],
+                order_rows())
+        _reset_sequence("orders_order")
+
+        def line_rows():
+            for n in range(order_lines):
+                product, price = products[rng.randrange(len(products))]
+                quantity = rng.randint(1, 20)
+                if n and n % 1_000_000 == 0:
+                    progress(f"  lines: {n:,}")
+                yield (first_order + (n // lines_per_order) % orders, product, quantity, price, 0, price * quantity)
+
+        _insert("orders_orderline", ["order_id", "product_id", "quantity", "unit_price", "discount_percent",
+                                     "amount"], line_rows())
+        progress("order totals")
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "UPDATE orders_order SET total = (SELECT COALESCE(SUM(amount), 0) FROM orders_orderline "
+                "WHERE orders_orderline.order_id = orders_order.id) WHERE id >= %s", [first_order])
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
+    else:
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
+    return {"accounts": accounts, "contacts": accounts * 2, "orders": orders, "order_lines": order_lines}
