@@ -126,3 +126,17 @@ def test_history_tab_shows_who_changed_what_and_filters_by_user(people, anna_acc
     assert "by anna" in everything and "by head" in everything
     only_head = client.get(url, {"actor": people["head"].pk}).content.decode()
     assert "by head" in only_head and "by anna" not in only_head
+
+
+def test_people_and_products_are_found_in_any_case_in_russian(people, anna_account, client_for):
+    from keyaccount.catalog import services as catalog_services
+
+    services.contact_create(user=people["anna"], account=anna_account, data={
+        "last_name": "Ёлкина", "first_name": "Ирина", "phones": ["+7 916 555-12-34"]})
+    catalog_services.product_create(user=people["head"], data={
+        "sku": "N-1", "name": "Насос центробежный", "list_price": 1, "currency": "RUB"})
+    client = client_for(people["anna"])
+    assert "Ёлкина" in client.get(reverse("accounts:contact_list"), {"q": "ЁЛКИНА"}).content.decode()
+    assert "Ёлкина" in client.get(reverse("accounts:contact_list"), {"q": "8 916 555 12 34"}).content.decode()
+    assert "Насос" in client.get(reverse("catalog:product_list"), {"q": "насос"}).content.decode()
+    assert "Насос" not in client.get(reverse("catalog:product_list"), {"q": "компрессор"}).content.decode()

@@ -449,8 +449,7 @@ class CompetitorPatch(Schema):
 @competitors_router.get("/", response=list[CompetitorOut])
 @paginate(LimitOffsetPagination)
 def list_competitors(request, q: str = ""):
-    competitors = queries.competitors_visible_to(request.user)
-    return competitors.filter(name__icontains=q) if q else competitors
+    return queries.competitor_list(request.user, search=q)
 
 
 @competitors_router.get("/{int:competitor_id}", response=CompetitorOut)

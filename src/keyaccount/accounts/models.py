@@ -182,6 +182,8 @@ class Contact(VersionedModel):
         _("relationship strength"), choices=RelationshipStrength.choices, default=RelationshipStrength.NONE
     )
     erased_at = models.DateTimeField(_("personal data erased"), null=True, blank=True, editable=False)
+    # Folded name, phones and e-mails (core.search); kept by services.contact_reindex.
+    search_text = models.TextField(blank=True, default="", editable=False)
 
     class Meta:
         ordering = ["last_name", "first_name", "id"]
@@ -278,6 +280,7 @@ class Competitor(VersionedModel):
     strengths = models.TextField(_("strengths"), blank=True)
     weaknesses = models.TextField(_("weaknesses"), blank=True)
     notes = models.TextField(_("notes"), blank=True)
+    search_text = models.TextField(blank=True, default="", editable=False)
 
     class Meta:
         ordering = ["name"]

@@ -24,6 +24,8 @@ from keyaccount.accounts.models import (
 from keyaccount.accounts.search_index import FTS_TABLE
 from keyaccount.core import access, phones
 from keyaccount.core.access import Capability
+from keyaccount.core.search import filter_words
+from keyaccount.core.search import words as folded_words
 
 # Trigram search needs at least three characters per word; shorter words fall back to LIKE.
 _TRIGRAM = 3
@@ -41,14 +43,9 @@ def account_get_for_user(*, account_id, user) -> Account:
 
 
 def search_words(term: str) -> list[str]:
-    """The words of a search box entry, lower-cased; a phone number becomes its national digits."""
-    term = (term or "").strip()
-    if not term:
-        return []
-    digits = phones.normalise_search_term(term)
-    if digits:
-        return [digits]
-    return [word for word in term.lower().split() if word][:8]
+    """The words of a search box entry, folded; a phone number becomes its national digits."""
+    digits = phones.normalise_search_term((term or "").strip())
+    return [digits] if digits else folded_words(term)
 
 
 def filter_by_search(queryset: QuerySet[Account], term: str) -> QuerySet[Account]:
@@ -103,15 +100,16 @@ def contact_list(user, *, search: str = "", account_id=None, role: str = "") -> 
     if role:
         queryset = queryset.filter(pk__in=ContactRole.objects.filter(role=role).values("contact_id"))
     for word in search_words(search):
-        if word.isdigit():
-            queryset = queryset.filter(phones__number__contains=word).distinct()
-        else:
-            queryset = queryset.filter(last_name__icontains=word) | queryset.filter(first_name__icontains=word)
+        queryset = queryset.filter(search_text__contains=word)
     return queryset
 
 
 def competitors_visible_to(user) -> QuerySet[Competitor]:
     return Competitor.objects.all() if access.role_of(user) else Competitor.objects.none()
+
+
+def competitor_list(user, *, search: str = "", order_by: str = "name") -> QuerySet[Competitor]:
+    return filter_words(competitors_visible_to(user), search).order_by(order_by, "id")
 
 
 def competitor_get_for_user(*, competitor_id, user) -> Competitor:

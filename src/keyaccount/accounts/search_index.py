@@ -42,11 +42,14 @@ def ensure(connection) -> None:
             if missing:
                 cursor.execute(f"INSERT INTO {FTS_TABLE}({FTS_TABLE}) VALUES ('rebuild')")
         elif connection.vendor == "postgresql":
-            cursor.execute("CREATE EXTENSION IF NOT EXISTS pg_trgm")
-            cursor.execute(
-                "CREATE INDEX IF NOT EXISTS accounts_account_search_trgm "
-                "ON accounts_account USING gin (search_text gin_trgm_ops)"
-            )
+            # Look first: even CREATE INDEX IF NOT EXISTS fails inside a transaction that has pending
+            # deferred-constraint events (a migrate run from a command inside an atomic block).
+            cursor.execute("SELECT 1 FROM pg_indexes WHERE indexname = 'accounts_account_search_trgm'")
+            if cursor.fetchone() is None:
+                cursor.execute("CREATE EXTENSION IF NOT EXISTS pg_trgm")
+                cursor.execute(
+                    "CREATE INDEX accounts_account_search_trgm ON accounts_account USING gin (search_text gin_trgm_ops)"
+                )
 
 
 def drop(connection) -> None:

@@ -32,7 +32,7 @@ from keyaccount.accounts.models import (
     ContactRole,
     Tag,
 )
-from keyaccount.core import access, audit, phones
+from keyaccount.core import access, audit, phones, search
 from keyaccount.core.access import Capability
 from keyaccount.core.choices import Role
 from keyaccount.core.concurrency import save_versioned
@@ -212,20 +212,31 @@ def account_delete(*, user, account: Account) -> None:
     account.delete()
 
 
+def contact_search_text(contact: Contact) -> str:
+    """What finds a person: their name, phones (international and national digits) and e-mails."""
+    if contact.erased_at:
+        return ""
+    return search.fold(contact.full_name, *(phones.search_digits(phone.number) for phone in contact.phones.all()),
+                       *(email.email for email in contact.emails.all()))
+
+
 def account_search_text(account: Account, contacts: Iterable[Contact] | None = None) -> str:
-    """What account search matches on: names, identifiers, its people's names, phones and e-mails."""
-    parts = [account.name, account.short_name, account.inn, account.ogrn, account.kpp, account.vat_number]
+    """What account search matches on: names, identifiers, and what finds each of its people."""
     if contacts is None:
         contacts = account.contacts.filter(erased_at__isnull=True).prefetch_related("phones", "emails")
-    for contact in contacts:
-        parts.append(contact.full_name)
-        parts.extend(phones.search_digits(phone.number) for phone in contact.phones.all())
-        parts.extend(email.email for email in contact.emails.all())
-    return " | ".join(part for part in parts if part).lower()
+    return search.fold(account.name, account.short_name, account.inn, account.ogrn, account.kpp,
+                       account.vat_number, *(contact_search_text(contact) for contact in contacts))
 
 
 def account_reindex(account: Account) -> None:
     Account.objects.filter(pk=account.pk).update(search_text=account_search_text(account))
+
+
+def contact_reindex(contact: Contact) -> None:
+    """Refresh the search text of a person and of their account (after phones or names change)."""
+    contact.search_text = contact_search_text(contact)
+    Contact.objects.filter(pk=contact.pk).update(search_text=contact.search_text)
+    account_reindex(contact.account)
 
 
 # --- financial indicators -----------------------------------------------------------------------
@@ -366,7 +377,7 @@ def contact_create(*, user, account: Account, data: Mapping[str, Any]) -> Contac
     _check_reports_to(contact)
     contact.save()
     _apply_contact_relations(contact, roles=lists["roles"], phone_rows=lists["phones"], emails=lists["emails"])
-    account_reindex(account)
+    contact_reindex(contact)
     audit.record_create(actor=user, instance=contact, after=audit.snapshot(contact, **_contact_extras(contact)),
                         account_id=account.pk)
     return contact
@@ -389,7 +400,7 @@ def contact_update(*, user, contact: Contact, data: Mapping[str, Any], version: 
     _check_reports_to(contact)
     save_versioned(contact, expected_version=version)
     _apply_contact_relations(contact, roles=lists["roles"], phone_rows=lists["phones"], emails=lists["emails"])
-    account_reindex(contact.account)
+    contact_reindex(contact)
     audit.record_update(actor=user, instance=contact, before=before,
                         after=audit.snapshot(contact, **_contact_extras(contact)), account_id=contact.account_id)
     return contact
@@ -448,7 +459,7 @@ def contact_erase(*, user, contact: Contact) -> Contact:
     contact.phones.all().delete()
     contact.emails.all().delete()
     save_versioned(contact, expected_version=None)
-    account_reindex(contact.account)
+    contact_reindex(contact)
     changes = {name: ["(erased)", None] for name in erased_fields}
     changes.update({name: ["(erased)", None] for name in ("phones", "emails") if extras[name]})
     audit.record(actor=user, action=AuditAction.ERASE, instance=contact, changes=changes,
@@ -489,6 +500,7 @@ def competitor_create(*, user, data: Mapping[str, Any]) -> Competitor:
     _require(access.can(user, Capability.EDIT_COMPETITORS))
     competitor = Competitor()
     _assign(competitor, data, COMPETITOR_FIELDS)
+    competitor.search_text = search.fold(competitor.name)
     _full_clean(competitor)
     competitor.save()
     audit.record_create(actor=user, instance=competitor, after=audit.snapshot(competitor))
@@ -500,6 +512,7 @@ def competitor_update(*, user, competitor: Competitor, data: Mapping[str, Any], 
     _require(access.can(user, Capability.EDIT_COMPETITORS))
     before = audit.snapshot(competitor)
     _assign(competitor, data, COMPETITOR_FIELDS)
+    competitor.search_text = search.fold(competitor.name)
     _full_clean(competitor)
     save_versioned(competitor, expected_version=version)
     audit.record_update(actor=user, instance=competitor, before=before, after=audit.snapshot(competitor))

@@ -283,10 +283,7 @@ class CompetitorListView(EntityListView):
     sort_fields = {"name": "name"}
 
     def get_queryset(self, request, filters):
-        competitors = queries.competitors_visible_to(request.user)
-        if filters.get("q"):
-            competitors = competitors.filter(name__icontains=filters["q"])
-        return competitors.order_by(filters["order_by"])
+        return queries.competitor_list(request.user, search=filters.get("q", ""), order_by=filters["order_by"])
 
     def extra_context(self, request):
         return {"can_create": access.can(request.user, Capability.EDIT_COMPETITORS)}

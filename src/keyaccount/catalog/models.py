@@ -25,6 +25,8 @@ class Product(VersionedModel):
                                 validators=[validate_currency])
     description = models.TextField(_("description"), blank=True)
     is_active = models.BooleanField(_("on sale"), default=True)
+    # Folded SKU, name and category (core.search), set by the services.
+    search_text = models.TextField(blank=True, default="", editable=False)
 
     class Meta:
         ordering = ["name", "id"]

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.http import Http404
 
 from keyaccount.catalog.models import Product
 from keyaccount.core import access
+from keyaccount.core.search import filter_words
 
 
 def products_visible_to(user) -> QuerySet[Product]:
@@ -23,8 +24,7 @@ def product_get_for_user(*, product_id, user) -> Product:
 def product_list(user, *, search: str = "", category: str = "", active: bool | None = None,
                  order_by: str = "name") -> QuerySet[Product]:
     queryset = products_visible_to(user)
-    if search:
-        queryset = queryset.filter(Q(name__icontains=search) | Q(sku__icontains=search))
+    queryset = filter_words(queryset, search)
     if category:
         queryset = queryset.filter(category=category)
     if active is not None:

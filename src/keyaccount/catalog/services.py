@@ -10,7 +10,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from keyaccount.catalog.models import Product
-from keyaccount.core import access, audit
+from keyaccount.core import access, audit, search
 from keyaccount.core.access import Capability
 from keyaccount.core.concurrency import save_versioned
 from keyaccount.core.errors import AccessDenied
@@ -29,6 +29,7 @@ def _assign(product: Product, data: Mapping[str, Any]) -> None:
             setattr(product, name, data[name])
     product.sku = (product.sku or "").strip()
     product.currency = (product.currency or "").upper()
+    product.search_text = search.fold(product.sku, product.name, product.category)
 
 
 @transaction.atomic

@@ -20,6 +20,7 @@ from keyaccount.catalog.models import Product
 from keyaccount.core.choices import Role
 from keyaccount.core.identifiers import inn_check_digits
 from keyaccount.core.models import Team, User
+from keyaccount.core.search import fold
 
 _SYLLABLES = ["сев", "ур", "ал", "тех", "но", "пром", "ст", "рой", "ма", "ш", "вол", "га", "сиб", "ир", "ка", "ма",
               "нев", "а", "тор", "г", "лог", "ис", "тик", "ин", "вест", "рес", "ур", "с"]
@@ -79,7 +80,8 @@ def generate(*, accounts: int, order_lines: int, seed: int = 7, progress: Callab
     if len(products) < 50:
         Product.objects.bulk_create(
             Product(sku=f"SCALE-{n:04d}", name=f"Scale product {n}", category=f"Category {n % 12}",
-                    list_price=rng.choice([900, 2500, 7800, 15000, 48000]), currency="RUB")
+                    list_price=rng.choice([900, 2500, 7800, 15000, 48000]), currency="RUB",
+                    search_text=fold(f"SCALE-{n:04d}", f"Scale product {n}", f"Category {n % 12}"))
             for n in range(200))
         products = list(Product.objects.values_list("pk", "list_price"))
     first_account = _next_id("accounts_account")
@@ -116,13 +118,15 @@ def generate(*, accounts: int, order_lines: int, seed: int = 7, progress: Callab
 
         def contact_rows():
             for n in range(accounts * 2):
-                yield (first_contact + n, first_account + n // 2, rng.choice(_LAST), rng.choice(_FIRST), "", "", "",
-                       "", "", "", "", "", 0, 1, now, now)
+                last, first = rng.choice(_LAST), rng.choice(_FIRST)
+                digits = f"{(first_account * 2 + n) % 10**7:07d}"
+                yield (first_contact + n, first_account + n // 2, last, first, "", "", "", "", "", "", "", "", 0,
+                       fold(f"{last} {first}", f"7916{digits} 916{digits}"), 1, now, now)
 
         _insert("accounts_contact", ["id", "account_id", "last_name", "first_name", "patronymic", "position",
                                      "department", "messengers", "preferred_language", "preferred_channel",
-                                     "form_of_address", "notes", "relationship_strength", "version", "created_at",
-                                     "updated_at"], contact_rows())
+                                     "form_of_address", "notes", "relationship_strength", "search_text", "version",
+                                     "created_at", "updated_at"], contact_rows())
         _reset_sequence("accounts_contact")
         _insert("accounts_contactphone", ["contact_id", "number", "kind"],
                 ((first_contact + n, f"+7916{(first_account * 2 + n) % 10**7:07d}", "work")
