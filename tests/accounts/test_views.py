@@ -140,3 +140,10 @@ def test_people_and_products_are_found_in_any_case_in_russian(people, anna_accou
     assert "Ёлкина" in client.get(reverse("accounts:contact_list"), {"q": "8 916 555 12 34"}).content.decode()
     assert "Насос" in client.get(reverse("catalog:product_list"), {"q": "насос"}).content.decode()
     assert "Насос" not in client.get(reverse("catalog:product_list"), {"q": "компрессор"}).content.decode()
+
+
+def test_a_bad_filter_value_drops_that_filter_but_keeps_the_search(people, anna_account, client_for):
+    AccountFactory(name="OOO Unrelated", owner=people["anna"])
+    html = client_for(people["anna"]).get(reverse("accounts:account_list"),
+                                          {"q": "severstal", "status": "nonsense"}).content.decode()
+    assert "OOO Severstal Trade" in html and "OOO Unrelated" not in html

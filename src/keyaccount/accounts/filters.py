@@ -24,8 +24,9 @@ class AccountFilterForm(forms.Form):
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
 
-    def query_filters(self) -> dict:
-        data = self.cleaned_data
+    @staticmethod
+    def query_filters(data: dict) -> dict:
+        """The account query's filters from (possibly partial) cleaned data."""
         return {
             "status": data.get("status") or [],
             "owner": [user.pk for user in data.get("owner") or []],

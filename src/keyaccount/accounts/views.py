@@ -29,6 +29,7 @@ from keyaccount.core.generic import (
     EntityFormView,
     EntityListView,
     HistoryView,
+    filter_values,
     forbidden,
 )
 
@@ -43,11 +44,8 @@ class AccountListView(EntityListView):
                    "created": "created_at"}
 
     def get_queryset(self, request, filters):
-        form_filters = {key: filters.get(key) for key in ("status", "owner", "industry", "tag")}
-        form_filters["owner"] = [user.pk for user in form_filters["owner"] or []]
-        form_filters["tag"] = [tag.name for tag in form_filters["tag"] or []]
-        return queries.account_list(request.user, search=filters.get("q", ""), filters=form_filters,
-                                    order_by=filters["order_by"])
+        return queries.account_list(request.user, search=filters.get("q", ""),
+                                    filters=AccountFilterForm.query_filters(filters), order_by=filters["order_by"])
 
     def extra_context(self, request):
         return {"can_create": access.can(request.user, Capability.EDIT_ACCOUNTS)}
@@ -103,9 +101,9 @@ class AccountHistoryView(HistoryView):
 def account_export(request):
     """The account list as CSV or XLSX, with the same search and filters as the page."""
     form = AccountFilterForm(request.GET or None, user=request.user)
-    filters = form.query_filters() if form.is_bound and form.is_valid() else {}
-    search = form.cleaned_data.get("q", "") if form.is_bound and form.is_valid() else ""
-    accounts = queries.account_list(request.user, search=search, filters=filters)
+    data = filter_values(form)
+    accounts = queries.account_list(request.user, search=data.get("q", ""),
+                                    filters=AccountFilterForm.query_filters(data))
     header = ["name", "short_name", "inn", "kpp", "ogrn", "status", "industry", "owner", "website"]
     rows = ([a.name, a.short_name, a.inn, a.kpp, a.ogrn, a.get_status_display(), a.get_industry_display(),
              str(a.owner), a.website] for a in accounts.iterator(chunk_size=2000))

@@ -40,6 +40,18 @@ def add_service_errors(form: forms.Form, error: ValidationError) -> None:
             form.add_error(None, message)
 
 
+def filter_values(form: forms.Form) -> dict:
+    """The values of a list's filter form that are valid.
+
+    A bad value in one filter (a stale link, a hand-edited URL) drops that filter, not the rest:
+    after validation ``cleaned_data`` keeps every field that did validate.
+    """
+    if not form.is_bound:
+        return {}
+    form.is_valid()
+    return dict(form.cleaned_data)
+
+
 class VersionField(forms.IntegerField):
     """The optimistic-lock version the editor loaded, carried in a hidden input."""
 
@@ -67,7 +79,7 @@ class EntityListView(LoginRequiredMixin, View, abc.ABC):
 
     def get(self, request):
         form = self.filter_form_class(request.GET or None, user=request.user)
-        filters = form.cleaned_data if form.is_bound and form.is_valid() else {}
+        filters = filter_values(form)
         sort = request.GET.get("sort", self.default_sort)
         key = sort.lstrip("-")
         if key not in self.sort_fields:

@@ -68,7 +68,6 @@ class OrderFormView(EntityFormView):
             formset = OrderLineFormSet(request.POST, instance=obj, prefix="lines")
         else:
             formset = OrderLineFormSet(instance=obj, prefix="lines")
-        self._formset = formset
         return {"formset": formset}
 
     def save(self, request, form, obj, **kwargs):
