@@ -70,8 +70,10 @@ class Account(VersionedModel):
                               on_delete=models.PROTECT, related_name="owned_accounts")
     team = models.ForeignKey("core.Team", verbose_name=_("team"), null=True, blank=True,
                              on_delete=models.SET_NULL, related_name="accounts")
+    # Indexed by a partial index below: most accounts have no parent, and with a full index SQLite's
+    # statistics say "parent_id = X matches every row" and it scans the table instead.
     parent = models.ForeignKey("self", verbose_name=_("parent company"), null=True, blank=True,
-                               on_delete=models.SET_NULL, related_name="subsidiaries")
+                               on_delete=models.SET_NULL, related_name="subsidiaries", db_index=False)
     tags = models.ManyToManyField(Tag, verbose_name=_("tags"), blank=True, related_name="accounts")
     # Lower-cased names, identifiers, contact names and phone digits; kept by services.account_reindex
     # and indexed for substring search (trigram FTS5 on SQLite, pg_trgm on PostgreSQL).
@@ -86,10 +88,12 @@ class Account(VersionedModel):
                                     violation_error_message=_("An account with this INN already exists.")),
         ]
         indexes = [
+            models.Index(fields=["name", "id"]),
             models.Index(fields=["owner", "name"]),
             models.Index(fields=["team", "name"]),
             models.Index(fields=["industry", "name"]),
             models.Index(fields=["status", "name"]),
+            models.Index(fields=["parent"], condition=Q(parent__isnull=False), name="account_parent_idx"),
         ]
 
     def __str__(self) -> str:
@@ -177,7 +181,7 @@ class Contact(VersionedModel):
     birthday = models.DateField(_("birthday"), null=True, blank=True)
     notes = models.TextField(_("notes"), blank=True)
     reports_to = models.ForeignKey("self", verbose_name=_("reports to"), null=True, blank=True,
-                                   on_delete=models.SET_NULL, related_name="reports")
+                                   on_delete=models.SET_NULL, related_name="reports", db_index=False)
     relationship_strength = models.PositiveSmallIntegerField(
         _("relationship strength"), choices=RelationshipStrength.choices, default=RelationshipStrength.NONE
     )
@@ -189,7 +193,11 @@ class Contact(VersionedModel):
         ordering = ["last_name", "first_name", "id"]
         verbose_name = _("contact")
         verbose_name_plural = _("contacts")
-        indexes = [models.Index(fields=["account", "last_name"])]
+        indexes = [
+            models.Index(fields=["account", "last_name"]),
+            # Partial, like Account.parent: most people report to nobody we know.
+            models.Index(fields=["reports_to"], condition=Q(reports_to__isnull=False), name="contact_reports_to_idx"),
+        ]
 
     def __str__(self) -> str:
         return self.full_name

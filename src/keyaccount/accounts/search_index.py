@@ -41,6 +41,8 @@ def ensure(connection) -> None:
                 cursor.execute(_SQLITE_TRIGGERS[name])
             if missing:
                 cursor.execute(f"INSERT INTO {FTS_TABLE}({FTS_TABLE}) VALUES ('rebuild')")
+            # Refresh the planner's statistics where SQLite thinks they are stale (cheap when not).
+            cursor.execute("PRAGMA optimize")
         elif connection.vendor == "postgresql":
             # Look first: even CREATE INDEX IF NOT EXISTS fails inside a transaction that has pending
             # deferred-constraint events (a migrate run from a command inside an atomic block).
