@@ -7,19 +7,24 @@ from django.utils.translation import gettext_lazy as _
 
 from keyaccount.accounts.choices import AccountStatus, ContactRoleKind, Industry
 from keyaccount.accounts.models import Tag
+from keyaccount.core.choices import Role
 from keyaccount.core.models import User
 
 
 class AccountFilterForm(forms.Form):
-    q = forms.CharField(label=_("Search"), required=False, max_length=200,
-                        widget=forms.TextInput(attrs={"type": "search", "placeholder": _("Name, INN, person, phone…"),
-                                                      "autofocus": True}))
-    status = forms.MultipleChoiceField(label=_("status"), required=False, choices=AccountStatus.choices)
-    owner = forms.ModelMultipleChoiceField(label=_("manager"), required=False,
-                                           queryset=User.objects.filter(is_active=True))
-    industry = forms.MultipleChoiceField(label=_("industry"), required=False, choices=Industry.choices)
+    q = forms.CharField(label=_("Search"), required=False, max_length=200, widget=forms.TextInput(attrs={
+        "type": "search", "placeholder": _("Name, INN, person, phone…"), "aria-label": _("Search"), "autofocus": True,
+    }))
+    status = forms.MultipleChoiceField(label=_("status"), required=False, choices=AccountStatus.choices,
+                                       widget=forms.CheckboxSelectMultiple)
+    owner = forms.ModelMultipleChoiceField(
+        label=_("manager"), required=False, widget=forms.CheckboxSelectMultiple,
+        queryset=User.objects.filter(is_active=True, role__in=[Role.KAM, Role.HEAD]),
+    )
+    industry = forms.MultipleChoiceField(label=_("industry"), required=False, choices=Industry.choices,
+                                         widget=forms.CheckboxSelectMultiple)
     tag = forms.ModelMultipleChoiceField(label=_("tag"), required=False, queryset=Tag.objects.all(),
-                                         to_field_name="name")
+                                         to_field_name="name", widget=forms.CheckboxSelectMultiple)
 
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
