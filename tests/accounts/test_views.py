@@ -136,3 +136,14 @@ def test_a_bad_filter_value_drops_that_filter_but_keeps_the_search(people, anna_
     html = client_for(people["anna"]).get(reverse("accounts:account_list"),
                                           {"q": "severstal", "status": "nonsense"}).content.decode()
     assert "OOO Severstal Trade" in html and "OOO Unrelated" not in html
+
+
+def test_a_broad_search_stops_counting_at_the_cap(people, client_for, monkeypatch):
+    from keyaccount.core.generic import CappedPaginator
+
+    monkeypatch.setattr(CappedPaginator, "cap", 3)
+    for _ in range(5):
+        AccountFactory(owner=people["anna"])
+    html = client_for(people["anna"]).get(reverse("accounts:account_list"), {"q": "test company"}).content.decode()
+    assert "More than 3 accounts" in html
+    assert html.count('class="badge status-') == 5

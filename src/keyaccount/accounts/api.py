@@ -7,12 +7,12 @@ from typing import Any
 
 from django.shortcuts import get_object_or_404
 from ninja import Field, Query, Router, Schema, Status
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
 from keyaccount.accounts import queries, services
 from keyaccount.accounts.choices import AccountStatus, ContactRoleKind
 from keyaccount.accounts.models import Account, AccountCompetitor, Contact
-from keyaccount.core.api import payload_data
+from keyaccount.core.api import DbId, InputSchema, Pagination, Version, payload_data
 
 router = Router(tags=["accounts"])
 contacts_router = Router(tags=["contacts"])
@@ -59,7 +59,7 @@ class AccountOut(Schema):
         return [share.user_id for share in obj.shares.all()]
 
 
-class AccountIn(Schema):
+class AccountIn(InputSchema):
     name: str = Field(max_length=300)
     short_name: str = Field("", max_length=150)
     inn: str = Field("", max_length=20)
@@ -80,15 +80,15 @@ class AccountIn(Schema):
     notes: str = ""
     status: AccountStatus = AccountStatus.PROSPECT
     status_reason: str = ""
-    owner_id: int | None = None
-    team_id: int | None = None
-    parent_id: int | None = None
+    owner_id: DbId | None = None
+    team_id: DbId | None = None
+    parent_id: DbId | None = None
     tags: list[str] = []
-    shared_with: list[int] = []
+    shared_with: list[DbId] = []
 
 
-class AccountPatch(Schema):
-    version: int = Field(description="The version you read; a stale one answers 409.")
+class AccountPatch(InputSchema):
+    version: Version
     name: str | None = Field(None, max_length=300)
     short_name: str | None = Field(None, max_length=150)
     inn: str | None = Field(None, max_length=20)
@@ -109,17 +109,17 @@ class AccountPatch(Schema):
     notes: str | None = None
     status: AccountStatus | None = None
     status_reason: str | None = None
-    owner_id: int | None = None
-    team_id: int | None = None
-    parent_id: int | None = None
+    owner_id: DbId | None = None
+    team_id: DbId | None = None
+    parent_id: DbId | None = None
     tags: list[str] | None = None
-    shared_with: list[int] | None = None
+    shared_with: list[DbId] | None = None
 
 
-class AccountFilters(Schema):
+class AccountFilters(InputSchema):
     q: str = Field("", max_length=200, description="Name, INN, OGRN, a person's name, phone or e-mail")
     status: list[AccountStatus] = []
-    owner: list[int] = []
+    owner: list[DbId] = []
     industry: list[str] = []
     tag: list[str] = []
 
@@ -135,7 +135,7 @@ _NULLABLE = {"founded_year", "owner_id", "team_id", "parent_id", "birthday", "re
 
 
 @router.get("/", response=list[AccountOut])
-@paginate(LimitOffsetPagination)
+@paginate(Pagination)
 def list_accounts(request, filters: Query[AccountFilters]):
     return queries.account_list(
         request.user, search=filters.q,
@@ -182,7 +182,7 @@ class FinancialsOut(Schema):
     extra: dict[str, Any]
 
 
-class FinancialsIn(Schema):
+class FinancialsIn(InputSchema):
     year: int
     currency: str = Field("RUB", max_length=3)
     revenue: Decimal | None = None
@@ -191,8 +191,8 @@ class FinancialsIn(Schema):
     extra: dict[str, Any] = {}
 
 
-class FinancialsPatch(Schema):
-    version: int
+class FinancialsPatch(InputSchema):
+    version: Version
     year: int | None = None
     currency: str | None = Field(None, max_length=3)
     revenue: Decimal | None = None
@@ -238,8 +238,8 @@ class AccountCompetitorOut(Schema):
     since: dt.date | None
 
 
-class AccountCompetitorIn(Schema):
-    competitor_id: int
+class AccountCompetitorIn(InputSchema):
+    competitor_id: DbId
     offering: str = ""
     since: dt.date | None = None
 
@@ -275,7 +275,7 @@ class PhoneOut(Schema):
     kind: str
 
 
-class PhoneIn(Schema):
+class PhoneIn(InputSchema):
     number: str = Field(max_length=40, description="Any format; stored as E.164")
     kind: str = "work"
 
@@ -317,8 +317,8 @@ class ContactOut(Schema):
         return [email.email for email in obj.emails.all()]
 
 
-class ContactIn(Schema):
-    account_id: int
+class ContactIn(InputSchema):
+    account_id: DbId
     last_name: str = Field(max_length=100)
     first_name: str = Field("", max_length=100)
     patronymic: str = Field("", max_length=100)
@@ -333,12 +333,12 @@ class ContactIn(Schema):
     form_of_address: str = ""
     birthday: dt.date | None = None
     notes: str = ""
-    reports_to_id: int | None = None
+    reports_to_id: DbId | None = None
     relationship_strength: int = 0
 
 
-class ContactPatch(Schema):
-    version: int
+class ContactPatch(InputSchema):
+    version: Version
     last_name: str | None = Field(None, max_length=100)
     first_name: str | None = Field(None, max_length=100)
     patronymic: str | None = Field(None, max_length=100)
@@ -353,13 +353,13 @@ class ContactPatch(Schema):
     form_of_address: str | None = None
     birthday: dt.date | None = None
     notes: str | None = None
-    reports_to_id: int | None = None
+    reports_to_id: DbId | None = None
     relationship_strength: int | None = None
 
 
-class ContactFilters(Schema):
+class ContactFilters(InputSchema):
     q: str = Field("", max_length=200)
-    account_id: int | None = None
+    account_id: DbId | None = None
     role: ContactRoleKind | None = None
 
 
@@ -370,7 +370,7 @@ def _contact_data(payload: Schema, *, patch: bool) -> dict[str, Any]:
 
 
 @contacts_router.get("/", response=list[ContactOut])
-@paginate(LimitOffsetPagination)
+@paginate(Pagination)
 def list_contacts(request, filters: Query[ContactFilters]):
     return queries.contact_list(request.user, search=filters.q, account_id=filters.account_id,
                                 role=filters.role or "")
@@ -429,7 +429,7 @@ class CompetitorOut(Schema):
     notes: str
 
 
-class CompetitorIn(Schema):
+class CompetitorIn(InputSchema):
     name: str = Field(max_length=200)
     website: str = ""
     strengths: str = ""
@@ -437,8 +437,8 @@ class CompetitorIn(Schema):
     notes: str = ""
 
 
-class CompetitorPatch(Schema):
-    version: int
+class CompetitorPatch(InputSchema):
+    version: Version
     name: str | None = Field(None, max_length=200)
     website: str | None = None
     strengths: str | None = None
@@ -446,10 +446,14 @@ class CompetitorPatch(Schema):
     notes: str | None = None
 
 
+class CompetitorFilters(InputSchema):
+    q: str = Field("", max_length=200)
+
+
 @competitors_router.get("/", response=list[CompetitorOut])
-@paginate(LimitOffsetPagination)
-def list_competitors(request, q: str = ""):
-    return queries.competitor_list(request.user, search=q)
+@paginate(Pagination)
+def list_competitors(request, filters: Query[CompetitorFilters]):
+    return queries.competitor_list(request.user, search=filters.q)
 
 
 @competitors_router.get("/{int:competitor_id}", response=CompetitorOut)

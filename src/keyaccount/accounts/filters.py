@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from keyaccount.accounts.choices import AccountStatus, ContactRoleKind, Industry
 from keyaccount.accounts.models import Tag
 from keyaccount.core.choices import Role
+from keyaccount.core.generic import RecordsField
 from keyaccount.core.models import User
 
 
@@ -17,7 +18,7 @@ class AccountFilterForm(forms.Form):
     }))
     status = forms.MultipleChoiceField(label=_("status"), required=False, choices=AccountStatus.choices,
                                        widget=forms.CheckboxSelectMultiple)
-    owner = forms.ModelMultipleChoiceField(
+    owner = RecordsField(
         label=_("manager"), required=False, widget=forms.CheckboxSelectMultiple,
         queryset=User.objects.filter(is_active=True, role__in=[Role.KAM, Role.HEAD]),
     )

@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from keyaccount.accounts.choices import AccountStatus, ContactRoleKind
 from keyaccount.accounts.models import Account, AccountFinancials, Competitor, Contact, ContactConsent
-from keyaccount.core.generic import VersionField
+from keyaccount.core.generic import RecordsField, VersionField
 from keyaccount.core.models import User
 
 _DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -21,7 +21,7 @@ def _lines(text: str) -> list[str]:
 class AccountForm(forms.ModelForm):
     version = VersionField()
     tags = forms.CharField(label=_("tags"), required=False, help_text=_("Comma-separated"))
-    shared_with = forms.ModelMultipleChoiceField(
+    shared_with = RecordsField(
         label=_("shared with"), required=False, queryset=User.objects.filter(is_active=True),
         widget=forms.SelectMultiple(attrs={"size": 4}),
     )

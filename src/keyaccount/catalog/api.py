@@ -4,10 +4,10 @@
 from decimal import Decimal
 
 from ninja import Field, Query, Router, Schema, Status
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
 from keyaccount.catalog import queries, services
-from keyaccount.core.api import payload_data
+from keyaccount.core.api import InputSchema, Pagination, Version, payload_data
 
 router = Router(tags=["products"])
 
@@ -25,7 +25,7 @@ class ProductOut(Schema):
     is_active: bool
 
 
-class ProductIn(Schema):
+class ProductIn(InputSchema):
     sku: str = Field(max_length=64)
     name: str = Field(max_length=300)
     category: str = Field("", max_length=120)
@@ -36,8 +36,8 @@ class ProductIn(Schema):
     is_active: bool = True
 
 
-class ProductPatch(Schema):
-    version: int
+class ProductPatch(InputSchema):
+    version: Version
     sku: str | None = Field(None, max_length=64)
     name: str | None = Field(None, max_length=300)
     category: str | None = Field(None, max_length=120)
@@ -48,14 +48,14 @@ class ProductPatch(Schema):
     is_active: bool | None = None
 
 
-class ProductFilters(Schema):
+class ProductFilters(InputSchema):
     q: str = Field("", max_length=200)
     category: str = ""
     active: bool | None = None
 
 
 @router.get("/", response=list[ProductOut])
-@paginate(LimitOffsetPagination)
+@paginate(Pagination)
 def list_products(request, filters: Query[ProductFilters]):
     return queries.product_list(request.user, search=filters.q, category=filters.category, active=filters.active)
 

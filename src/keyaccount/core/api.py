@@ -2,18 +2,21 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.http import Http404
-from ninja import NinjaAPI, Schema
+from ninja import Field, NinjaAPI, Schema
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
+from ninja.pagination import LimitOffsetPagination
 from ninja.security import APIKeyCookie, HttpBearer
+from pydantic import field_validator
 
 from keyaccount.core import services
 from keyaccount.core.errors import AccessDenied, ConflictError
+from keyaccount.core.models import MAX_ID
 
 
 class BearerTokenAuth(HttpBearer):
@@ -34,6 +37,42 @@ class SessionAuth(APIKeyCookie):
     def authenticate(self, request, key):
         user = request.user
         return user if user.is_authenticated and user.is_active else None
+
+
+# Ids beyond any primary key are refused at the edge with a 422 like any other bad value.
+DbId = Annotated[int, Field(ge=1, le=MAX_ID)]
+Version = Annotated[int, Field(ge=1, le=MAX_ID, description="The version you read; a stale one answers 409.")]
+
+
+def _reject_nul(value: Any) -> Any:
+    if isinstance(value, str) and "\x00" in value:
+        raise ValueError("text may not contain NUL characters")
+    if isinstance(value, list | tuple):
+        for item in value:
+            _reject_nul(item)
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            _reject_nul(key)
+            _reject_nul(item)
+    return value
+
+
+class InputSchema(Schema):
+    """Base of every request body and query schema: no NUL characters anywhere (PostgreSQL cannot
+    store them in text or JSON, and no person types them)."""
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _no_nul(cls, value):
+        return _reject_nul(value)
+
+
+class Pagination(LimitOffsetPagination):
+    """limit/offset with bounds, so an absurd offset is a 422 rather than a database error."""
+
+    class Input(Schema):
+        limit: int = Field(50, ge=1, le=500)
+        offset: int = Field(0, ge=0, le=MAX_ID)
 
 
 class ErrorOut(Schema):

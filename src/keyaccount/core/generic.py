@@ -12,10 +12,12 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpResponseForbidden
 from django.shortcuts import redirect, render
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from django.views import View
 
 from keyaccount.core.errors import AccessDenied, ConflictError
+from keyaccount.core.models import MAX_ID
 from keyaccount.core.queries import history_of
 
 
@@ -58,7 +60,55 @@ class VersionField(forms.IntegerField):
     widget = forms.HiddenInput
 
     def __init__(self, **kwargs):
-        super().__init__(required=False, min_value=1, **kwargs)
+        super().__init__(required=False, min_value=1, max_value=MAX_ID, **kwargs)
+
+
+class IdField(forms.IntegerField):
+    """A record id typed into a URL (``?account=12``): refused, not sent to the database, when no
+    record can have it."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("required", False)
+        kwargs.setdefault("widget", forms.HiddenInput)
+        super().__init__(min_value=1, max_value=MAX_ID, **kwargs)
+
+
+class RecordsField(forms.ModelMultipleChoiceField):
+    """Several records chosen by id; ids no record can have are a field error, not a database error
+    (SQLite cannot bind integers beyond 64 bits in the ``IN (...)`` this field queries)."""
+
+    def _check_values(self, value):
+        if self.to_field_name is None:
+            for pk in value:
+                if not str(pk).isdigit() or not 1 <= int(pk) <= MAX_ID:
+                    raise ValidationError(self.error_messages["invalid_pk_value"], code="invalid_pk_value",
+                                          params={"pk": pk})
+        return super()._check_values(value)
+
+
+class CappedPaginator(Paginator):
+    """A paginator that stops counting at ``cap`` rows: "1 000+ accounts" for a broad search.
+
+    Counting every match of a common word means reading every match; counting up to the cap lets
+    the database stop early, so a broad search answers as fast as a narrow one.
+    """
+
+    cap = 1000
+
+    @cached_property
+    def count(self) -> int:
+        # Without ordering or joins the database may stop at the first cap+1 matches it meets.
+        return self.object_list.select_related(None).order_by()[: self.cap + 1].count()
+
+    @property
+    def is_capped(self) -> bool:
+        return self.count > self.cap
+
+    def page(self, number):
+        # A full page even where the capped count would cut the last one short.
+        number = self.validate_number(number)
+        bottom = (number - 1) * self.per_page
+        return self._get_page(self.object_list[bottom:bottom + self.per_page], number, self)
 
 
 class EntityListView(LoginRequiredMixin, View, abc.ABC):
@@ -86,7 +136,8 @@ class EntityListView(LoginRequiredMixin, View, abc.ABC):
             sort, key = self.default_sort, self.default_sort.lstrip("-")
         order_by = ("-" if sort.startswith("-") else "") + self.sort_fields[key]
         queryset = self.get_queryset(request, {**filters, "order_by": order_by})
-        page = Paginator(queryset, self.page_size).get_page(request.GET.get("page"))
+        paginator_class = CappedPaginator if filters.get("q") else Paginator
+        page = paginator_class(queryset, self.page_size).get_page(request.GET.get("page"))
         query = request.GET.copy()
         query.pop("page", None)
         query_without_sort = query.copy()
@@ -201,7 +252,7 @@ class EntityDeleteView(LoginRequiredMixin, View, abc.ABC):
 
 
 class HistoryFilterForm(forms.Form):
-    actor = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    actor = IdField()
     date_from = forms.DateField(label=_("from"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
     date_to = forms.DateField(label=_("to"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
 

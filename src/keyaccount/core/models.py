@@ -10,6 +10,9 @@ from django.utils.translation import gettext_lazy as _
 
 from keyaccount.core.choices import Role
 
+# Every primary key is a BigAutoField; a larger number names no record (and SQLite cannot bind it).
+MAX_ID = 2**63 - 1
+
 
 class Team(models.Model):
     name = models.CharField(_("name"), max_length=200, unique=True)

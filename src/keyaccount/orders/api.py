@@ -5,9 +5,9 @@ import datetime as dt
 from decimal import Decimal
 
 from ninja import Field, Query, Router, Schema, Status
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
-from keyaccount.core.api import payload_data
+from keyaccount.core.api import DbId, InputSchema, Pagination, Version, payload_data
 from keyaccount.orders import queries, services
 from keyaccount.orders.models import Order, OrderStatus
 
@@ -23,8 +23,8 @@ class OrderLineOut(Schema):
     amount: Decimal
 
 
-class OrderLineIn(Schema):
-    product_id: int
+class OrderLineIn(InputSchema):
+    product_id: DbId
     quantity: Decimal
     unit_price: Decimal | None = Field(None, description="Empty: the product's list price")
     discount_percent: Decimal = Decimal("0")
@@ -49,9 +49,9 @@ class OrderOut(Schema):
         return list(obj.lines.all())
 
 
-class OrderIn(Schema):
+class OrderIn(InputSchema):
     number: str = Field(max_length=64)
-    account_id: int
+    account_id: DbId
     ordered_on: dt.date
     currency: str = Field("RUB", max_length=3)
     status: OrderStatus = OrderStatus.CONFIRMED
@@ -61,8 +61,8 @@ class OrderIn(Schema):
     lines: list[OrderLineIn] = []
 
 
-class OrderPatch(Schema):
-    version: int
+class OrderPatch(InputSchema):
+    version: Version
     number: str | None = Field(None, max_length=64)
     ordered_on: dt.date | None = None
     currency: str | None = Field(None, max_length=3)
@@ -73,9 +73,9 @@ class OrderPatch(Schema):
     lines: list[OrderLineIn] | None = None
 
 
-class OrderFilters(Schema):
+class OrderFilters(InputSchema):
     q: str = Field("", max_length=100)
-    account_id: int | None = None
+    account_id: DbId | None = None
     status: OrderStatus | None = None
     date_from: dt.date | None = None
     date_to: dt.date | None = None
@@ -85,7 +85,7 @@ _NULLABLE = {"payment_due_on", "paid_on"}
 
 
 @router.get("/", response=list[OrderOut])
-@paginate(LimitOffsetPagination)
+@paginate(Pagination)
 def list_orders(request, filters: Query[OrderFilters]):
     return queries.order_list(request.user, search=filters.q, account_id=filters.account_id,
                               status=filters.status or "", date_from=filters.date_from,

@@ -1,0 +1,60 @@
+"""No input of any kind gives a 500: absurd ids, NUL characters, huge pages, wrong types, on every
+list and detail, through the UI and the API, on both databases."""
+
+import pytest
+
+from keyaccount.core import services
+
+HUGE = "9" * 30
+UI_URLS = [
+    f"/accounts/?owner={HUGE}", f"/accounts/{HUGE}/", f"/orders/?account={HUGE}", f"/accounts/?page={HUGE}",
+    f"/accounts/contacts/{HUGE}/", f"/accounts/1/history/?actor={HUGE}", "/accounts/?q=%00", "/accounts/?q=a%00b",
+    "/accounts/contacts/?q=%00", "/catalog/?q=%00", "/accounts/competitors/?q=%00", "/orders/?q=%00",
+    "/orders/?date_from=31.02.2026", "/accounts/?sort=-evil", f"/orders/{HUGE}/", f"/catalog/{HUGE}/",
+]
+API_URLS = [
+    f"/api/v1/accounts/?owner={HUGE}", f"/api/v1/orders/?account_id={HUGE}", f"/api/v1/contacts/?account_id={HUGE}",
+    f"/api/v1/accounts/?limit={HUGE}", f"/api/v1/accounts/?offset={HUGE}", "/api/v1/accounts/?q=%00",
+    "/api/v1/products/?q=%00", "/api/v1/competitors/?q=%00", f"/api/v1/accounts/{HUGE}", "/api/v1/orders/?status=x",
+]
+
+
+@pytest.mark.parametrize("url", UI_URLS)
+def test_pages_answer_absurd_input_without_a_server_error(url, people, anna_account, client_for):
+    client = client_for(people["anna"])
+    client.raise_request_exception = False
+    assert client.get(url).status_code in (200, 400, 404)
+
+
+@pytest.mark.parametrize("url", API_URLS)
+def test_the_api_answers_absurd_input_with_4xx(url, people, anna_account, client):
+    _token, secret = services.token_create(user=people["anna"])
+    client.raise_request_exception = False
+    response = client.get(url, HTTP_AUTHORIZATION=f"Bearer {secret}")
+    assert response.status_code in (200, 404, 422), response.content
+
+
+@pytest.mark.parametrize("payload", [
+    {"name": "A\x00B"},
+    {"name": "Vega", "tags": ["ok", "bad\x00"]},
+    {"name": "Vega", "owner_id": int(HUGE)},
+    {"name": "Vega", "shared_with": [int(HUGE)]},
+    {"name": "Vega", "founded_year": 10**30},
+    {"name": "x" * 5000},
+])
+def test_account_bodies_that_cannot_be_stored_answer_422(payload, people, client):
+    _token, secret = services.token_create(user=people["anna"])
+    client.raise_request_exception = False
+    response = client.post("/api/v1/accounts/", data=payload, content_type="application/json",
+                           HTTP_AUTHORIZATION=f"Bearer {secret}")
+    assert response.status_code == 422, response.content
+
+
+def test_financial_indicators_with_nul_or_huge_numbers_answer_422(people, anna_account, client):
+    _token, secret = services.token_create(user=people["anna"])
+    client.raise_request_exception = False
+    for payload in ({"year": 2025, "extra": {"note": "a\x00"}}, {"year": 2025, "revenue": "1e30"},
+                    {"year": 10**12}):
+        response = client.post(f"/api/v1/accounts/{anna_account.pk}/financials", data=payload,
+                               content_type="application/json", HTTP_AUTHORIZATION=f"Bearer {secret}")
+        assert response.status_code == 422, (payload, response.content)
