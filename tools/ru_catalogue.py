@@ -183,6 +183,9 @@ RU = {
     "Quantity": "Количество", "Unit price": "Цена", "Discount, %%": "Скидка, %%", "Discount, %": "Скидка, %",
     "Amount": "Сумма", "Lines": "Строки", "Check the order lines below.": "Проверьте строки заказа ниже.",
     "Sign out": "Выйти",
+    "More than %(cap)s accounts: add a word to narrow the search": "Больше %(cap)s клиентов: добавьте слово, чтобы сузить поиск",
+    "Financial indicators of a year": "Финансовые показатели за год", "New person": "Новый человек",
+    "New record": "Новая запись",
 }
 
 

@@ -8,6 +8,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
 from keyaccount.accounts import queries, services
@@ -59,6 +60,7 @@ def account_detail(request, pk):
 
 class AccountFormView(EntityFormView):
     form_class = AccountForm
+    new_title = _("New account")
 
     def get_object(self, request, pk=None):
         return queries.account_get_for_user(account_id=pk, user=request.user) if pk else None
@@ -116,6 +118,7 @@ def account_export(request):
 
 class FinancialsFormView(EntityFormView):
     form_class = FinancialsForm
+    new_title = _("Financial indicators of a year")
 
     def get_object(self, request, pk=None, account_pk=None):
         return queries.financials_get_for_user(financials_id=pk, user=request.user) if pk else None
@@ -168,6 +171,7 @@ def contact_detail(request, pk):
 
 class ContactFormView(EntityFormView):
     form_class = ContactForm
+    new_title = _("New person")
 
     def get_object(self, request, pk=None, account_pk=None):
         return queries.contact_get_for_user(contact_id=pk, user=request.user) if pk else None
@@ -300,6 +304,7 @@ def competitor_detail(request, pk):
 
 class CompetitorFormView(EntityFormView):
     form_class = CompetitorForm
+    new_title = _("New competitor")
 
     def get_object(self, request, pk=None):
         return queries.competitor_get_for_user(competitor_id=pk, user=request.user) if pk else None

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 
 from keyaccount.catalog import queries, services
 from keyaccount.catalog.filters import ProductFilterForm
@@ -39,6 +40,7 @@ def product_detail(request, pk):
 
 class ProductFormView(EntityFormView):
     form_class = ProductForm
+    new_title = _("New product")
 
     def get_object(self, request, pk=None):
         return queries.product_get_for_user(product_id=pk, user=request.user) if pk else None

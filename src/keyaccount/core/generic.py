@@ -160,7 +160,8 @@ class EntityFormView(LoginRequiredMixin, View, abc.ABC):
 
     form_class: type[forms.Form]
     template_name = "core/form.html"
-    title = ""
+    # The heading of the form for a new record; an existing one is headed by its own name.
+    new_title = _("New record")
 
     def get_object(self, request, **kwargs):
         return None
@@ -183,7 +184,7 @@ class EntityFormView(LoginRequiredMixin, View, abc.ABC):
 
     def render_form(self, request, form, obj, **kwargs):
         return render(request, self.template_name, {
-            "form": form, "object": obj, "title": self.title or (obj and str(obj)),
+            "form": form, "object": obj, "title": str(obj) if obj is not None else self.new_title,
             "cancel_url": self.cancel_url(obj, **kwargs), **self.extra_context(request, obj, **kwargs),
         })
 

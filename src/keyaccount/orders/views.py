@@ -6,7 +6,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.shortcuts import render
 from django.urls import reverse
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _
 
 from keyaccount.core import access
 from keyaccount.core.access import Capability
@@ -46,6 +46,7 @@ def order_detail(request, pk):
 class OrderFormView(EntityFormView):
     form_class = OrderForm
     template_name = "orders/order_form.html"
+    new_title = _("New order")
 
     def get_object(self, request, pk=None):
         return queries.order_get_for_user(order_id=pk, user=request.user) if pk else None
