@@ -188,6 +188,105 @@ RU = {
     "New record": "Новая запись",
 }
 
+# Timeline (issue 3).
+RU.update({
+    "main phone": "основной телефон", "The switchboard; people's own numbers go on their cards":
+    "Номер приёмной; личные номера людей — в их карточках", "Main phone": "Основной телефон", "Timeline": "Лента",
+    "phone extension": "внутренний номер", "Calls": "Звонки", "Call": "Звонок", "Meeting": "Встреча", "Note": "Заметка",
+    "Task": "Задача", "Inbound": "Входящий", "Outbound": "Исходящий", "Internal": "Внутренний", "Answered": "Отвечен",
+    "Missed": "Пропущен", "Busy": "Занято", "Failed": "Не состоялся", "Planned": "Запланирована", "Held": "Состоялась",
+    "Matched": "Сопоставлен", "Nobody with this number": "Номер никому не принадлежит",
+    "Several accounts have this number": "Номер есть у нескольких клиентов", "people": "люди",
+    "our participants": "наши участники", "outcome": "итог", "direction": "направление", "summary": "содержание",
+    "What was agreed": "О чём договорились", "actually started": "фактическое начало", "agreements": "договорённости",
+    "next steps": "следующие шаги",
+    "One per line; a date at the end sets the due date: “Send the proposal; 2026-12-05”":
+    "По одному в строке; дата в конце задаёт срок: «Отправить КП; 2026-12-05»",
+    "Line %(n)s: “%(value)s” is not a date like 2026-12-05.": "Строка %(n)s: «%(value)s» — не дата вида 2026-12-05.",
+    "call log file": "файл журнала звонков",
+    "Asterisk Master.csv, or a CSV/XLSX export of your telephony provider":
+    "Master.csv из Asterisk или выгрузка CSV/XLSX от провайдера телефонии",
+    "format": "формат", "CSV or XLSX with a column mapping": "CSV или XLSX с сопоставлением колонок",
+    "column mapping": "сопоставление колонок",
+    "For CSV/XLSX: start=Date,src=From,dst=To,duration=Duration,outcome=Status":
+    "Для CSV/XLSX: start=Дата,src=Откуда,dst=Куда,duration=Длительность,outcome=Статус",
+    "encoding": "кодировка", "Detect (UTF-8 or Windows-1251)": "Определить (UTF-8 или Windows-1251)",
+    "times in the file are UTC": "время в файле — UTC",
+    "skip bad rows (and list them) instead of refusing the file": "пропустить ошибочные строки (и перечислить их), а не отклонять файл",
+    "The file is not in the encoding %(encoding)s: %(error)s": "Файл не в кодировке %(encoding)s: %(error)s",
+    "Cannot tell the file's text encoding (tried UTF-8 and Windows-1251); name it with --encoding.":
+    "Не удалось определить кодировку файла (пробовали UTF-8 и Windows-1251); укажите её через --encoding.",
+    "This is not a readable XLSX file: %(error)s": "Это не читаемый файл XLSX: %(error)s",
+    "This looks like a binary file, not a CSV export.": "Похоже на двоичный файл, а не на выгрузку CSV.",
+    "“%(value)s” is not a date and time (e.g. 2026-03-15 14:05:00 or 15.03.2026 14:05)":
+    "«%(value)s» — не дата и время (например 2026-03-15 14:05:00 или 15.03.2026 14:05)",
+    "“%(value)s” is not a number of seconds": "«%(value)s» — не число секунд",
+    "%(value)s seconds is out of range": "%(value)s секунд — вне допустимого диапазона",
+    "“%(value)s” is not a call outcome (ANSWERED, NO ANSWER, BUSY, FAILED)":
+    "«%(value)s» — не итог звонка (ANSWERED, NO ANSWER, BUSY, FAILED)",
+    "Line %(line)s: %(count)s columns; an Asterisk CDR line has 16 to 21 (accountcode, src, dst, …, amaflags[, uniqueid, userfield[, peeraccount, linkedid, sequence]]).":
+    "Строка %(line)s: колонок %(count)s, а в строке CDR Asterisk их от 16 до 21 (accountcode, src, dst, …, amaflags[, uniqueid, userfield[, peeraccount, linkedid, sequence]]).",
+    "Line %(line)s, column %(column)s (%(name)s): %(message)s": "Строка %(line)s, колонка %(column)s (%(name)s): %(message)s",
+    "the call has no start time": "у звонка нет времени начала",
+    "A generic CSV/XLSX import needs a column mapping, e.g. start=Date,src=From,dst=To,duration=Duration,outcome=Status.":
+    "Для загрузки CSV/XLSX нужно сопоставление колонок, например start=Дата,src=Откуда,dst=Куда,duration=Длительность,outcome=Статус.",
+    "The mapping is not valid JSON: %(error)s": "Сопоставление — неверный JSON: %(error)s",
+    "Mapping item “%(item)s” is not field=Column.": "Элемент сопоставления «%(item)s» не вида поле=Колонка.",
+    "Unknown mapping fields: %(fields)s (known: %(known)s).": "Неизвестные поля сопоставления: %(fields)s (известны: %(known)s).",
+    "The mapping must name “start” and either “their_number” or both “src” and “dst”.":
+    "В сопоставлении должны быть «start» и либо «their_number», либо «src» и «dst».",
+    "The file is empty.": "Файл пуст.", " Did you mean “%(name)s”?": " Может быть, «%(name)s»?",
+    "Column “%(column)s” (for %(field)s) is not in the file.%(hint)s": "Колонки «%(column)s» (для %(field)s) в файле нет.%(hint)s",
+    "the number is empty": "номер пуст", "Unknown format “%(fmt)s”: use asterisk or csv.":
+    "Неизвестный формат «%(fmt)s»: используйте asterisk или csv.", "…and more; fix these first.": "…и другие; сначала исправьте эти.",
+    "The file has no calls.": "В файле нет звонков.", "file": "файл", "imported by": "кто загрузил", "imported": "загружено",
+    "rows": "строк", "new calls": "новых звонков", "already imported": "уже были", "matched": "сопоставлено",
+    "waiting in the queue": "ждут в очереди", "skipped as bad": "пропущено с ошибками", "call import": "загрузка звонков",
+    "call imports": "загрузки звонков", "responsible": "ответственный", "until": "до", "subject": "тема",
+    "our number": "наш номер", "line or extension": "линия или внутренний", "their number": "их номер",
+    "answered": "ответ", "duration, s": "длительность, с", "talk time, s": "разговор, с", "recording": "запись",
+    "matching": "сопоставление", "place": "место", "video link": "ссылка на видеовстречу", "travel time, min": "дорога, мин",
+    "agenda": "повестка", "meeting status": "статус встречи", "due": "срок", "assignee": "исполнитель", "done": "выполнено",
+    "follows": "по итогам", "interaction": "событие", "interactions": "события",
+    "The end cannot come before the start.": "Окончание не может быть раньше начала.",
+    "These people are not at this account: %(ids)s": "Эти люди не из этого клиента: %(ids)s",
+    "Say what is to be done.": "Напишите, что нужно сделать.", "An e-mail needs its subject.": "У письма должна быть тема.",
+    "Talk time cannot exceed the duration of the call.": "Разговор не может быть дольше самого звонка.",
+    "Only meetings have an actual start.": "Фактическое начало бывает только у встреч.",
+    "Only a meeting can be closed this way.": "Так можно закрыть только встречу.",
+    "Next step %(n)s: say what is to be done.": "Следующий шаг %(n)s: напишите, что нужно сделать.",
+    "Only a task can be marked done.": "Выполненной можно отметить только задачу.", "Whole timeline": "Вся лента",
+    "Nothing on the timeline yet.": "В ленте пока ничего нет.", "add the number to this person": "добавить номер этому человеку",
+    "Assign": "Назначить", "Log this call": "Записать звонок", "Older entries": "Более ранние записи",
+    "%(m)s min late": "опоздание %(m)s мин", "Agreements": "Договорённости", "Call queue": "Очередь звонков",
+    "Whose call is it?": "Чей это звонок?", "Name or phone of the person…": "Имя или телефон человека…",
+    "Import a call log": "Загрузить журнал звонков", "Nothing was imported:": "Ничего не загружено:",
+    "Preview — nothing is saved yet": "Предпросмотр — пока ничего не сохранено",
+    "%(rows)s rows (%(encoding)s): %(created)s new calls, %(duplicates)s already imported; %(matched)s matched to people, %(unmatched)s to nobody and %(ambiguous)s to several accounts (these wait in the queue).":
+    "Строк: %(rows)s (%(encoding)s): новых звонков %(created)s, уже загруженных %(duplicates)s; сопоставлено с людьми %(matched)s, ни с кем — %(unmatched)s, с несколькими клиентами — %(ambiguous)s (эти ждут в очереди).",
+    ("%(counter)s bad row will be skipped:", "%(counter)s bad rows will be skipped:"):
+    ("%(counter)s ошибочная строка будет пропущена:", "%(counter)s ошибочные строки будут пропущены:",
+     "%(counter)s ошибочных строк будут пропущены:"),
+    "Line": "Строка", "Direction": "Направление", "Outcome": "Итог", "Talk time": "Разговор",
+    "The file you previewed is kept until you import it; choose another file to replace it.":
+    "Просмотренный файл хранится до загрузки; выберите другой файл, чтобы заменить его.",
+    "Preview": "Предпросмотр", "Import": "Загрузить",
+    "Calls whose number belongs to nobody we know, or to people at several accounts. Say whose each is; its number can join the person's card so the next call matches by itself.":
+    "Звонки с номеров, которых нет ни у кого из знакомых нам людей или которые есть у людей нескольких клиентов. Укажите, чей каждый звонок; номер можно добавить в карточку человека, и следующий звонок сопоставится сам.",
+    "Why here": "Почему здесь", "The queue is empty: every call found its people.": "Очередь пуста: все звонки нашли своих людей.",
+    "Close the meeting": "Закрыть встречу", "Done": "Выполнено", "Our participants": "Наши участники", "line": "линия",
+    "Duration / talk time": "Длительность / разговор", "Recording": "Запись", "listen": "прослушать",
+    "Matching": "Сопоставление", "started %(m)s min late": "началась с опозданием на %(m)s мин",
+    "started on time": "началась вовремя", "Place": "Место", "%(m)s min to get there": "%(m)s мин на дорогу",
+    "Video link": "Видеовстреча", "Agenda": "Повестка", "Next steps": "Следующие шаги", "From / to": "От / кому",
+    "Assignee, due": "Исполнитель, срок", "Summary": "Содержание", "New entry": "Новая запись",
+    "Call logged.": "Звонок записан.", "Meeting closed.": "Встреча закрыта.", "How did the meeting go?": "Как прошла встреча?",
+    "The call is now on %(account)s's timeline.": "Звонок теперь в ленте клиента %(account)s.",
+    "Choose the file to import.": "Выберите файл для загрузки.",
+    "Imported %(created)s calls (%(duplicates)s were already there); %(queued)s wait in the queue.":
+    "Загружено звонков: %(created)s (%(duplicates)s уже были); в очереди ждут %(queued)s.",
+})
+
 
 def main() -> None:
     with PO.open("rb") as handle:

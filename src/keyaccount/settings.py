@@ -81,6 +81,7 @@ INSTALLED_APPS = [
     "keyaccount.catalog",
     "keyaccount.accounts",
     "keyaccount.orders",
+    "keyaccount.timeline",
     "keyaccount.api",
 ]
 
@@ -152,6 +153,8 @@ TIME_ZONE = os.environ.get("KAM_TIME_ZONE", "Europe/Moscow")
 USE_I18N = True
 USE_TZ = True
 KAM_DEFAULT_REGION = os.environ.get("KAM_DEFAULT_REGION", "RU").upper()
+# The time zone the phone system writes its call log in (Asterisk writes local time).
+KAM_CDR_TIME_ZONE = os.environ.get("KAM_CDR_TIME_ZONE", TIME_ZONE)
 KAM_DEFAULT_CURRENCY = os.environ.get("KAM_DEFAULT_CURRENCY", "RUB").upper()
 KAM_REDIS_URL = os.environ.get("KAM_REDIS_URL", "")
 

@@ -8,6 +8,7 @@ urlpatterns = [
     path("accounts/", include("keyaccount.accounts.urls")),
     path("catalog/", include("keyaccount.catalog.urls")),
     path("orders/", include("keyaccount.orders.urls")),
+    path("timeline/", include("keyaccount.timeline.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),

@@ -119,3 +119,32 @@ def test_anonymous_users_are_sent_to_sign_in_and_the_api_answers_401(anna_accoun
     page = client.get(reverse("accounts:account_detail", args=[anna_account.pk]))
     assert page.status_code == 302 and "/login/" in page["Location"]
     assert client.get("/api/v1/accounts/").status_code == 401
+
+
+@pytest.fixture
+def anna_note(people, anna_account):
+    from keyaccount.timeline.models import Interaction
+
+    return Interaction.objects.create(kind="note", account=anna_account, owner=people["anna"], subject="Secret plans")
+
+
+@pytest.mark.parametrize("username", ROLES)
+def test_interactions_follow_their_account_in_pages_and_api(username, people, anna_note, client_for, api_for):
+    client = client_for(people[username])
+    assert client.get(f"/timeline/{anna_note.pk}/").status_code == (200 if SEES_ACCOUNT[username] else 404)
+    assert client.get(f"/timeline/accounts/{anna_note.account_id}/").status_code == (
+        200 if SEES_ACCOUNT[username] else 404)
+    assert api_for(username, "get", f"/api/v1/interactions/{anna_note.pk}").status_code == (
+        200 if SEES_ACCOUNT[username] else 404)
+    ids = [item["id"] for item in api_for(username, "get", "/api/v1/interactions/").json()["items"]]
+    assert (anna_note.pk in ids) is SEES_ACCOUNT[username]
+
+
+@pytest.mark.parametrize("username,visible", [("anna", True), ("boris", False), ("head", True), ("admin", True),
+                                              ("support", False)])
+def test_a_call_that_matched_nobody_is_seen_by_its_people_and_the_dispatchers(username, visible, people, client_for):
+    from keyaccount.timeline.models import Interaction
+
+    call = Interaction.objects.create(kind="call", owner=people["anna"], their_number="+79990000000",
+                                      match_status="unmatched")
+    assert client_for(people[username]).get(f"/timeline/{call.pk}/").status_code == (200 if visible else 404)

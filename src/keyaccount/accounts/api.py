@@ -32,6 +32,7 @@ class AccountOut(Schema):
     industry: str
     size: str
     website: str
+    phone: str
     legal_address: str
     postal_address: str
     description: str
@@ -70,6 +71,7 @@ class AccountIn(InputSchema):
     industry: str = ""
     size: str = ""
     website: str = ""
+    phone: str = Field("", max_length=40)
     legal_address: str = ""
     postal_address: str = ""
     description: str = ""
@@ -99,6 +101,7 @@ class AccountPatch(InputSchema):
     industry: str | None = None
     size: str | None = None
     website: str | None = None
+    phone: str | None = Field(None, max_length=40)
     legal_address: str | None = None
     postal_address: str | None = None
     description: str | None = None

@@ -32,7 +32,7 @@ class AccountForm(forms.ModelForm):
         model = Account
         fields = [
             "name", "short_name", "status", "inn", "kpp", "ogrn", "vat_number", "country", "industry", "size",
-            "website", "owner", "team", "parent", "legal_address", "postal_address", "description", "history",
+            "website", "phone", "owner", "team", "parent", "legal_address", "postal_address", "description", "history",
             "founded_year", "needs", "plans", "notes",
         ]
         widgets = {name: forms.Textarea(attrs={"rows": 3}) for name in

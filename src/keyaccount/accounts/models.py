@@ -51,6 +51,8 @@ class Account(VersionedModel):
     size = models.CharField(_("size"), max_length=20, choices=CompanySize.choices, blank=True)
     website = models.CharField(_("website"), max_length=200, blank=True,
                                validators=[URLValidator(schemes=["http", "https"])])
+    phone = models.CharField(_("main phone"), max_length=20, blank=True, db_index=True,
+                             help_text=_("The switchboard; people's own numbers go on their cards"))
     legal_address = models.TextField(_("legal address"), blank=True)
     postal_address = models.TextField(_("postal address"), blank=True)
     description = models.TextField(_("what they do"), blank=True)

@@ -1,7 +1,8 @@
-"""Sections other apps add to the account page (orders now; deals, contracts, timeline later).
+"""Sections other apps add to the account and person pages (orders and the timeline now; deals,
+contracts, complaints later).
 
 ``accounts`` may not import the apps built on it, so they register a panel here from their
-``AppConfig.ready`` and the account page renders whatever is registered, in order.
+``AppConfig.ready`` and the page renders whatever is registered, in order.
 """
 
 from __future__ import annotations
@@ -9,27 +10,32 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
+ACCOUNT_PAGE = "account"
+CONTACT_PAGE = "contact"
+
 
 @dataclass(frozen=True)
 class AccountPanel:
     key: str
     template: str
-    # Returns the panel's template context, or None when this user must not see the panel.
+    # Called with the page's record (``account=`` or ``contact=``) and ``user=``; returns the
+    # panel's template context, or None when this user must not see the panel.
     context: Callable[..., dict | None]
     order: int = 100
+    page: str = ACCOUNT_PAGE
 
 
-_registry: dict[str, AccountPanel] = {}
+_registry: dict[tuple[str, str], AccountPanel] = {}
 
 
 def register(panel: AccountPanel) -> None:
-    _registry[panel.key] = panel
+    _registry[(panel.page, panel.key)] = panel
 
 
-def render_context(*, account, user) -> list[dict]:
+def render_context(*, user, page: str = ACCOUNT_PAGE, **record) -> list[dict]:
     rendered = []
-    for panel in sorted(_registry.values(), key=lambda p: (p.order, p.key)):
-        context = panel.context(account=account, user=user)
+    for panel in sorted((p for p in _registry.values() if p.page == page), key=lambda p: (p.order, p.key)):
+        context = panel.context(user=user, **record)
         if context is not None:
             rendered.append({"key": panel.key, "template": panel.template, **context})
     return rendered

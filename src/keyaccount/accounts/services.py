@@ -41,7 +41,7 @@ from keyaccount.core.identifiers import compact
 from keyaccount.core.models import AuditAction, User
 
 ACCOUNT_FIELDS = (
-    "name", "short_name", "inn", "kpp", "ogrn", "vat_number", "country", "industry", "size", "website",
+    "name", "short_name", "inn", "kpp", "ogrn", "vat_number", "country", "industry", "size", "website", "phone",
     "legal_address", "postal_address", "description", "history", "founded_year", "needs", "plans", "notes",
     "owner", "team", "parent",
 )
@@ -78,6 +78,11 @@ def _normalise_identifiers(account: Account) -> None:
     for name in ("inn", "kpp", "ogrn", "vat_number"):
         setattr(account, name, compact(getattr(account, name)).upper())
     account.country = (account.country or "").upper()
+    if account.phone:
+        try:
+            account.phone = phones.to_e164(account.phone)
+        except ValidationError as error:
+            raise ValidationError({"phone": error.messages}) from error
 
 
 def _check_parent(account: Account, user) -> None:
@@ -225,7 +230,8 @@ def account_search_text(account: Account, contacts: Iterable[Contact] | None = N
     if contacts is None:
         contacts = account.contacts.filter(erased_at__isnull=True).prefetch_related("phones", "emails")
     return search.fold(account.name, account.short_name, account.inn, account.ogrn, account.kpp,
-                       account.vat_number, *(contact_search_text(contact) for contact in contacts))
+                       account.vat_number, phones.search_digits(account.phone) if account.phone else "",
+                       *(contact_search_text(contact) for contact in contacts))
 
 
 def account_reindex(account: Account) -> None:

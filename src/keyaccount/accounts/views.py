@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
-from keyaccount.accounts import queries, services
+from keyaccount.accounts import panels, queries, services
 from keyaccount.accounts.filters import AccountFilterForm, CompetitorFilterForm, ContactFilterForm
 from keyaccount.accounts.forms import (
     AccountCompetitorForm,
@@ -166,6 +166,7 @@ def contact_detail(request, pk):
         "consents": list(contact.consents.all()),
         "can_edit": access.can_edit_contacts_of(request.user, contact.account),
         "consent_form": ConsentForm(),
+        "panels": panels.render_context(user=request.user, page=panels.CONTACT_PAGE, contact=contact),
     })
 
 

@@ -8,6 +8,7 @@ from keyaccount.accounts.api import router as accounts_router
 from keyaccount.catalog.api import router as products_router
 from keyaccount.core.api import BearerTokenAuth, SessionAuth, install_error_handlers
 from keyaccount.orders.api import router as orders_router
+from keyaccount.timeline.api import router as interactions_router
 
 api = NinjaAPI(
     title="Keyaccount API",
@@ -24,3 +25,4 @@ api.add_router("/contacts/", contacts_router)
 api.add_router("/competitors/", competitors_router)
 api.add_router("/products/", products_router)
 api.add_router("/orders/", orders_router)
+api.add_router("/interactions/", interactions_router)

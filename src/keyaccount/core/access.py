@@ -34,6 +34,7 @@ class Capability(enum.StrEnum):
     EDIT_ORDERS = "edit_orders"
     EDIT_CATALOG = "edit_catalog"
     EDIT_COMPETITORS = "edit_competitors"
+    LOG_INTERACTIONS = "log_interactions"
     MANAGE_USERS = "manage_users"
 
 
@@ -43,10 +44,10 @@ ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
     Role.HEAD: _EVERYTHING - {Capability.MANAGE_USERS},
     Role.KAM: frozenset({
         Capability.VIEW_FINANCES, Capability.VIEW_ORDERS, Capability.VIEW_HISTORY, Capability.EDIT_ACCOUNTS,
-        Capability.EDIT_CONTACTS, Capability.EDIT_ORDERS, Capability.EDIT_COMPETITORS,
+        Capability.EDIT_CONTACTS, Capability.EDIT_ORDERS, Capability.EDIT_COMPETITORS, Capability.LOG_INTERACTIONS,
     }),
     Role.ANALYST: frozenset({Capability.VIEW_FINANCES, Capability.VIEW_ORDERS, Capability.VIEW_HISTORY}),
-    Role.SUPPORT: frozenset({Capability.EDIT_CONTACTS}),
+    Role.SUPPORT: frozenset({Capability.EDIT_CONTACTS, Capability.LOG_INTERACTIONS}),
 }
 # Roles that see every account; the others see a scope built from ownership, shares and team.
 _SEES_ALL_ACCOUNTS = {Role.ADMIN, Role.ANALYST, Role.SUPPORT}

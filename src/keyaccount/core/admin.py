@@ -9,7 +9,7 @@ class UserAdmin(DjangoUserAdmin):
     list_display = ("username", "first_name", "last_name", "role", "team", "is_active")
     list_filter = ("role", "team", "is_active")
     fieldsets = (*DjangoUserAdmin.fieldsets, ("Keyaccount", {"fields": ("role", "team", "patronymic", "language",
-                                                                          "time_zone")}))
+                                                                          "time_zone", "extension")}))
 
 
 admin.site.register(Team)

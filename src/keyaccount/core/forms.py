@@ -10,7 +10,7 @@ from keyaccount.core.models import User
 class ProfileForm(forms.ModelForm):
     class Meta:
         model = User
-        fields = ["first_name", "last_name", "patronymic", "email", "language", "time_zone"]
+        fields = ["first_name", "last_name", "patronymic", "email", "language", "time_zone", "extension"]
 
     def clean_time_zone(self):
         value = self.cleaned_data.get("time_zone", "").strip()

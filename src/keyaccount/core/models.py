@@ -34,6 +34,8 @@ class User(AbstractUser):
     patronymic = models.CharField(_("patronymic"), max_length=150, blank=True)
     language = models.CharField(_("language"), max_length=8, choices=settings.LANGUAGES, blank=True)
     time_zone = models.CharField(_("time zone"), max_length=64, blank=True)
+    # The internal line of our phone system (e.g. 101): calls from and to it are this user's calls.
+    extension = models.CharField(_("phone extension"), max_length=20, blank=True, db_index=True)
 
     class Meta:
         ordering = ["username"]

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import random
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 
 from django.db import connection, transaction
 from django.utils import timezone
@@ -17,6 +17,7 @@ from django.utils import timezone
 from keyaccount.accounts import search_index
 from keyaccount.accounts.choices import AccountStatus, Industry
 from keyaccount.catalog.models import Product
+from keyaccount.core import bulk
 from keyaccount.core.choices import Role
 from keyaccount.core.identifiers import inn_check_digits
 from keyaccount.core.models import Team, User
@@ -27,43 +28,6 @@ _SYLLABLES = ["сев", "ур", "ал", "тех", "но", "пром", "ст", "�
 _LAST = ["Иванов", "Смирнов", "Кузнецов", "Попов", "Васильев", "Петров", "Соколов", "Михайлов", "Новиков", "Фёдоров",
          "Морозов", "Волков", "Алексеев", "Лебедев", "Семёнов", "Егоров", "Павлов", "Козлов", "Степанов", "Орлов"]
 _FIRST = ["Александр", "Алексей", "Андрей", "Анна", "Елена", "Ирина", "Дмитрий", "Сергей", "Ольга", "Мария"]
-
-
-def _insert(table: str, columns: list[str], rows: Iterator[tuple]) -> int:
-    count = 0
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            raw = cursor.cursor  # psycopg 3 cursor behind Django's wrapper
-            with raw.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
-                for row in rows:
-                    copy.write_row(row)
-                    count += 1
-        else:
-            placeholders = ", ".join(["%s"] * len(columns))
-            sql = f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({placeholders})"  # noqa: S608
-            batch: list[tuple] = []
-            for row in rows:
-                batch.append(row)
-                if len(batch) == 20_000:
-                    cursor.executemany(sql, batch)
-                    count += len(batch)
-                    batch.clear()
-            if batch:
-                cursor.executemany(sql, batch)
-                count += len(batch)
-    return count
-
-
-def _next_id(table: str) -> int:
-    with connection.cursor() as cursor:
-        cursor.execute(f"SELECT COALESCE(MAX(id), 0) + 1 FROM {table}")  # noqa: S608
-        return cursor.fetchone()[0]
-
-
-def _reset_sequence(table: str) -> None:
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT MAX(id) FROM {table}))")  # noqa: S608
 
 
 def generate(*, accounts: int, order_lines: int, seed: int = 7, progress: Callable[[str], None] = print) -> dict:
@@ -84,7 +48,7 @@ def generate(*, accounts: int, order_lines: int, seed: int = 7, progress: Callab
                     search_text=fold(f"SCALE-{n:04d}", f"Scale product {n}", f"Category {n % 12}"))
             for n in range(200))
         products = list(Product.objects.values_list("pk", "list_price"))
-    first_account = _next_id("accounts_account")
+    first_account = bulk.next_id("accounts_account")
     statuses = [AccountStatus.KEY] * 5 + [AccountStatus.REPEAT] * 40 + [AccountStatus.ONE_TIME] * 30 + \
         [AccountStatus.PROSPECT] * 15 + [AccountStatus.LOST] * 10
     industries = list(Industry.values)
@@ -109,12 +73,12 @@ def generate(*, accounts: int, order_lines: int, seed: int = 7, progress: Callab
                "updated_at"]
     with transaction.atomic():
         progress(f"accounts ({accounts:,})")
-        _insert("accounts_account", columns, account_rows())
-        _reset_sequence("accounts_account")
+        bulk.insert_rows("accounts_account", columns, account_rows())
+        bulk.reset_sequence("accounts_account")
         search_index.rebuild(connection)
 
         progress("contacts")
-        first_contact = _next_id("accounts_contact")
+        first_contact = bulk.next_id("accounts_contact")
 
         def contact_rows():
             for n in range(accounts * 2):
@@ -123,17 +87,17 @@ def generate(*, accounts: int, order_lines: int, seed: int = 7, progress: Callab
                 yield (first_contact + n, first_account + n // 2, last, first, "", "", "", "", "", "", "", "", 0,
                        fold(f"{last} {first}", f"7916{digits} 916{digits}"), 1, now, now)
 
-        _insert("accounts_contact", ["id", "account_id", "last_name", "first_name", "patronymic", "position",
+        bulk.insert_rows("accounts_contact", ["id", "account_id", "last_name", "first_name", "patronymic", "position",
                                      "department", "messengers", "preferred_language", "preferred_channel",
                                      "form_of_address", "notes", "relationship_strength", "search_text", "version",
                                      "created_at", "updated_at"], contact_rows())
-        _reset_sequence("accounts_contact")
-        _insert("accounts_contactphone", ["contact_id", "number", "kind"],
+        bulk.reset_sequence("accounts_contact")
+        bulk.insert_rows("accounts_contactphone", ["contact_id", "number", "kind"],
                 ((first_contact + n, f"+7916{(first_account * 2 + n) % 10**7:07d}", "work")
                  for n in range(accounts * 2)))
 
         progress(f"orders and {order_lines:,} lines")
-        first_order = _next_id("orders_order")
+        first_order = bulk.next_id("orders_order")
         lines_per_order = 8
         orders = max(1, order_lines // lines_per_order)
         start = today - dt.timedelta(days=3 * 365)
@@ -150,10 +114,10 @@ def generate(*, accounts: int, order_lines: int, seed: int = 7, progress: Callab
                 yield (first_order + n, f"S{first_order + n:09d}", account, ordered_on, "RUB", 0, "completed", due,
                        due, "", 1, now, now)
 
-        _insert("orders_order", ["id", "number", "account_id", "ordered_on", "currency", "total", "status",
+        bulk.insert_rows("orders_order", ["id", "number", "account_id", "ordered_on", "currency", "total", "status",
                                  "payment_due_on", "paid_on", "notes", "version", "created_at", "updated_at"],
                 order_rows())
-        _reset_sequence("orders_order")
+        bulk.reset_sequence("orders_order")
 
         def line_rows():
             for n in range(order_lines):
@@ -163,7 +127,7 @@ def generate(*, accounts: int, order_lines: int, seed: int = 7, progress: Callab
                     progress(f"  lines: {n:,}")
                 yield (first_order + (n // lines_per_order) % orders, product, quantity, price, 0, price * quantity)
 
-        _insert("orders_orderline", ["order_id", "product_id", "quantity", "unit_price", "discount_percent",
+        bulk.insert_rows("orders_orderline", ["order_id", "product_id", "quantity", "unit_price", "discount_percent",
                                      "amount"], line_rows())
         progress("order totals")
         with connection.cursor() as cursor:

@@ -44,3 +44,14 @@ def sort_mark(context, key):
 def page_link(context, number_):
     base = context.get("querystring", "")
     return "?" + "&".join(part for part in (base, urlencode({"page": number_})) if part)
+
+
+@register.filter
+def duration_short(seconds):
+    """3:25 for a call of 205 seconds, 1:02:03 past an hour; empty for no value."""
+    if seconds is None or seconds == "":
+        return ""
+    seconds = int(seconds)
+    hours, rest = divmod(seconds, 3600)
+    minutes, secs = divmod(rest, 60)
+    return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"

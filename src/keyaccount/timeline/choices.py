@@ -1,0 +1,37 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class InteractionKind(models.TextChoices):
+    CALL = "call", _("Call")
+    MEETING = "meeting", _("Meeting")
+    EMAIL = "email", _("E-mail")
+    NOTE = "note", _("Note")
+    TASK = "task", _("Task")
+
+
+class CallDirection(models.TextChoices):
+    INBOUND = "in", _("Inbound")
+    OUTBOUND = "out", _("Outbound")
+    INTERNAL = "internal", _("Internal")
+
+
+class CallOutcome(models.TextChoices):
+    ANSWERED = "answered", _("Answered")
+    MISSED = "missed", _("Missed")
+    BUSY = "busy", _("Busy")
+    FAILED = "failed", _("Failed")
+
+
+class MeetingStatus(models.TextChoices):
+    PLANNED = "planned", _("Planned")
+    HELD = "held", _("Held")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+class MatchStatus(models.TextChoices):
+    """How an imported call found its people: the queue holds the unmatched and the ambiguous."""
+
+    MATCHED = "matched", _("Matched")
+    UNMATCHED = "unmatched", _("Nobody with this number")
+    AMBIGUOUS = "ambiguous", _("Several accounts have this number")

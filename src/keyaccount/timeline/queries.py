@@ -1,0 +1,131 @@
+"""Reads of the timeline, with the access rule applied.
+
+Interactions follow their account. A call that matched nobody yet has no account: it is seen by
+the people who took part in it or are responsible for it, and by the head of sales and the
+administrator, who dispatch the queue.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.db.models import Prefetch, Q, QuerySet
+from django.http import Http404
+from django.utils.dateparse import parse_datetime
+
+from keyaccount.core import access
+from keyaccount.core.choices import Role
+from keyaccount.core.models import MAX_ID
+from keyaccount.timeline.choices import InteractionKind
+from keyaccount.timeline.models import Interaction, InteractionContact
+
+PAGE_SIZE = 30
+
+
+def interactions_visible_to(user) -> QuerySet[Interaction]:
+    role = access.role_of(user)
+    if role is None:
+        return Interaction.objects.none()
+    with_account = Q(account__isnull=False) & access.account_q(user, prefix="account__")
+    if role in (Role.ADMIN, Role.HEAD):
+        unassigned = Q(account__isnull=True)
+    else:
+        mine = Interaction.participants.through.objects.filter(user_id=user.pk).values("interaction_id")
+        unassigned = Q(account__isnull=True) & (Q(owner_id=user.pk) | Q(pk__in=mine))
+    return Interaction.objects.filter(with_account | unassigned)
+
+
+def _with_details(queryset: QuerySet[Interaction]) -> QuerySet[Interaction]:
+    return queryset.select_related("account", "owner", "assignee").prefetch_related(
+        Prefetch("contact_links", queryset=InteractionContact.objects.select_related("contact")),
+        "participants",
+    )
+
+
+def interaction_get_for_user(*, interaction_id, user) -> Interaction:
+    try:
+        pk = int(interaction_id)
+        if not 0 < pk <= MAX_ID:
+            raise ValueError
+        return _with_details(interactions_visible_to(user)).get(pk=pk)
+    except (Interaction.DoesNotExist, ValueError, TypeError) as error:
+        raise Http404 from error
+
+
+@dataclass(frozen=True)
+class TimelinePage:
+    entries: list[Interaction]
+    next_cursor: str | None
+
+
+def encode_cursor(entry: Interaction) -> str:
+    return f"{entry.starts_at.isoformat()}_{entry.pk}"
+
+
+def decode_cursor(cursor: str | None) -> tuple[dt.datetime, int] | None:
+    """``None`` for a missing or malformed cursor (the first page, rather than an error)."""
+    if not cursor or "_" not in cursor:
+        return None
+    moment, _, pk = cursor.rpartition("_")
+    try:
+        when = parse_datetime(moment)
+        number = int(pk)
+    except ValueError:
+        return None
+    if when is None or not 0 < number <= MAX_ID:
+        return None
+    return when, number
+
+
+def timeline(user, *, account=None, contact=None, kinds=(), person=None, date_from=None, date_to=None,
+             cursor: str | None = None, page_size: int = PAGE_SIZE) -> TimelinePage:
+    """One page of a timeline, newest first, continued by keyset (``cursor``) so that loading more
+    as the user scrolls costs the same on the hundredth page as on the first."""
+    entries = interactions_visible_to(user)
+    if account is not None:
+        entries = entries.filter(account=account)
+    if contact is not None:
+        entries = entries.filter(pk__in=InteractionContact.objects.filter(contact=contact).values("interaction_id"))
+    if person is not None:
+        entries = entries.filter(pk__in=InteractionContact.objects.filter(contact_id=person).values("interaction_id"))
+    if kinds:
+        entries = entries.filter(kind__in=list(kinds))
+    if date_from:
+        entries = entries.filter(starts_at__date__gte=date_from)
+    if date_to:
+        entries = entries.filter(starts_at__date__lte=date_to)
+    position = decode_cursor(cursor)
+    if position:
+        when, pk = position
+        entries = entries.filter(Q(starts_at__lt=when) | Q(starts_at=when, pk__lt=pk))
+    rows = list(_with_details(entries.order_by("-starts_at", "-id"))[: page_size + 1])
+    next_cursor = encode_cursor(rows[page_size - 1]) if len(rows) > page_size else None
+    return TimelinePage(entries=rows[:page_size], next_cursor=next_cursor)
+
+
+def call_queue(user) -> QuerySet[Interaction]:
+    """Calls that wait for a person to say whose they are."""
+    return (interactions_visible_to(user).filter(kind=InteractionKind.CALL, account__isnull=True)
+            .select_related("owner").prefetch_related("participants").order_by("-starts_at", "-id"))
+
+
+def open_tasks(user) -> QuerySet[Interaction]:
+    return (interactions_visible_to(user).filter(kind=InteractionKind.TASK, done_at__isnull=True, assignee=user)
+            .select_related("account").order_by("due_at", "id"))
+
+
+def account_timeline_panel(*, account, user) -> dict:
+    """The account page's timeline: the latest entries; the rest loads as the user scrolls."""
+    page = timeline(user, account=account, page_size=15)
+    return {"entries": page.entries, "next_cursor": page.next_cursor}
+
+
+def contact_timeline_panel(*, contact, user) -> dict:
+    """A person's page: "log this call" in one click, and the latest entries with them."""
+    from keyaccount.timeline.forms import LogCallForm
+    from keyaccount.timeline.services import can_log
+
+    page = timeline(user, contact=contact, page_size=10)
+    return {"entries": page.entries, "log_call_form": LogCallForm() if can_log(user) and not contact.erased_at
+            else None}

@@ -1,0 +1,258 @@
+"""Timeline pages: an account's or a person's history, logging, the call queue and call imports."""
+
+from __future__ import annotations
+
+import uuid
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from keyaccount.accounts.queries import account_get_for_user, contact_get_for_user, contact_list
+from keyaccount.core.errors import AccessDenied, ConflictError
+from keyaccount.core.generic import (
+    EntityDeleteView,
+    EntityFormView,
+    HistoryView,
+    add_service_errors,
+    filter_values,
+    forbidden,
+    is_htmx_fragment,
+)
+from keyaccount.timeline import importers, queries, services
+from keyaccount.timeline.choices import InteractionKind
+from keyaccount.timeline.forms import (
+    CallImportForm,
+    InteractionForm,
+    LogCallForm,
+    MeetingCloseForm,
+    TimelineFilterForm,
+)
+
+
+def _timeline_response(request, *, subject, account=None, contact=None):
+    form = TimelineFilterForm(request.GET or None)
+    filters = filter_values(form)
+    page = queries.timeline(request.user, account=account, contact=contact, kinds=filters.get("kind") or (),
+                            person=filters.get("person"), date_from=filters.get("date_from"),
+                            date_to=filters.get("date_to"), cursor=filters.get("cursor"))
+    query = request.GET.copy()
+    query.pop("cursor", None)
+    context = {"subject": subject, "account": account, "contact": contact, "entries": page.entries,
+               "next_cursor": page.next_cursor, "filter_form": form, "querystring": query.urlencode(),
+               "kinds": InteractionKind.choices, "can_log": services.can_log(request.user)}
+    template = "timeline/_entries.html" if is_htmx_fragment(request) else "timeline/timeline.html"
+    return render(request, template, context)
+
+
+@login_required
+def account_timeline(request, pk):
+    account = account_get_for_user(account_id=pk, user=request.user)
+    return _timeline_response(request, subject=account, account=account)
+
+
+@login_required
+def contact_timeline(request, pk):
+    contact = contact_get_for_user(contact_id=pk, user=request.user)
+    return _timeline_response(request, subject=contact, account=contact.account, contact=contact)
+
+
+@login_required
+def interaction_detail(request, pk):
+    interaction = queries.interaction_get_for_user(interaction_id=pk, user=request.user)
+    return render(request, "timeline/interaction_detail.html", {
+        "interaction": interaction, "can_change": services.can_change(request.user, interaction),
+        "next_steps": list(interaction.next_steps.all()) if interaction.kind == InteractionKind.MEETING else [],
+    })
+
+
+class InteractionFormView(EntityFormView):
+    form_class = InteractionForm
+    new_title = gettext_lazy("New entry")
+
+    def get_object(self, request, pk=None, account_pk=None, kind=None):
+        return queries.interaction_get_for_user(interaction_id=pk, user=request.user) if pk else None
+
+    def _account(self, request, obj, account_pk):
+        return obj.account if obj else account_get_for_user(account_id=account_pk, user=request.user)
+
+    def get_form_kwargs(self, request, obj, account_pk=None, kind=None, **kwargs):
+        if obj is None and kind not in InteractionKind.values:
+            raise Http404
+        return {"instance": obj, "user": request.user, "account": self._account(request, obj, account_pk),
+                "kind": kind}
+
+    def check_allowed(self, request, obj, **kwargs):
+        allowed = services.can_change(request.user, obj) if obj else services.can_log(request.user)
+        if not allowed:
+            raise AccessDenied()
+
+    def save(self, request, form, obj, pk=None, account_pk=None, kind=None):
+        if obj is None:
+            data = {**form.service_data(), "kind": kind}
+            return services.interaction_create(user=request.user, account=self._account(request, obj, account_pk),
+                                               data=data)
+        return services.interaction_update(user=request.user, interaction=obj, data=form.service_data(),
+                                           version=form.cleaned_data.get("version"))
+
+    def render_form(self, request, form, obj, **kwargs):
+        kind = kwargs.get("kind") or obj.kind
+        self.new_title = InteractionKind(kind).label
+        return super().render_form(request, form, obj, **kwargs)
+
+    def extra_context(self, request, obj, account_pk=None, **kwargs):
+        return {"account": self._account(request, obj, account_pk)}
+
+    def success_url(self, saved, **kwargs):
+        return reverse("timeline:account_timeline", args=[saved.account_id])
+
+    def cancel_url(self, obj, account_pk=None, **kwargs):
+        return obj.get_absolute_url() if obj else reverse("accounts:account_detail", args=[account_pk])
+
+
+class InteractionDeleteView(EntityDeleteView):
+    def get_object(self, request, pk):
+        return queries.interaction_get_for_user(interaction_id=pk, user=request.user)
+
+    def delete(self, request, obj):
+        services.interaction_delete(user=request.user, interaction=obj)
+
+    def success_url(self, obj):
+        return reverse("timeline:account_timeline", args=[obj.account_id]) if obj.account_id \
+            else reverse("timeline:call_queue")
+
+
+class InteractionHistoryView(HistoryView):
+    def get_object(self, request, pk):
+        return queries.interaction_get_for_user(interaction_id=pk, user=request.user)
+
+
+@login_required
+@require_POST
+def log_call(request, contact_pk):
+    contact = contact_get_for_user(contact_id=contact_pk, user=request.user)
+    form = LogCallForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, " ".join(str(error) for errors in form.errors.values() for error in errors))
+        return redirect(contact.get_absolute_url())
+    try:
+        services.call_log(user=request.user, contact=contact, **form.cleaned_data)
+    except AccessDenied as error:
+        return forbidden(request, error)
+    messages.success(request, _("Call logged."))
+    return redirect(contact.get_absolute_url())
+
+
+@login_required
+def meeting_close(request, pk):
+    meeting = queries.interaction_get_for_user(interaction_id=pk, user=request.user)
+    if meeting.kind != InteractionKind.MEETING:
+        raise Http404
+    if not services.can_change(request.user, meeting):
+        return forbidden(request, AccessDenied())
+    form = MeetingCloseForm(request.POST or None, initial={"version": meeting.version,
+                                                           "actual_start_at": meeting.starts_at})
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.meeting_close(user=request.user, meeting=meeting, actual_start_at=data["actual_start_at"],
+                                   summary=data["summary"], agreements=data["agreements"],
+                                   next_steps=data["next_steps"], version=data.get("version"))
+        except ConflictError as error:
+            form.add_error(None, str(error))
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("Meeting closed."))
+            return redirect(meeting.get_absolute_url())
+    return render(request, "core/form.html", {"form": form, "title": _("How did the meeting go?"),
+                                              "object": meeting, "cancel_url": meeting.get_absolute_url()})
+
+
+@login_required
+@require_POST
+def task_done(request, pk):
+    task = queries.interaction_get_for_user(interaction_id=pk, user=request.user)
+    try:
+        services.task_complete(user=request.user, task=task)
+    except AccessDenied as error:
+        return forbidden(request, error)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    return redirect(request.POST.get("next") or task.get_absolute_url())
+
+
+@login_required
+def call_queue(request):
+    """Calls that matched nobody (or several accounts): assign each to a person."""
+    page = Paginator(queries.call_queue(request.user), 30).get_page(request.GET.get("page"))
+    return render(request, "timeline/call_queue.html", {"page_obj": page, "calls": page.object_list})
+
+
+@login_required
+def call_assign(request, pk):
+    call = queries.interaction_get_for_user(interaction_id=pk, user=request.user)
+    if call.kind != InteractionKind.CALL or call.account_id is not None:
+        raise Http404
+    if request.method == "POST":
+        contact = contact_get_for_user(contact_id=request.POST.get("contact"), user=request.user)
+        try:
+            services.call_assign(user=request.user, call=call, contact=contact,
+                                 add_number=request.POST.get("add_number") == "on")
+        except AccessDenied as error:
+            return forbidden(request, error)
+        messages.success(request, _("The call is now on %(account)s's timeline.") % {"account": contact.account})
+        return redirect("timeline:call_queue")
+    term = (request.GET.get("q") or "")[:200]
+    candidates = list(contact_list(request.user, search=term)[:20]) if term else []
+    template = "timeline/_assign_candidates.html" if is_htmx_fragment(request) else "timeline/call_assign.html"
+    return render(request, template, {"call": call, "candidates": candidates, "q": term})
+
+
+@login_required
+def call_import(request):
+    """Upload a call log, see a preview (nothing is saved), then import it."""
+    if not services.can_log(request.user):
+        return forbidden(request, AccessDenied())
+    form = CallImportForm(request.POST or None, request.FILES or None)
+    context = {"form": form}
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        upload_name = data["upload"]
+        if data["file"] is not None:
+            upload_name = default_storage.save(f"imports/{uuid.uuid4().hex}-{data['file'].name[-80:]}",
+                                               ContentFile(data["file"].read()))
+        if not upload_name or not upload_name.startswith("imports/") or ".." in upload_name \
+                or not default_storage.exists(upload_name):
+            form.add_error("file", _("Choose the file to import."))
+            return render(request, "timeline/call_import.html", context, status=400)
+        with default_storage.open(upload_name, "rb") as handle:
+            content = handle.read()
+        confirm = "import" in request.POST
+        try:
+            report = importers.import_calls(
+                user=request.user, data=content, filename=upload_name.split("-", 1)[-1], fmt=data["file_format"],
+                mapping=data["mapping"] or None, skip_bad=data["skip_bad"], encoding=data["encoding"] or None,
+                utc=data["utc"], dry_run=not confirm)
+        except ValidationError as error:
+            context["errors"] = error.messages
+            return render(request, "timeline/call_import.html", context, status=400)
+        if confirm:
+            default_storage.delete(upload_name)
+            messages.success(request, _("Imported %(created)s calls (%(duplicates)s were already there); "
+                                        "%(queued)s wait in the queue.") % {
+                "created": report.created, "duplicates": report.duplicates,
+                "queued": report.unmatched + report.ambiguous})
+            return redirect("timeline:call_queue")
+        form = CallImportForm(initial={**data, "upload": upload_name, "file": None})
+        context.update(form=form, report=report, upload=upload_name)
+    return render(request, "timeline/call_import.html", context)

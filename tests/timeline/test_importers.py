@@ -1,0 +1,184 @@
+"""Call logs from the phone system: Asterisk Master.csv and a provider's CP1251 CSV, matched to
+people, shown on the timeline, and re-imported without duplicates."""
+
+import datetime as dt
+import zoneinfo
+
+import pytest
+from django.core.exceptions import ValidationError
+
+from keyaccount.timeline import importers
+from keyaccount.timeline.choices import CallDirection, CallOutcome, MatchStatus
+from keyaccount.timeline.models import CallImport, Interaction
+from tests.factories import ContactFactory, give_phone
+
+MOSCOW = zoneinfo.ZoneInfo("Europe/Moscow")
+
+# Asterisk cdr_csv Master.csv: accountcode, src, dst, dcontext, clid, channel, dstchannel, lastapp,
+# lastdata, start, answer, end, duration, billsec, disposition, amaflags[, uniqueid, userfield[,
+# peeraccount, linkedid, sequence]].
+MASTER_CSV = (
+    '"","101","89161234567","from-internal","""Anna"" <101>","SIP/101-00000001","SIP/trunk-00000002","Dial",'
+    '"SIP/trunk/89161234567,60","2026-03-02 10:15:00","2026-03-02 10:15:07","2026-03-02 10:18:32",212,205,'
+    '"ANSWERED","DOCUMENTATION","1740903300.1",""\n'
+    '"","+74951112233","101","from-trunk","""Client"" <+74951112233>","SIP/trunk-00000003","SIP/101-00000004",'
+    '"Dial","SIP/101,30","2026-03-02 11:00:00","","2026-03-02 11:00:25",25,0,"NO ANSWER","DOCUMENTATION",'
+    '"1740906000.3","","","1740906000.3","7"\n'
+    '"","102","89990000000","from-internal","","SIP/102-00000005","SIP/trunk-00000006","Dial","",'
+    '"2026-03-02 12:00:00","2026-03-02 12:00:03","2026-03-02 12:01:00",60,57,"ANSWERED","DOCUMENTATION"\n'
+)
+
+
+@pytest.fixture
+def numbers(people, anna_account, shared_account):
+    """Elena Petrova at Anna's account has +7 916 123-45-67; the shared account's switchboard is
+    +7 495 111-22-33; Anna's extension is 101."""
+    elena = ContactFactory(account=anna_account, last_name="Petrova")
+    give_phone(elena, "+79161234567")
+    shared_account.phone = "+74951112233"
+    shared_account.save()
+    people["anna"].extension = "101"
+    people["anna"].save()
+    return {"elena": elena}
+
+
+def test_an_asterisk_master_csv_is_imported_and_matched(people, numbers, anna_account, shared_account):
+    report = importers.import_calls(user=people["anna"], data=MASTER_CSV.encode(), filename="Master.csv",
+                                    fmt="asterisk")
+    assert (report.rows, report.created, report.matched, report.unmatched) == (3, 3, 2, 1)
+    outbound = Interaction.objects.get(external_key="ast:1740903300.1:")
+    assert outbound.account == anna_account and list(outbound.contacts.all()) == [numbers["elena"]]
+    assert (outbound.direction, outbound.outcome, outbound.their_number, outbound.our_line) == (
+        CallDirection.OUTBOUND, CallOutcome.ANSWERED, "+79161234567", "101")
+    assert outbound.starts_at == dt.datetime(2026, 3, 2, 10, 15, tzinfo=MOSCOW)
+    assert (outbound.duration_seconds, outbound.talk_seconds) == (212, 205)
+    assert outbound.owner == people["anna"] and list(outbound.participants.all()) == [people["anna"]]
+    inbound = Interaction.objects.get(external_key="ast:1740906000.3:7")
+    assert (inbound.direction, inbound.outcome, inbound.account) == (CallDirection.INBOUND, CallOutcome.MISSED,
+                                                                     shared_account)
+    stranger = Interaction.objects.get(their_number="+79990000000")
+    assert stranger.account is None and stranger.match_status == MatchStatus.UNMATCHED
+    assert stranger.external_key.startswith("h:")
+
+
+def test_reimporting_the_same_or_an_overlapping_file_adds_nothing_twice(people, numbers):
+    importers.import_calls(user=people["anna"], data=MASTER_CSV.encode(), filename="Master.csv", fmt="asterisk")
+    again = importers.import_calls(user=people["anna"], data=MASTER_CSV.encode(), filename="Master.csv",
+                                   fmt="asterisk")
+    assert (again.created, again.duplicates) == (0, 3)
+    overlapping = MASTER_CSV.splitlines()[2] + "\n" + MASTER_CSV.splitlines()[0].replace("1740903300.1", "1.9") + "\n"
+    report = importers.import_calls(user=people["anna"], data=overlapping.encode(), filename="Master2.csv",
+                                    fmt="asterisk")
+    assert (report.created, report.duplicates) == (1, 1)
+    assert Interaction.objects.count() == 4
+    assert CallImport.objects.count() == 3
+
+
+def test_calls_show_on_the_account_and_person_timelines(people, numbers, anna_account, client_for):
+    importers.import_calls(user=people["anna"], data=MASTER_CSV.encode(), filename="Master.csv", fmt="asterisk")
+    client = client_for(people["anna"])
+    account_page = client.get(f"/timeline/accounts/{anna_account.pk}/").content.decode()
+    person_page = client.get(f"/accounts/contacts/{numbers['elena'].pk}/").content.decode()
+    for page in (account_page, person_page):
+        assert "8 (916) 123-45-67" in page and "3:25" in page  # talk time 205 s
+
+
+CP1251_EXPORT = (
+    "Дата и время;Тип;Номер клиента;Сотрудник;Длительность;Статус;ID\r\n"
+    "15.03.2026 14:05;Входящий;8 (916) 123-45-67;101;0:03:25;Отвечен;A-1\r\n"
+    "15.03.2026 15:30;Исходящий;+7 999 000-00-00;101;0:00:00;Не отвечен;A-2\r\n"
+)
+CP1251_MAPPING = ("start=Дата и время,direction=Тип,their_number=Номер клиента,extension=Сотрудник,"
+                  "talk=Длительность,outcome=Статус,id=ID")
+
+
+def test_a_cp1251_provider_export_is_imported_with_a_mapping(people, numbers, anna_account):
+    report = importers.import_calls(user=people["anna"], data=CP1251_EXPORT.encode("cp1251"), filename="calls.csv",
+                                    fmt="csv", mapping=CP1251_MAPPING)
+    assert (report.encoding, report.created, report.matched, report.unmatched) == ("cp1251", 2, 1, 1)
+    call = Interaction.objects.get(external_key="id:A-1")
+    assert (call.direction, call.outcome, call.talk_seconds, call.account) == (
+        CallDirection.INBOUND, CallOutcome.ANSWERED, 205, anna_account)
+    assert call.starts_at == dt.datetime(2026, 3, 15, 14, 5, tzinfo=MOSCOW)
+    assert Interaction.objects.get(external_key="id:A-2").outcome == CallOutcome.MISSED
+
+
+def test_utf8_with_bom_and_xlsx_exports_read_the_same(people, numbers):
+    import io
+
+    from openpyxl import Workbook
+
+    report = importers.import_calls(user=people["anna"], data=b"\xef\xbb\xbf" + CP1251_EXPORT.encode(),
+                                    filename="calls.csv", fmt="csv", mapping=CP1251_MAPPING, dry_run=True)
+    assert (report.encoding, report.created) == ("utf-8-sig", 2)
+    workbook = Workbook()
+    for line in CP1251_EXPORT.splitlines():
+        workbook.active.append(line.split(";"))
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    report = importers.import_calls(user=people["anna"], data=buffer.getvalue(), filename="calls.xlsx", fmt="csv",
+                                    mapping=CP1251_MAPPING)
+    assert report.created == 2
+    assert not Interaction.objects.filter(external_key__isnull=True).exists()
+
+
+def test_a_dry_run_saves_nothing(people, numbers):
+    report = importers.import_calls(user=people["anna"], data=MASTER_CSV.encode(), filename="Master.csv",
+                                    fmt="asterisk", dry_run=True)
+    assert report.created == 3
+    assert not Interaction.objects.exists() and not CallImport.objects.exists()
+
+
+@pytest.mark.parametrize("content,message", [
+    ('"","101","102"\n', "Line 1: 3 columns"),
+    (MASTER_CSV.replace("2026-03-02 10:15:00", "02/30/2026 25:00"), "Line 1, column 10 (start)"),
+    (MASTER_CSV.replace(",212,205,", ",abc,205,"), "Line 1, column 13 (duration)"),
+    (MASTER_CSV.replace('"NO ANSWER"', '"MAYBE"'), "Line 2, column 15 (disposition)"),
+])
+def test_malformed_cdr_rows_are_named_by_line_and_column_and_nothing_is_saved(people, content, message):
+    with pytest.raises(ValidationError) as error:
+        importers.import_calls(user=people["anna"], data=content.encode(), filename="Master.csv", fmt="asterisk")
+    assert any(message in text for text in error.value.messages), error.value.messages
+    assert not Interaction.objects.exists() and not CallImport.objects.exists()
+
+
+def test_skip_bad_imports_the_good_rows_and_reports_every_bad_one(people, numbers):
+    content = MASTER_CSV.replace(",212,205,", ",abc,205,")
+    report = importers.import_calls(user=people["anna"], data=content.encode(), filename="Master.csv",
+                                    fmt="asterisk", skip_bad=True)
+    assert report.created == 2 and len(report.skipped) == 1 and "Line 1" in report.skipped[0]
+
+
+@pytest.mark.parametrize("mapping,message", [
+    ("start=Дата,their_number=Номер клиента", "Did you mean “Дата и время”?"),
+    ("when=Дата и время", "Unknown mapping fields: when"),
+    ("start=Дата и время", "must name “start” and either"),
+    ("{not json", "not valid JSON"),
+])
+def test_a_wrong_mapping_says_what_is_wrong(people, mapping, message):
+    with pytest.raises(ValidationError) as error:
+        importers.import_calls(user=people["anna"], data=CP1251_EXPORT.encode("cp1251"), filename="c.csv", fmt="csv",
+                               mapping=mapping)
+    assert any(message in text for text in error.value.messages), error.value.messages
+
+
+def test_a_file_of_the_wrong_format_is_refused_clearly(people):
+    with pytest.raises(ValidationError) as error:
+        importers.import_calls(user=people["anna"], data=b"\x89PNG\r\n\x1a\n\x00\x00\x00", filename="x.png",
+                               fmt="csv", mapping="start=a,their_number=b")
+    assert error.value.messages
+    with pytest.raises(ValidationError):
+        importers.import_calls(user=people["anna"], data=b"PK\x03\x04broken", filename="x.xlsx", fmt="csv",
+                               mapping="start=a,their_number=b")
+    with pytest.raises(ValidationError) as error:
+        importers.import_calls(user=people["anna"], data=b"", filename="Master.csv", fmt="asterisk")
+    assert "no calls" in error.value.messages[0]
+
+
+@pytest.mark.parametrize("raw,expected", [
+    ("89161234567", "+79161234567"), ("8 (916) 123-45-67", "+79161234567"), ("+7 916 123 45 67", "+79161234567"),
+    ("9161234567", "+79161234567"), ("74951112233", "+74951112233"), ("101", "101"), ("+44 20 7946 0958",
+                                                                                         "+442079460958"),
+])
+def test_numbers_are_normalised_to_e164(raw, expected):
+    assert importers.normalise_number(raw) == expected
