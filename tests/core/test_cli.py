@@ -46,3 +46,18 @@ def test_kam_token_for_an_unknown_user_exits_with_2(tmp_path):
                             capture_output=True, text=True, timeout=120)
     assert result.returncode == 2
     assert "No user “nobody”" in result.stderr and "Traceback" not in result.stderr
+
+
+@pytest.mark.django_db
+def test_kam_generate_streams_a_scale_data_set(capsys):
+    from keyaccount.accounts.models import Account, Contact
+    from keyaccount.accounts.queries import account_list
+    from keyaccount.orders.models import Order, OrderLine
+
+    call_command("generate", "--accounts", "40", "--order-lines", "800")
+    assert "Generated 40 accounts" in capsys.readouterr().out
+    assert Account.objects.count() == 40 and Contact.objects.count() == 80
+    assert OrderLine.objects.count() == 800 and Order.objects.filter(total=0).count() == 0
+    account = Account.objects.first()
+    admin = User.objects.create(username="root", role="admin")
+    assert account in account_list(admin, search=account.short_name)

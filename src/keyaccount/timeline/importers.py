@@ -29,7 +29,7 @@ from functools import lru_cache
 import phonenumbers
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -164,6 +164,14 @@ def parse_moment(value: str, tz: dt.tzinfo) -> dt.datetime | None:
         return None
     if value.isdigit() and len(value) >= 9:  # Unix time
         return dt.datetime.fromtimestamp(int(value), tz=dt.UTC)
+    if value[:4].isdigit() and value[4:5] == "-":
+        # ISO 8601, as Asterisk writes it: the C parser is ten times faster than strptime.
+        try:
+            moment = dt.datetime.fromisoformat(value)
+        except ValueError:
+            pass
+        else:
+            return moment if moment.tzinfo else moment.replace(tzinfo=tz)
     for fmt in DATE_FORMATS:
         try:
             moment = dt.datetime.strptime(value, fmt)
@@ -178,7 +186,12 @@ def parse_moment(value: str, tz: dt.tzinfo) -> dt.datetime | None:
     return moment if moment.tzinfo else moment.replace(tzinfo=tz)
 
 
+_MAX_SECONDS = 7 * 24 * 3600
+
+
 def parse_seconds(value: str) -> int | None:
+    if value.isdigit() and int(value) <= _MAX_SECONDS:
+        return int(value)
     value = value.strip()
     if not value:
         return None
@@ -193,12 +206,18 @@ def parse_seconds(value: str) -> int | None:
         number = float(value.replace(",", "."))
     except ValueError as error:
         raise ValueError(_("“%(value)s” is not a number of seconds") % {"value": value}) from error
-    if number < 0 or number > 7 * 24 * 3600:
+    if number < 0 or number > _MAX_SECONDS:
         raise ValueError(_("%(value)s seconds is out of range") % {"value": value})
     return int(number)
 
 
+_ASTERISK_DISPOSITIONS = {"ANSWERED": CallOutcome.ANSWERED, "NO ANSWER": CallOutcome.MISSED,
+                          "BUSY": CallOutcome.BUSY, "FAILED": CallOutcome.FAILED, "CONGESTION": CallOutcome.FAILED}
+
+
 def parse_outcome(value: str) -> str:
+    if value in _ASTERISK_DISPOSITIONS:
+        return _ASTERISK_DISPOSITIONS[value]
     lowered = value.strip().lower()
     for outcome, words in _OUTCOME_WORDS:
         if any(word in lowered for word in words):
@@ -271,9 +290,8 @@ def parse_asterisk(rows: Iterable[list[str]], *, tz: dt.tzinfo) -> tuple[list[Ca
                             "(accountcode, src, dst, …, amaflags[, uniqueid, userfield[, peeraccount, linkedid, "
                             "sequence]]).") % {"line": line, "count": len(row)})
             continue
-        values = dict(zip(ASTERISK_COLUMNS, row, strict=False))
         try:
-            call = _asterisk_call(line, values, tz)
+            call = _asterisk_call(line, row, tz)
         except _CellError as error:
             errors.append(_("Line %(line)s, column %(column)s (%(name)s): %(message)s") % {
                 "line": line, "column": ASTERISK_COLUMNS.index(error.column) + 1, "name": error.column,
@@ -298,22 +316,33 @@ def _cell(values: Mapping[str, str], column: str, parse, *args):
         raise _CellError(column, str(error)) from error
 
 
-def _asterisk_call(line: int, values: Mapping[str, str], tz: dt.tzinfo) -> CallRow:
-    starts_at = _cell(values, "start", parse_moment, tz)
+def _asterisk_call(line: int, row: list[str], tz: dt.tzinfo) -> CallRow:
+    # Positions are those of ASTERISK_COLUMNS. This runs once per row of files of millions of rows,
+    # so it reads the list directly and names the failing column from one handler.
+    column = "start"
+    try:
+        starts_at = parse_moment(row[9], tz)
+        column = "answer"
+        answered_at = parse_moment(row[10], tz) if row[10] else None
+        column = "duration"
+        duration = parse_seconds(row[12])
+        column = "billsec"
+        talk = parse_seconds(row[13])
+        column = "disposition"
+        outcome = parse_outcome(row[14])
+    except ValueError as error:
+        raise _CellError(column, str(error)) from error
     if starts_at is None:
         raise _CellError("start", _("the call has no start time"))
-    answered_at = _cell(values, "answer", parse_moment, tz)
-    duration = _cell(values, "duration", parse_seconds)
-    talk = _cell(values, "billsec", parse_seconds)
-    outcome = _cell(values, "disposition", parse_outcome)
-    direction, their, ours, line_ext = _direction(values["src"], values["dst"], values["dcontext"])
+    direction, their, ours, line_ext = _direction(row[1], row[2], row[3])
     if not line_ext:
-        match = _CHANNEL_EXTENSION.match(values["dstchannel" if direction == CallDirection.INBOUND else "channel"])
+        match = _CHANNEL_EXTENSION.match(row[6] if direction == CallDirection.INBOUND else row[5])
         line_ext = match.group(1) if match else ""
-    uniqueid = values.get("uniqueid", "").strip()
-    key = f"ast:{uniqueid}:{values.get('sequence', '').strip()}" if uniqueid else _row_hash(
-        values["src"], values["dst"], values["channel"], values["dstchannel"], values["start"], values["duration"],
-        values["billsec"], values["disposition"])
+    uniqueid = row[16].strip() if len(row) > 16 else ""
+    if uniqueid:
+        key = f"ast:{uniqueid}:{row[20].strip() if len(row) > 20 else ''}"
+    else:
+        key = _row_hash(row[1], row[2], row[5], row[6], row[9], row[12], row[13], row[14])
     return CallRow(line=line, key=key, starts_at=starts_at, answered_at=answered_at, duration=duration,
                    talk=talk, outcome=outcome, direction=direction, their_number=their, our_number=ours,
                    our_line=line_ext)
@@ -462,9 +491,21 @@ def _match(numbers: set[str]) -> tuple[dict[str, tuple[int | None, list[int], st
 
 
 def _existing_keys(keys: list[str]) -> set[str]:
-    found: set[str] = set()
-    for chunk in _chunks(keys):
-        found.update(Interaction.objects.filter(external_key__in=chunk).values_list("external_key", flat=True))
+    """The keys among ``keys`` already imported. A large file's keys go to a temporary table joined
+    to the index in one query, rather than a thousand ``IN (...)`` lookups."""
+    if len(keys) <= 5000:
+        found: set[str] = set()
+        for chunk in _chunks(keys):
+            found.update(Interaction.objects.filter(external_key__in=chunk).values_list("external_key", flat=True))
+        return found
+    with connection.cursor() as cursor:
+        cursor.execute("DROP TABLE IF EXISTS kam_import_keys")
+        cursor.execute("CREATE TEMPORARY TABLE kam_import_keys (external_key VARCHAR(120) PRIMARY KEY)")
+        bulk.insert_rows("kam_import_keys", ["external_key"], ((key,) for key in keys))
+        cursor.execute("SELECT k.external_key FROM kam_import_keys k "
+                       "JOIN timeline_interaction i ON i.external_key = k.external_key")
+        found = {row[0] for row in cursor.fetchall()}
+        cursor.execute("DROP TABLE kam_import_keys")
     return found
 
 
@@ -520,8 +561,7 @@ def _write(*, user, calls: list[CallRow], report: ImportReport, filename: str, f
                                       rows=report.rows, skipped=len(report.skipped))
     ids = bulk.reserve_ids("timeline_interaction", len(fresh))
     now = timezone.now()
-    links, participants = [], []
-    rows = []
+    links, rows = [], []
     for pk, call in zip(ids, fresh, strict=True):
         account_id, contact_ids, status = matches.get(call.their_number, (None, [], MatchStatus.UNMATCHED))
         if status == MatchStatus.MATCHED:
@@ -532,18 +572,17 @@ def _write(*, user, calls: list[CallRow], report: ImportReport, filename: str, f
             report.unmatched += 1
         # The person on our line is responsible for the call; a call on no known line stays with
         # whoever imported it, so that it never waits in a queue nobody sees.
-        line_user = extensions.get(call.our_line)
-        owner_id = line_user or (user.pk if user.pk else None)
+        owner_id = extensions.get(call.our_line) or (user.pk if user.pk else None)
         rows.append((pk, 1, now, now, InteractionKind.CALL, account_id, owner_id, call.starts_at, None, "", "",
                      call.direction, call.our_number[:40], call.our_line[:40], call.their_number[:40],
                      call.answered_at, call.duration, call.talk, call.outcome, call.recording_url, status, "", "", "",
                      "", "", "", "", call.key, batch.pk))
         links.extend((pk, contact_id) for contact_id in contact_ids)
-        if line_user:
-            participants.append((pk, line_user))
-    bulk.insert_rows("timeline_interaction", _INTERACTION_COLUMNS, rows)
+    # The user on our line is the call's owner; imported calls need no participant rows besides
+    # (a million of them would double the import's writes for nothing the owner does not say).
+    bulk.insert_rows("timeline_interaction", _INTERACTION_COLUMNS, rows,
+                     datetime_columns=("created_at", "updated_at", "starts_at", "ends_at", "answered_at"))
     bulk.insert_rows("timeline_interactioncontact", ["interaction_id", "contact_id"], links)
-    bulk.insert_rows("timeline_interaction_participants", ["interaction_id", "user_id"], participants)
     report.created = len(rows)
     CallImport.objects.filter(pk=batch.pk).update(created=report.created, duplicates=report.duplicates,
                                                   matched=report.matched, unmatched=report.unmatched + report.ambiguous)

@@ -46,14 +46,16 @@ class CallImport(models.Model):
 class Interaction(VersionedModel):
     kind = models.CharField(_("kind"), max_length=10, choices=InteractionKind.choices)
     # Empty only for calls that matched nobody yet: they wait in the queue for a person to assign them.
+    # Indexes: each one costs every import of millions of calls a write per row, so foreign keys
+    # that a composite or partial index below already leads with get no index of their own.
     account = models.ForeignKey("accounts.Account", verbose_name=_("account"), null=True, blank=True,
-                                on_delete=models.PROTECT, related_name="interactions")
+                                on_delete=models.PROTECT, related_name="interactions", db_index=False)
     contacts = models.ManyToManyField("accounts.Contact", verbose_name=_("people"), blank=True,
                                       through="InteractionContact", related_name="interactions")
     participants = models.ManyToManyField(settings.AUTH_USER_MODEL, verbose_name=_("our participants"),
                                           blank=True, related_name="interactions")
     owner = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("responsible"), null=True, blank=True,
-                              on_delete=models.SET_NULL, related_name="owned_interactions")
+                              on_delete=models.SET_NULL, related_name="owned_interactions", db_index=False)
     starts_at = models.DateTimeField(_("when"), default=timezone.now)
     ends_at = models.DateTimeField(_("until"), null=True, blank=True)
     subject = models.CharField(_("subject"), max_length=300, blank=True)
@@ -63,7 +65,7 @@ class Interaction(VersionedModel):
     direction = models.CharField(_("direction"), max_length=10, choices=CallDirection.choices, blank=True)
     our_number = models.CharField(_("our number"), max_length=40, blank=True)
     our_line = models.CharField(_("line or extension"), max_length=40, blank=True)
-    their_number = models.CharField(_("their number"), max_length=40, blank=True, db_index=True)
+    their_number = models.CharField(_("their number"), max_length=40, blank=True)
     answered_at = models.DateTimeField(_("answered"), null=True, blank=True)
     duration_seconds = models.PositiveIntegerField(_("duration, s"), null=True, blank=True,
                                                    validators=[MaxValueValidator(7 * 24 * 3600)])
@@ -92,17 +94,17 @@ class Interaction(VersionedModel):
     # Tasks
     due_at = models.DateTimeField(_("due"), null=True, blank=True)
     assignee = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("assignee"), null=True, blank=True,
-                                 on_delete=models.SET_NULL, related_name="assigned_tasks")
+                                 on_delete=models.SET_NULL, related_name="assigned_tasks", db_index=False)
     done_at = models.DateTimeField(_("done"), null=True, blank=True)
     # The meeting whose next steps created this task.
     follows = models.ForeignKey("self", verbose_name=_("follows"), null=True, blank=True,
-                                on_delete=models.SET_NULL, related_name="next_steps")
+                                on_delete=models.SET_NULL, related_name="next_steps", db_index=False)
 
     # A stable key per imported record (Asterisk uniqueid, or a hash of the row), so that importing
     # the same or an overlapping file again adds nothing twice.
     external_key = models.CharField(max_length=120, null=True, blank=True, unique=True, editable=False)
     import_batch = models.ForeignKey(CallImport, null=True, blank=True, on_delete=models.SET_NULL,
-                                     related_name="calls", editable=False)
+                                     related_name="calls", editable=False, db_index=False)
 
     class Meta:
         ordering = ["-starts_at", "-id"]
@@ -110,11 +112,13 @@ class Interaction(VersionedModel):
         verbose_name_plural = _("interactions")
         indexes = [
             models.Index(fields=["account", "-starts_at", "-id"], name="interaction_account_time"),
-            models.Index(fields=["kind", "starts_at"], name="interaction_kind_time"),
+            # A manager's meetings and calls in a period (punctuality and activity reports).
+            models.Index(fields=["owner", "kind", "starts_at"], name="interaction_owner_kind_time"),
             models.Index(fields=["match_status", "-starts_at"], name="interaction_queue",
                          condition=Q(account__isnull=True)),
             models.Index(fields=["assignee", "due_at"], name="interaction_open_tasks",
                          condition=Q(kind="task", done_at__isnull=True)),
+            models.Index(fields=["follows"], name="interaction_follows", condition=Q(follows__isnull=False)),
         ]
         constraints = [
             models.CheckConstraint(condition=Q(ends_at__isnull=True) | Q(ends_at__gte=models.F("starts_at")),
@@ -138,7 +142,9 @@ class Interaction(VersionedModel):
 
 class InteractionContact(models.Model):
     interaction = models.ForeignKey(Interaction, on_delete=models.CASCADE, related_name="contact_links")
-    contact = models.ForeignKey("accounts.Contact", on_delete=models.CASCADE, related_name="interaction_links")
+    # The unique constraint below leads with the contact and serves as its index.
+    contact = models.ForeignKey("accounts.Contact", on_delete=models.CASCADE, related_name="interaction_links",
+                                db_index=False)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["contact", "interaction"], name="interaction_contact_unique")]

@@ -64,16 +64,17 @@ def generate(*, accounts: int, order_lines: int, seed: int = 7, progress: Callab
             search = " | ".join([f"ооо «{name}»".lower(), name.lower(), inn, *contacts, *phones])
             if n and n % 20_000 == 0:
                 progress(f"  accounts: {n:,}")
-            yield (pk, f"ООО «{name}»", name, inn, "", "", "", "RU", rng.choice(industries), "", "", "", "", "", "",
+            yield (pk, f"ООО «{name}»", name, inn, "", "", "", "RU", rng.choice(industries), "", "", "", "", "", "", "",
                    "", "", "", rng.choice(statuses), now, owner.pk, owner.team_id, search, 1, now, now)
 
     columns = ["id", "name", "short_name", "inn", "kpp", "ogrn", "vat_number", "country", "industry", "size",
-               "website", "legal_address", "postal_address", "description", "history", "needs", "plans", "notes",
-               "status", "status_changed_at", "owner_id", "team_id", "search_text", "version", "created_at",
+               "website", "phone", "legal_address", "postal_address", "description", "history", "needs", "plans",
+               "notes", "status", "status_changed_at", "owner_id", "team_id", "search_text", "version", "created_at",
                "updated_at"]
     with transaction.atomic():
         progress(f"accounts ({accounts:,})")
-        bulk.insert_rows("accounts_account", columns, account_rows())
+        bulk.insert_rows("accounts_account", columns, account_rows(),
+                         datetime_columns=("status_changed_at", "created_at", "updated_at"))
         bulk.reset_sequence("accounts_account")
         search_index.rebuild(connection)
 
@@ -90,7 +91,8 @@ def generate(*, accounts: int, order_lines: int, seed: int = 7, progress: Callab
         bulk.insert_rows("accounts_contact", ["id", "account_id", "last_name", "first_name", "patronymic", "position",
                                      "department", "messengers", "preferred_language", "preferred_channel",
                                      "form_of_address", "notes", "relationship_strength", "search_text", "version",
-                                     "created_at", "updated_at"], contact_rows())
+                                     "created_at", "updated_at"], contact_rows(),
+                         datetime_columns=("created_at", "updated_at"))
         bulk.reset_sequence("accounts_contact")
         bulk.insert_rows("accounts_contactphone", ["contact_id", "number", "kind"],
                 ((first_contact + n, f"+7916{(first_account * 2 + n) % 10**7:07d}", "work")
@@ -116,7 +118,7 @@ def generate(*, accounts: int, order_lines: int, seed: int = 7, progress: Callab
 
         bulk.insert_rows("orders_order", ["id", "number", "account_id", "ordered_on", "currency", "total", "status",
                                  "payment_due_on", "paid_on", "notes", "version", "created_at", "updated_at"],
-                order_rows())
+                         order_rows(), datetime_columns=("created_at", "updated_at"))
         bulk.reset_sequence("orders_order")
 
         def line_rows():

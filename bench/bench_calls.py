@@ -1,0 +1,149 @@
+"""Import a large Asterisk Master.csv, and time an account timeline with many interactions.
+
+    KAM_DATA_DIR=... [KAM_DATABASE_URL=...] .venv/bin/python bench/bench_calls.py --rows 1000000
+
+1. Writes a Master.csv of ``--rows`` calls in the documented 18-column layout (with uniqueid), over
+   a year, between 50 extensions and 20,000 outside numbers of which half belong to contacts of
+   the database's accounts (as a real exchange's log repeats its numbers), then times
+   ``importers.import_calls`` on it (parse, validate, match, write; one transaction), and again
+   on the same file (every row a duplicate).
+2. Gives one account ``--timeline`` interactions and times the first page of its timeline and the
+   page after the 100th scroll.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import os
+import random
+import statistics
+import tempfile
+import time
+from pathlib import Path
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "keyaccount.settings")
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.db import connection  # noqa: E402
+from django.test import Client  # noqa: E402
+from django.test.utils import CaptureQueriesContext  # noqa: E402
+
+from keyaccount.accounts.models import Account, ContactPhone  # noqa: E402
+from keyaccount.core import bulk  # noqa: E402
+from keyaccount.core.choices import Role  # noqa: E402
+from keyaccount.core.models import User  # noqa: E402
+from keyaccount.timeline import importers  # noqa: E402
+from keyaccount.timeline.models import Interaction  # noqa: E402
+
+
+def write_master_csv(path: Path, rows: int, seed: int = 3) -> None:
+    rng = random.Random(seed)
+    known = list(ContactPhone.objects.values_list("number", flat=True)[:10_000])
+    strangers = [f"+7916{rng.randrange(10**7):07d}" for _ in range(20_000 - len(known))]
+    numbers = [number.replace("+7", "8", 1) for number in known + strangers]
+    start = dt.datetime(2025, 11, 1, 8, 0)
+    dispositions = ["ANSWERED"] * 7 + ["NO ANSWER", "BUSY", "FAILED"]
+    with path.open("w", encoding="utf-8") as handle:
+        for n in range(rows):
+            moment = start + dt.timedelta(seconds=n * 31)
+            ext = str(100 + rng.randrange(50))
+            outside = rng.choice(numbers)
+            disposition = rng.choice(dispositions)
+            duration = rng.randrange(5, 900)
+            billsec = duration - 5 if disposition == "ANSWERED" else 0
+            answer = (moment + dt.timedelta(seconds=5)).strftime("%Y-%m-%d %H:%M:%S") if billsec else ""
+            end = (moment + dt.timedelta(seconds=duration)).strftime("%Y-%m-%d %H:%M:%S")
+            stamp = moment.strftime("%Y-%m-%d %H:%M:%S")
+            if n % 2:
+                src, dst, context, channel, dstchannel = ext, outside, "from-internal", f"SIP/{ext}-{n:08x}", \
+                    f"SIP/trunk-{n:08x}"
+            else:
+                src, dst, context, channel, dstchannel = outside, ext, "from-trunk", f"SIP/trunk-{n:08x}", \
+                    f"SIP/{ext}-{n:08x}"
+            handle.write(f'"","{src}","{dst}","{context}","","{channel}","{dstchannel}","Dial","","{stamp}",'
+                         f'"{answer}","{end}",{duration},{billsec},"{disposition}","DOCUMENTATION",'
+                         f'"{1764000000 + n}.{n}",""\n')
+
+
+def bench_import(rows: int) -> None:
+    admin, _ = User.objects.get_or_create(username="bench-admin", defaults={"role": Role.ADMIN})
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "Master.csv"
+        started = time.perf_counter()
+        write_master_csv(path, rows)
+        size = path.stat().st_size
+        print(f"Master.csv: {rows:,} rows, {size / 1e6:.0f} MB, written in {time.perf_counter() - started:.1f} s")
+        data = path.read_bytes()
+    for attempt in ("first import", "same file again"):
+        started = time.perf_counter()
+        report = importers.import_calls(user=admin, data=data, filename="Master.csv", fmt="asterisk")
+        elapsed = time.perf_counter() - started
+        print(f"| {connection.vendor} | {attempt} | {rows:,} | {elapsed:.1f} s | {rows / elapsed:,.0f} rows/s | "
+              f"{report.created:,} new, {report.duplicates:,} duplicates, {report.matched:,} matched, "
+              f"{report.unmatched:,} queued |")
+
+
+def bench_timeline(count: int, repeat: int) -> None:
+    account = Account.objects.order_by("pk").first()
+    owner = account.owner
+    existing = Interaction.objects.filter(account=account).count()
+    if existing < count:
+        now = dt.datetime(2026, 11, 1, tzinfo=dt.UTC)
+        ids = bulk.reserve_ids("timeline_interaction", count - existing)
+        columns = ["id", "version", "created_at", "updated_at", "kind", "account_id", "owner_id", "starts_at",
+                   "subject", "summary", "direction", "our_number", "our_line", "their_number", "outcome",
+                   "recording_url", "match_status", "email_from", "email_to", "place", "video_link", "agenda",
+                   "meeting_status", "agreements"]
+        kinds = ["call", "call", "call", "email", "note", "meeting", "task"]
+        bulk.insert_rows("timeline_interaction", columns, (
+            (pk, 1, now, now, kinds[n % len(kinds)], account.pk, owner.pk, now - dt.timedelta(minutes=17 * n),
+             f"Entry {n}", "Discussed the next delivery and the payment schedule.", "", "", "", "", "", "", "", "",
+             "", "", "", "", "", "") for n, pk in enumerate(ids)),
+            datetime_columns=("created_at", "updated_at", "starts_at"))
+        bulk.reset_sequence("timeline_interaction")
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
+    client = Client(SERVER_NAME="localhost")
+    client.force_login(owner)
+    url = f"/timeline/accounts/{account.pk}/"
+    client.get(url)
+    for label, cursor_url in (("first page", url), ("page after 100 scrolls", None)):
+        if cursor_url is None:
+            cursor = url
+            for _ in range(100):
+                html = client.get(cursor, HTTP_HX_REQUEST="true").content.decode()
+                if "cursor=" not in html:
+                    break
+                cursor = url + "?cursor=" + html.split("cursor=")[1].split('"')[0]
+            cursor_url = cursor
+        timings, queries = [], 0
+        for _ in range(repeat):
+            with CaptureQueriesContext(connection) as captured:
+                started = time.perf_counter()
+                response = client.get(cursor_url, HTTP_HX_REQUEST="true" if "cursor" in cursor_url else "")
+                timings.append((time.perf_counter() - started) * 1000)
+            assert response.status_code == 200
+            queries = len(captured)
+        timings.sort()
+        print(f"| {connection.vendor} | timeline of {count:,} interactions, {label} | "
+              f"{statistics.median(timings):.1f} ms | {timings[int(len(timings) * 0.95) - 1]:.1f} ms | {queries} |")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--rows", type=int, default=1_000_000)
+    parser.add_argument("--timeline", type=int, default=100_000)
+    parser.add_argument("--repeat", type=int, default=20)
+    parser.add_argument("--skip-import", action="store_true")
+    args = parser.parse_args()
+    if not args.skip_import:
+        bench_import(args.rows)
+    bench_timeline(args.timeline, args.repeat)
+
+
+if __name__ == "__main__":
+    main()
