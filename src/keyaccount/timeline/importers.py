@@ -491,13 +491,17 @@ def _match(numbers: set[str]) -> tuple[dict[str, tuple[int | None, list[int], st
 
 
 def _existing_keys(keys: list[str]) -> set[str]:
-    """The keys among ``keys`` already imported. A large file's keys go to a temporary table joined
-    to the index in one query, rather than a thousand ``IN (...)`` lookups."""
+    """The keys among ``keys`` already imported, in one query rather than a thousand ``IN (...)``
+    lookups: one array parameter on PostgreSQL, a temporary table joined to the index on SQLite."""
     if len(keys) <= 5000:
         found: set[str] = set()
         for chunk in _chunks(keys):
             found.update(Interaction.objects.filter(external_key__in=chunk).values_list("external_key", flat=True))
         return found
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT external_key FROM timeline_interaction WHERE external_key = ANY(%s)", [keys])
+            return {row[0] for row in cursor.fetchall()}
     with connection.cursor() as cursor:
         cursor.execute("DROP TABLE IF EXISTS kam_import_keys")
         cursor.execute("CREATE TEMPORARY TABLE kam_import_keys (external_key VARCHAR(120) PRIMARY KEY)")
@@ -513,7 +517,7 @@ _INTERACTION_COLUMNS = [
     "id", "version", "created_at", "updated_at", "kind", "account_id", "owner_id", "starts_at", "ends_at", "subject",
     "summary", "direction", "our_number", "our_line", "their_number", "answered_at", "duration_seconds",
     "talk_seconds", "outcome", "recording_url", "match_status", "email_from", "email_to", "place", "video_link",
-    "agenda", "meeting_status", "agreements", "external_key", "import_batch_id",
+    "agenda", "meeting_status", "agreements", "external_key",
 ]
 
 
@@ -576,7 +580,7 @@ def _write(*, user, calls: list[CallRow], report: ImportReport, filename: str, f
         rows.append((pk, 1, now, now, InteractionKind.CALL, account_id, owner_id, call.starts_at, None, "", "",
                      call.direction, call.our_number[:40], call.our_line[:40], call.their_number[:40],
                      call.answered_at, call.duration, call.talk, call.outcome, call.recording_url, status, "", "", "",
-                     "", "", "", "", call.key, batch.pk))
+                     "", "", "", "", call.key))
         links.extend((pk, contact_id) for contact_id in contact_ids)
     # The user on our line is the call's owner; imported calls need no participant rows besides
     # (a million of them would double the import's writes for nothing the owner does not say).

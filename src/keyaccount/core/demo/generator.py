@@ -30,6 +30,7 @@ from keyaccount.orders import services as order_services
 from keyaccount.orders.models import OrderStatus
 
 DEMO_PASSWORD = "demo"
+DEMO_EXTENSIONS = {"head": "100", "anna": "101", "boris": "102", "support": "110"}
 DEMO_USERS = (
     ("admin", Role.ADMIN), ("head", Role.HEAD), ("anna", Role.KAM), ("boris", Role.KAM),
     ("support", Role.SUPPORT), ("analyst", Role.ANALYST),
@@ -148,7 +149,8 @@ class DemoGenerator:
                 if role == Role.ADMIN:
                     User.objects.filter(pk=user.pk).update(is_staff=True, is_superuser=True)
             user.language = self.lang
-            user.save(update_fields=["language"])
+            user.extension = DEMO_EXTENSIONS.get(username, "")
+            user.save(update_fields=["language", "extension"])
             users[username] = user
         return users
 
@@ -281,6 +283,40 @@ class DemoGenerator:
             })
         return orders
 
+    def timeline(self, account, owner) -> None:
+        """A few months of calls, meetings, e-mails, notes and tasks with the account's people."""
+        from keyaccount.timeline import services as timeline_services
+
+        people = list(account.contacts.all())
+        now = timezone.now()
+        texts = self.words["timeline"]
+        for _ in range(self.rng.randint(3, 9)):
+            when = now - dt.timedelta(days=self.rng.randint(1, 200), hours=self.rng.randint(0, 8))
+            person = self.rng.choice(people)
+            kind = self.rng.choice(["call", "call", "call", "meeting", "email", "note"])
+            data = {"kind": kind, "starts_at": when, "contacts": [person],
+                    "summary": self.rng.choice(texts["summaries"])}
+            if kind == "call":
+                data.update(direction=self.rng.choice(["in", "out"]), outcome=self.rng.choice(
+                    ["answered", "answered", "answered", "missed", "busy"]), duration_seconds=self.rng.randint(20, 900),
+                    their_number=person.phones.values_list("number", flat=True).first() or "", our_line=owner.extension)
+            elif kind == "meeting":
+                late = self.rng.choice([0, 0, 0, 5, 15])
+                data.update(subject=self.rng.choice(texts["meetings"]), ends_at=when + dt.timedelta(hours=1),
+                            place=self.address(), travel_minutes=self.rng.choice([20, 40, 60]),
+                            meeting_status="held", actual_start_at=when + dt.timedelta(minutes=late),
+                            agreements=self.rng.choice(texts["agreements"]))
+            elif kind == "email":
+                data.update(subject=self.rng.choice(texts["emails"]), email_from=owner.email,
+                            email_to=(person.emails.values_list("email", flat=True).first() or ""))
+            timeline_services.interaction_create(user=owner, account=account, data=data)
+        person = self.rng.choice(people)
+        timeline_services.interaction_create(user=owner, account=account, data={
+            "kind": "meeting", "subject": self.rng.choice(texts["meetings"]), "contacts": [person],
+            "starts_at": now + dt.timedelta(days=self.rng.randint(1, 21), hours=self.rng.randint(1, 6)),
+            "ends_at": now + dt.timedelta(days=22, hours=8), "place": self.address(), "travel_minutes": 30,
+            "agenda": self.rng.choice(texts["agreements"])})
+
     @transaction.atomic
     def run(self) -> dict:
         self.progress("users")
@@ -314,6 +350,10 @@ class DemoGenerator:
                             "employees": self.rng.randint(80, 6000), "extra": {},
                         })
                 accounts.append((account, segment))
+        self.progress("timeline")
+        for account, segment in accounts:
+            if segment.status != AccountStatus.PROSPECT or self.rng.random() < 0.5:
+                self.timeline(account, account.owner)
         self.progress("order history")
         orders = []
         for account, segment in accounts:
