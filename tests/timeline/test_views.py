@@ -100,3 +100,18 @@ def test_import_page_refuses_a_forged_upload_name(people, client_for):
     response = client_for(people["anna"]).post("/timeline/calls/import/", {
         "upload": "../../etc/passwd", "file_format": "asterisk", "import": "1"})
     assert response.status_code == 400
+
+
+def test_previewed_files_nobody_imported_are_removed_after_a_day(people, client_for):
+    import os
+    import time
+
+    from django.core.files.storage import default_storage
+
+    old = default_storage.save("imports/old-Master.csv", SimpleUploadedFile("x", b"x"))
+    two_days_ago = time.time() - 2 * 86400
+    os.utime(default_storage.path(old), (two_days_ago, two_days_ago))
+    client_for(people["anna"]).post("/timeline/calls/import/", {
+        "file": SimpleUploadedFile("Master.csv", MASTER_CSV.encode()), "file_format": "asterisk", "preview": "1"})
+    assert not default_storage.exists(old)
+    assert len(default_storage.listdir("imports")[1]) == 1

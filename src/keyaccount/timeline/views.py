@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import uuid
 
 from django.contrib import messages
@@ -13,6 +14,7 @@ from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -218,6 +220,19 @@ def call_assign(request, pk):
     return render(request, template, {"call": call, "candidates": candidates, "q": term})
 
 
+def _forget_old_uploads(max_age=dt.timedelta(days=1)) -> None:
+    """Previewed files nobody imported are kept a day, then removed."""
+    try:
+        _folders, names = default_storage.listdir("imports")
+    except FileNotFoundError:
+        return
+    cutoff = timezone.now() - max_age
+    for name in names:
+        path = f"imports/{name}"
+        if default_storage.get_modified_time(path) < cutoff:
+            default_storage.delete(path)
+
+
 @login_required
 def call_import(request):
     """Upload a call log, see a preview (nothing is saved), then import it."""
@@ -229,6 +244,7 @@ def call_import(request):
         data = form.cleaned_data
         upload_name = data["upload"]
         if data["file"] is not None:
+            _forget_old_uploads()
             upload_name = default_storage.save(f"imports/{uuid.uuid4().hex}-{data['file'].name[-80:]}",
                                                ContentFile(data["file"].read()))
         if not upload_name or not upload_name.startswith("imports/") or ".." in upload_name \
