@@ -283,6 +283,11 @@ RU.update({
     "Call logged.": "Звонок записан.", "Meeting closed.": "Встреча закрыта.", "How did the meeting go?": "Как прошла встреча?",
     "The call is now on %(account)s's timeline.": "Звонок теперь в ленте клиента %(account)s.",
     "Choose the file to import.": "Выберите файл для загрузки.",
+    "Your calendar": "Ваш календарь",
+    "Subscribe to your private feed in Google Calendar, Outlook or Apple Calendar: meetings (with an alarm that leaves time for the journey), task deadlines and the birthdays of your clients' people. Making a new link stops the old one.":
+    "Подпишитесь на свой личный календарь в Google Календаре, Outlook или Календаре Apple: встречи (с напоминанием, учитывающим дорогу), сроки задач и дни рождения людей ваших клиентов. Новая ссылка отключает старую.",
+    "Make a new calendar link": "Сделать новую ссылку на календарь", "Make my calendar link": "Сделать ссылку на мой календарь",
+    "Your new calendar link (copy it now; it is shown once): %(url)s": "Ваша новая ссылка на календарь (скопируйте сейчас — она показывается один раз): %(url)s",
     "Imported %(created)s calls (%(duplicates)s were already there); %(queued)s wait in the queue.":
     "Загружено звонков: %(created)s (%(duplicates)s уже были); в очереди ждут %(queued)s.",
 })

@@ -36,6 +36,8 @@ class User(AbstractUser):
     time_zone = models.CharField(_("time zone"), max_length=64, blank=True)
     # The internal line of our phone system (e.g. 101): calls from and to it are this user's calls.
     extension = models.CharField(_("phone extension"), max_length=20, blank=True, db_index=True)
+    # SHA-256 of the secret in the user's private calendar-feed URL; rotating it revokes the old URL.
+    calendar_key_hash = models.CharField(max_length=64, blank=True, db_index=True, editable=False)
 
     class Meta:
         ordering = ["username"]

@@ -73,3 +73,21 @@ def user_deactivate(*, actor, user: User) -> User:
             session.delete()
     audit.record_update(actor=actor, instance=user, before=before, after=audit.snapshot(user))
     return user
+
+
+@transaction.atomic
+def calendar_key_rotate(*, user: User) -> str:
+    """A new secret for the user's calendar-feed URL; the previous URL stops working at once."""
+    secret = secrets.token_urlsafe(24)
+    user.calendar_key_hash = hash_token(secret)
+    user.save(update_fields=["calendar_key_hash"])
+    audit.record_update(actor=user, instance=user, before={"calendar feed": "old link"},
+                        after={"calendar feed": "new link"})
+    return secret
+
+
+def calendar_owner(secret: str) -> User | None:
+    """The active user whose calendar-feed URL carries ``secret``, or None."""
+    if not secret or len(secret) > 100:
+        return None
+    return User.objects.filter(calendar_key_hash=hash_token(secret), is_active=True).first()

@@ -17,4 +17,6 @@ urlpatterns = [
     path("calls/queue/", views.call_queue, name="call_queue"),
     path("calls/<int:pk>/assign/", views.call_assign, name="call_assign"),
     path("calls/import/", views.call_import, name="call_import"),
+    path("calendar/<str:secret>.ics", views.calendar_feed, name="calendar_feed"),
+    path("calendar/rotate/", views.calendar_link_rotate, name="calendar_rotate"),
 ]

@@ -11,7 +11,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.core.paginator import Paginator
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from keyaccount.accounts.queries import account_get_for_user, contact_get_for_user, contact_list
+from keyaccount.core import services as core_services
 from keyaccount.core.errors import AccessDenied, ConflictError
 from keyaccount.core.generic import (
     EntityDeleteView,
@@ -30,7 +31,7 @@ from keyaccount.core.generic import (
     forbidden,
     is_htmx_fragment,
 )
-from keyaccount.timeline import importers, queries, services
+from keyaccount.timeline import calendar, importers, queries, services
 from keyaccount.timeline.choices import InteractionKind
 from keyaccount.timeline.forms import (
     CallImportForm,
@@ -272,3 +273,25 @@ def call_import(request):
         form = CallImportForm(initial={**data, "upload": upload_name, "file": None})
         context.update(form=form, report=report, upload=upload_name)
     return render(request, "timeline/call_import.html", context)
+
+
+def calendar_feed(request, secret):
+    """A user's private calendar (no sign-in: the secret in the URL is the key). A wrong or
+    rotated secret answers 404 and reveals nothing."""
+    user = core_services.calendar_owner(secret)
+    if user is None:
+        raise Http404
+    body = calendar.calendar_for(user, base_url=request.build_absolute_uri("/").rstrip("/"))
+    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = 'inline; filename="keyaccount.ics"'
+    response["Cache-Control"] = "private, max-age=300"
+    return response
+
+
+@login_required
+@require_POST
+def calendar_link_rotate(request):
+    secret = core_services.calendar_key_rotate(user=request.user)
+    url = request.build_absolute_uri(reverse("timeline:calendar_feed", args=[secret]))
+    messages.success(request, _("Your new calendar link (copy it now; it is shown once): %(url)s") % {"url": url})
+    return redirect("core:profile")
