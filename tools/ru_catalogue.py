@@ -284,6 +284,15 @@ RU.update({
     "The call is now on %(account)s's timeline.": "Звонок теперь в ленте клиента %(account)s.",
     "Choose the file to import.": "Выберите файл для загрузки.",
     "Your calendar": "Ваш календарь",
+    "Activity": "Активность", "The period ends before it starts.": "Период заканчивается раньше, чем начинается.",
+    "Punctuality and activity": "Пунктуальность и активность", "Show": "Показать", "Meetings held": "Встреч проведено",
+    "Started late": "Начаты с опозданием", "Average delay, min": "Среднее опоздание, мин", "Calls made": "Исходящих звонков",
+    "Missed calls": "Пропущенных звонков", "Not returned within a working day": "Не перезвонили в течение рабочего дня",
+    "Accounts without contact for too long": "Клиенты без контакта слишком долго",
+    ("and %(counter)s more", "and %(counter)s more"): ("и ещё %(counter)s", "и ещё %(counter)s", "и ещё %(counter)s"),
+    "No managers to show.": "Нет менеджеров для показа.",
+    "Without contact for too long: key accounts 14 days, repeat customers 30, one-time buyers 60, prospects 30.":
+    "Без контакта слишком долго: ключевые клиенты — 14 дней, постоянные — 30, разовые — 60, потенциальные — 30.",
     "Subscribe to your private feed in Google Calendar, Outlook or Apple Calendar: meetings (with an alarm that leaves time for the journey), task deadlines and the birthdays of your clients' people. Making a new link stops the old one.":
     "Подпишитесь на свой личный календарь в Google Календаре, Outlook или Календаре Apple: встречи (с напоминанием, учитывающим дорогу), сроки задач и дни рождения людей ваших клиентов. Новая ссылка отключает старую.",
     "Make a new calendar link": "Сделать новую ссылку на календарь", "Make my calendar link": "Сделать ссылку на мой календарь",

@@ -9,7 +9,7 @@ from ninja.pagination import paginate
 from keyaccount.accounts.queries import account_get_for_user, contact_get_for_user
 from keyaccount.core.api import DbId, InputSchema, Pagination, Version, payload_data
 from keyaccount.core.errors import AccessDenied
-from keyaccount.timeline import importers, queries, services
+from keyaccount.timeline import importers, queries, reports, services
 from keyaccount.timeline.choices import CallDirection, CallOutcome, InteractionKind, MatchStatus, MeetingStatus
 from keyaccount.timeline.models import Interaction
 
@@ -225,3 +225,35 @@ def import_calls(request, file: File[UploadedFile], file_format: Form[str] = "as
                                   encoding=encoding or None, utc=utc, dry_run=dry_run)
 
 
+
+
+class ManagerActivityOut(Schema):
+    manager_id: int
+    manager: str
+    meetings_held: int
+    meetings_late: int
+    late_share: float | None
+    average_lateness_minutes: float | None
+    calls_made: int
+    missed_calls: int
+    missed_not_returned: int
+    silent_accounts: list[int]
+
+
+class ActivityFilters(InputSchema):
+    date_from: dt.date
+    date_to: dt.date
+
+
+@router.get("/activity", response=list[ManagerActivityOut])
+def activity(request, filters: Query[ActivityFilters]):
+    """Punctuality and activity per manager for the period (the managers the user may see)."""
+    if filters.date_from > filters.date_to:
+        raise ValidationError({"date_to": ["The period ends before it starts."]})
+    return [{
+        "manager_id": row.manager.pk, "manager": str(row.manager), "meetings_held": row.meetings_held,
+        "meetings_late": row.meetings_late, "late_share": row.late_share,
+        "average_lateness_minutes": row.average_lateness_minutes, "calls_made": row.calls_made,
+        "missed_calls": row.missed_calls, "missed_not_returned": row.missed_not_returned,
+        "silent_accounts": [account.pk for account in row.silent_accounts],
+    } for row in reports.activity(request.user, date_from=filters.date_from, date_to=filters.date_to)]

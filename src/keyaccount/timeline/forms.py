@@ -137,3 +137,14 @@ class CallImportForm(forms.Form):
     utc = forms.BooleanField(label=_("times in the file are UTC"), required=False)
     skip_bad = forms.BooleanField(label=_("skip bad rows (and list them) instead of refusing the file"), required=False)
     upload = forms.CharField(required=False, widget=forms.HiddenInput)
+
+
+class ActivityFilterForm(forms.Form):
+    date_from = forms.DateField(label=_("from"), required=False, widget=_DATE)
+    date_to = forms.DateField(label=_("to"), required=False, widget=_DATE)
+
+    def clean(self):
+        data = super().clean()
+        if data.get("date_from") and data.get("date_to") and data["date_from"] > data["date_to"]:
+            raise forms.ValidationError(_("The period ends before it starts."))
+        return data

@@ -19,4 +19,5 @@ urlpatterns = [
     path("calls/import/", views.call_import, name="call_import"),
     path("calendar/<str:secret>.ics", views.calendar_feed, name="calendar_feed"),
     path("calendar/rotate/", views.calendar_link_rotate, name="calendar_rotate"),
+    path("activity/", views.activity_report, name="activity"),
 ]

@@ -31,9 +31,10 @@ from keyaccount.core.generic import (
     forbidden,
     is_htmx_fragment,
 )
-from keyaccount.timeline import calendar, importers, queries, services
+from keyaccount.timeline import calendar, importers, queries, reports, services
 from keyaccount.timeline.choices import InteractionKind
 from keyaccount.timeline.forms import (
+    ActivityFilterForm,
     CallImportForm,
     InteractionForm,
     LogCallForm,
@@ -295,3 +296,15 @@ def calendar_link_rotate(request):
     url = request.build_absolute_uri(reverse("timeline:calendar_feed", args=[secret]))
     messages.success(request, _("Your new calendar link (copy it now; it is shown once): %(url)s") % {"url": url})
     return redirect("core:profile")
+
+
+@login_required
+def activity_report(request):
+    """Punctuality and activity of the managers the user may see, for a period (default: 30 days)."""
+    form = ActivityFilterForm(request.GET or None)
+    values = filter_values(form)
+    date_to = values.get("date_to") or timezone.localdate()
+    date_from = values.get("date_from") or date_to - dt.timedelta(days=29)
+    rows = reports.activity(request.user, date_from=date_from, date_to=date_to)
+    return render(request, "timeline/activity.html", {"rows": rows, "filter_form": form, "date_from": date_from,
+                                                      "date_to": date_to, "silence_days": reports.SILENCE_DAYS})
