@@ -11,8 +11,8 @@ from ninja.pagination import paginate
 
 from keyaccount.accounts import queries, services
 from keyaccount.accounts.choices import AccountStatus, ContactRoleKind
-from keyaccount.accounts.models import Account, AccountCompetitor, Contact
-from keyaccount.core.api import DbId, InputSchema, Pagination, Version, payload_data
+from keyaccount.accounts.models import Account, AccountCompetitor, AccountFinancials, Competitor, Contact
+from keyaccount.core.api import DbId, InputSchema, Pagination, Version, patch_data
 
 router = Router(tags=["accounts"])
 contacts_router = Router(tags=["contacts"])
@@ -127,16 +127,6 @@ class AccountFilters(InputSchema):
     tag: list[str] = []
 
 
-def _patch_data(payload: Schema) -> dict[str, Any]:
-    """The fields a PATCH sent. ``null`` clears a nullable field (a parent company, a birthday) and
-    leaves any other field as it is."""
-    return {key: value for key, value in payload_data(payload).items() if value is not None or key in _NULLABLE}
-
-
-_NULLABLE = {"founded_year", "owner_id", "team_id", "parent_id", "birthday", "reports_to_id", "revenue", "profit",
-             "employees", "since"}
-
-
 @router.get("/", response=list[AccountOut])
 @paginate(Pagination)
 def list_accounts(request, filters: Query[AccountFilters]):
@@ -159,7 +149,7 @@ def create_account(request, payload: AccountIn):
 @router.patch("/{int:account_id}", response=AccountOut)
 def update_account(request, account_id: int, payload: AccountPatch):
     account = queries.account_get_for_user(account_id=account_id, user=request.user)
-    return services.account_update(user=request.user, account=account, data=_patch_data(payload),
+    return services.account_update(user=request.user, account=account, data=patch_data(payload, Account),
                                    version=payload.version)
 
 
@@ -220,7 +210,7 @@ def create_financials(request, account_id: int, payload: FinancialsIn):
 def update_financials(request, financials_id: int, payload: FinancialsPatch):
     financials = queries.financials_get_for_user(financials_id=financials_id, user=request.user)
     return services.financials_save(user=request.user, account=financials.account, financials=financials,
-                                    data=_patch_data(payload), version=payload.version)
+                                    data=patch_data(payload, AccountFinancials), version=payload.version)
 
 
 @router.delete("/financials/{int:financials_id}", response={204: None})
@@ -367,7 +357,7 @@ class ContactFilters(InputSchema):
 
 
 def _contact_data(payload: Schema, *, patch: bool) -> dict[str, Any]:
-    data = _patch_data(payload) if patch else payload.model_dump()
+    data = patch_data(payload, Contact) if patch else payload.model_dump()
     data.pop("account_id", None)
     return data
 
@@ -472,7 +462,7 @@ def create_competitor(request, payload: CompetitorIn):
 @competitors_router.patch("/{int:competitor_id}", response=CompetitorOut)
 def update_competitor(request, competitor_id: int, payload: CompetitorPatch):
     competitor = queries.competitor_get_for_user(competitor_id=competitor_id, user=request.user)
-    return services.competitor_update(user=request.user, competitor=competitor, data=_patch_data(payload),
+    return services.competitor_update(user=request.user, competitor=competitor, data=patch_data(payload, Competitor),
                                       version=payload.version)
 
 

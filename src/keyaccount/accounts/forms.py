@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from keyaccount.accounts.choices import AccountStatus, ContactRoleKind
 from keyaccount.accounts.models import Account, AccountFinancials, Competitor, Contact, ContactConsent
-from keyaccount.core.generic import RecordsField, VersionField
+from keyaccount.core.generic import RecordsField, ServiceFormMixin, VersionField
 from keyaccount.core.models import User
 
 _DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -18,7 +18,7 @@ def _lines(text: str) -> list[str]:
     return [line.strip() for line in (text or "").replace(",", "\n").splitlines() if line.strip()]
 
 
-class AccountForm(forms.ModelForm):
+class AccountForm(ServiceFormMixin, forms.ModelForm):
     version = VersionField()
     tags = forms.CharField(label=_("tags"), required=False, help_text=_("Comma-separated"))
     shared_with = RecordsField(
@@ -56,13 +56,8 @@ class AccountForm(forms.ModelForm):
     def clean_tags(self):
         return _lines(self.cleaned_data.get("tags", ""))
 
-    def service_data(self) -> dict:
-        data = dict(self.cleaned_data)
-        data.pop("version", None)
-        return data
 
-
-class ContactForm(forms.ModelForm):
+class ContactForm(ServiceFormMixin, forms.ModelForm):
     version = VersionField()
     roles = forms.MultipleChoiceField(label=_("roles on the account"), required=False,
                                       choices=ContactRoleKind.choices, widget=forms.CheckboxSelectMultiple)
@@ -112,13 +107,8 @@ class ContactForm(forms.ModelForm):
             raise forms.ValidationError(error.message_dict["emails"]) from error
         return lines
 
-    def service_data(self) -> dict:
-        data = dict(self.cleaned_data)
-        data.pop("version", None)
-        return data
 
-
-class FinancialsForm(forms.ModelForm):
+class FinancialsForm(ServiceFormMixin, forms.ModelForm):
     version = VersionField()
 
     class Meta:
@@ -138,13 +128,8 @@ class FinancialsForm(forms.ModelForm):
             raise forms.ValidationError(_('Give the indicators as a JSON object: {"name": value}.'))
         return extra
 
-    def service_data(self) -> dict:
-        data = dict(self.cleaned_data)
-        data.pop("version", None)
-        return data
 
-
-class CompetitorForm(forms.ModelForm):
+class CompetitorForm(ServiceFormMixin, forms.ModelForm):
     version = VersionField()
 
     class Meta:
@@ -156,11 +141,6 @@ class CompetitorForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         if self.instance.pk:
             self.initial.setdefault("version", self.instance.version)
-
-    def service_data(self) -> dict:
-        data = dict(self.cleaned_data)
-        data.pop("version", None)
-        return data
 
 
 class AccountCompetitorForm(forms.Form):

@@ -24,6 +24,7 @@ from keyaccount.accounts.models import (
 from keyaccount.accounts.search_index import FTS_TABLE
 from keyaccount.core import access, phones
 from keyaccount.core.access import Capability
+from keyaccount.core.editing import get_or_404
 from keyaccount.core.search import filter_words
 from keyaccount.core.search import words as folded_words
 
@@ -36,10 +37,7 @@ def accounts_visible_to(user) -> QuerySet[Account]:
 
 
 def account_get_for_user(*, account_id, user) -> Account:
-    try:
-        return accounts_visible_to(user).select_related("owner", "team", "parent").get(pk=int(account_id))
-    except (Account.DoesNotExist, ValueError, TypeError) as error:
-        raise Http404 from error
+    return get_or_404(accounts_visible_to(user).select_related("owner", "team", "parent"), account_id)
 
 
 def search_words(term: str) -> list[str]:
@@ -87,10 +85,7 @@ def contacts_visible_to(user) -> QuerySet[Contact]:
 
 
 def contact_get_for_user(*, contact_id, user) -> Contact:
-    try:
-        return contacts_visible_to(user).select_related("account", "reports_to").get(pk=int(contact_id))
-    except (Contact.DoesNotExist, ValueError, TypeError) as error:
-        raise Http404 from error
+    return get_or_404(contacts_visible_to(user).select_related("account", "reports_to"), contact_id)
 
 
 def contact_list(user, *, search: str = "", account_id=None, role: str = "") -> QuerySet[Contact]:
@@ -113,20 +108,14 @@ def competitor_list(user, *, search: str = "", order_by: str = "name") -> QueryS
 
 
 def competitor_get_for_user(*, competitor_id, user) -> Competitor:
-    try:
-        return competitors_visible_to(user).get(pk=int(competitor_id))
-    except (Competitor.DoesNotExist, ValueError, TypeError) as error:
-        raise Http404 from error
+    return get_or_404(competitors_visible_to(user), competitor_id)
 
 
 def financials_get_for_user(*, financials_id, user) -> AccountFinancials:
     if not access.can(user, Capability.VIEW_FINANCES):
         raise Http404
-    try:
-        return AccountFinancials.objects.select_related("account").filter(
-            access.account_q(user, prefix="account__")).get(pk=int(financials_id))
-    except (AccountFinancials.DoesNotExist, ValueError, TypeError) as error:
-        raise Http404 from error
+    visible = AccountFinancials.objects.select_related("account").filter(access.account_q(user, prefix="account__"))
+    return get_or_404(visible, financials_id)
 
 
 def financials_of(*, account: Account, user) -> QuerySet[AccountFinancials]:

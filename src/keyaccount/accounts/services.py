@@ -36,7 +36,7 @@ from keyaccount.core import access, audit, phones, search
 from keyaccount.core.access import Capability
 from keyaccount.core.choices import Role
 from keyaccount.core.concurrency import save_versioned
-from keyaccount.core.errors import AccessDenied
+from keyaccount.core.editing import assign_fields, require
 from keyaccount.core.identifiers import compact
 from keyaccount.core.models import AuditAction, User
 
@@ -53,22 +53,8 @@ FINANCIALS_FIELDS = ("year", "currency", "revenue", "profit", "employees", "extr
 COMPETITOR_FIELDS = ("name", "website", "strengths", "weaknesses", "notes")
 
 
-def _assign(instance, data: Mapping[str, Any], fields: Iterable[str]) -> None:
-    """Copy the given fields from ``data``; a foreign key may come as an object or as ``<name>_id``."""
-    for name in fields:
-        if name in data:
-            setattr(instance, name, data[name])
-        elif f"{name}_id" in data:
-            setattr(instance, f"{name}_id", data[f"{name}_id"])
-
-
 def _full_clean(instance, exclude: Iterable[str] = ()) -> None:
     instance.full_clean(exclude=list(exclude))
-
-
-def _require(condition: bool) -> None:
-    if not condition:
-        raise AccessDenied()
 
 
 # --- accounts -----------------------------------------------------------------------------------
@@ -155,9 +141,9 @@ def _record_status(account: Account, *, user, from_status: str, reason: str) -> 
 
 @transaction.atomic
 def account_create(*, user, data: Mapping[str, Any]) -> Account:
-    _require(access.can(user, Capability.EDIT_ACCOUNTS))
+    require(access.can(user, Capability.EDIT_ACCOUNTS))
     account = Account()
-    _assign(account, data, ACCOUNT_FIELDS)
+    assign_fields(account, data, ACCOUNT_FIELDS)
     account.status = data.get("status") or AccountStatus.PROSPECT
     _normalise_identifiers(account)
     _check_owner(account, user, creating=True, previous_owner_id=None)
@@ -175,10 +161,10 @@ def account_create(*, user, data: Mapping[str, Any]) -> Account:
 
 @transaction.atomic
 def account_update(*, user, account: Account, data: Mapping[str, Any], version: int | None) -> Account:
-    _require(access.can_edit_account(user, account))
+    require(access.can_edit_account(user, account))
     before = audit.snapshot(account, **_account_extras(account))
     previous_owner_id, previous_status = account.owner_id, account.status
-    _assign(account, data, ACCOUNT_FIELDS)
+    assign_fields(account, data, ACCOUNT_FIELDS)
     if data.get("status"):
         account.status = data["status"]
     _normalise_identifiers(account)
@@ -209,7 +195,7 @@ def account_change_status(*, user, account: Account, status: str, reason: str, v
 
 @transaction.atomic
 def account_delete(*, user, account: Account) -> None:
-    _require(access.can_edit_account(user, account) and access.role_of(user) in (Role.ADMIN, Role.HEAD))
+    require(access.can_edit_account(user, account) and access.role_of(user) in (Role.ADMIN, Role.HEAD))
     if account.orders.exists():
         raise ValidationError(_("This account has orders; mark it as lost instead of deleting it."))
     before = audit.snapshot(account, **_account_extras(account))
@@ -251,11 +237,11 @@ def contact_reindex(contact: Contact) -> None:
 @transaction.atomic
 def financials_save(*, user, account: Account, data: Mapping[str, Any], financials: AccountFinancials | None = None,
                     version: int | None = None) -> AccountFinancials:
-    _require(access.can_edit_account(user, account) and access.can(user, Capability.VIEW_FINANCES))
+    require(access.can_edit_account(user, account) and access.can(user, Capability.VIEW_FINANCES))
     creating = financials is None
     financials = financials or AccountFinancials(account=account)
     before = {} if creating else audit.snapshot(financials)
-    _assign(financials, data, FINANCIALS_FIELDS)
+    assign_fields(financials, data, FINANCIALS_FIELDS)
     _full_clean(financials)
     if creating:
         financials.save()
@@ -269,7 +255,7 @@ def financials_save(*, user, account: Account, data: Mapping[str, Any], financia
 
 @transaction.atomic
 def financials_delete(*, user, financials: AccountFinancials) -> None:
-    _require(access.can_edit_account(user, financials.account) and access.can(user, Capability.VIEW_FINANCES))
+    require(access.can_edit_account(user, financials.account) and access.can(user, Capability.VIEW_FINANCES))
     audit.record_delete(actor=user, instance=financials, before=audit.snapshot(financials),
                         account_id=financials.account_id)
     financials.delete()
@@ -370,9 +356,9 @@ def _clean_contact_lists(data: Mapping[str, Any]):
 
 @transaction.atomic
 def contact_create(*, user, account: Account, data: Mapping[str, Any]) -> Contact:
-    _require(access.can_edit_contacts_of(user, account))
+    require(access.can_edit_contacts_of(user, account))
     contact = Contact(account=account)
-    _assign(contact, data, CONTACT_FIELDS)
+    assign_fields(contact, data, CONTACT_FIELDS)
     lists, errors = _clean_contact_lists(data)
     try:
         _full_clean(contact)
@@ -391,11 +377,11 @@ def contact_create(*, user, account: Account, data: Mapping[str, Any]) -> Contac
 
 @transaction.atomic
 def contact_update(*, user, contact: Contact, data: Mapping[str, Any], version: int | None) -> Contact:
-    _require(access.can_edit_contacts_of(user, contact.account))
+    require(access.can_edit_contacts_of(user, contact.account))
     if contact.erased_at:
         raise ValidationError(_("This person's data was erased on request; the record cannot be edited."))
     before = audit.snapshot(contact, **_contact_extras(contact))
-    _assign(contact, data, CONTACT_FIELDS)
+    assign_fields(contact, data, CONTACT_FIELDS)
     lists, errors = _clean_contact_lists(data)
     try:
         _full_clean(contact)
@@ -414,7 +400,7 @@ def contact_update(*, user, contact: Contact, data: Mapping[str, Any], version: 
 
 @transaction.atomic
 def contact_delete(*, user, contact: Contact) -> None:
-    _require(access.can_edit_contacts_of(user, contact.account))
+    require(access.can_edit_contacts_of(user, contact.account))
     account = contact.account
     audit.record_delete(actor=user, instance=contact, before=audit.snapshot(contact, **_contact_extras(contact)),
                         account_id=account.pk)
@@ -427,7 +413,7 @@ def contact_personal_data(*, user, contact: Contact) -> dict[str, Any]:
 
     The export itself is audited (who exported whose data, when), without the data.
     """
-    _require(access.can_edit_contacts_of(user, contact.account))
+    require(access.can_edit_contacts_of(user, contact.account))
     with transaction.atomic():
         audit.record(actor=user, action=AuditAction.EXPORT, instance=contact, changes={},
                      account_id=contact.account_id)
@@ -452,7 +438,7 @@ def contact_erase(*, user, contact: Contact) -> Contact:
     The record stays so that history keeps its shape, but every personal value goes. The audit entry
     names the fields that were erased and carries none of their values.
     """
-    _require(access.can_edit_contacts_of(user, contact.account))
+    require(access.can_edit_contacts_of(user, contact.account))
     erased_fields = [name for name in CONTACT_FIELDS if name not in ("reports_to", "relationship_strength")
                      and getattr(contact, name)]
     for name in ("first_name", "patronymic", "position", "department", "messengers", "form_of_address", "notes"):
@@ -475,9 +461,9 @@ def contact_erase(*, user, contact: Contact) -> Contact:
 
 @transaction.atomic
 def consent_record(*, user, contact: Contact, data: Mapping[str, Any]) -> ContactConsent:
-    _require(access.can_edit_contacts_of(user, contact.account))
+    require(access.can_edit_contacts_of(user, contact.account))
     consent = ContactConsent(contact=contact)
-    _assign(consent, data, ("purpose", "given_on", "source", "text_version"))
+    assign_fields(consent, data, ("purpose", "given_on", "source", "text_version"))
     _full_clean(consent)
     consent.save()
     audit.record_update(actor=user, instance=contact, before={},
@@ -489,7 +475,7 @@ def consent_record(*, user, contact: Contact, data: Mapping[str, Any]) -> Contac
 
 @transaction.atomic
 def consent_withdraw(*, user, consent: ContactConsent, withdrawn_on: dt.date | None = None) -> ContactConsent:
-    _require(access.can_edit_contacts_of(user, consent.contact.account))
+    require(access.can_edit_contacts_of(user, consent.contact.account))
     consent.withdrawn_on = withdrawn_on or timezone.localdate()
     consent.save(update_fields=["withdrawn_on"])
     audit.record_update(actor=user, instance=consent.contact, before={},
@@ -503,9 +489,9 @@ def consent_withdraw(*, user, consent: ContactConsent, withdrawn_on: dt.date | N
 
 @transaction.atomic
 def competitor_create(*, user, data: Mapping[str, Any]) -> Competitor:
-    _require(access.can(user, Capability.EDIT_COMPETITORS))
+    require(access.can(user, Capability.EDIT_COMPETITORS))
     competitor = Competitor()
-    _assign(competitor, data, COMPETITOR_FIELDS)
+    assign_fields(competitor, data, COMPETITOR_FIELDS)
     competitor.search_text = search.fold(competitor.name)
     _full_clean(competitor)
     competitor.save()
@@ -515,9 +501,9 @@ def competitor_create(*, user, data: Mapping[str, Any]) -> Competitor:
 
 @transaction.atomic
 def competitor_update(*, user, competitor: Competitor, data: Mapping[str, Any], version: int | None) -> Competitor:
-    _require(access.can(user, Capability.EDIT_COMPETITORS))
+    require(access.can(user, Capability.EDIT_COMPETITORS))
     before = audit.snapshot(competitor)
-    _assign(competitor, data, COMPETITOR_FIELDS)
+    assign_fields(competitor, data, COMPETITOR_FIELDS)
     competitor.search_text = search.fold(competitor.name)
     _full_clean(competitor)
     save_versioned(competitor, expected_version=version)
@@ -527,7 +513,7 @@ def competitor_update(*, user, competitor: Competitor, data: Mapping[str, Any], 
 
 @transaction.atomic
 def competitor_delete(*, user, competitor: Competitor) -> None:
-    _require(access.can(user, Capability.EDIT_COMPETITORS) and access.role_of(user) in (Role.ADMIN, Role.HEAD))
+    require(access.can(user, Capability.EDIT_COMPETITORS) and access.role_of(user) in (Role.ADMIN, Role.HEAD))
     audit.record_delete(actor=user, instance=competitor, before=audit.snapshot(competitor))
     competitor.delete()
 
@@ -536,7 +522,7 @@ def competitor_delete(*, user, competitor: Competitor) -> None:
 def account_competitor_link(*, user, account: Account, competitor: Competitor, offering: str = "",
                             since: dt.date | None = None) -> AccountCompetitor:
     """Record (or update) that ``competitor`` works with ``account`` and what it offers there."""
-    _require(access.can_edit_account(user, account))
+    require(access.can_edit_account(user, account))
     link, created = AccountCompetitor.objects.get_or_create(account=account, competitor=competitor)
     before = {} if created else {"competitor": competitor.name, "offering": link.offering,
                                  "since": link.since.isoformat() if link.since else None}
@@ -551,7 +537,7 @@ def account_competitor_link(*, user, account: Account, competitor: Competitor, o
 
 @transaction.atomic
 def account_competitor_unlink(*, user, link: AccountCompetitor) -> None:
-    _require(access.can_edit_account(user, link.account))
+    require(access.can_edit_account(user, link.account))
     audit.record_update(actor=user, instance=link.account, account_id=link.account_id,
                         before={f"competitor:{link.competitor.name}": link.offering or "+"},
                         after={f"competitor:{link.competitor.name}": None})

@@ -7,7 +7,8 @@ from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
 
 from keyaccount.catalog import queries, services
-from keyaccount.core.api import InputSchema, Pagination, Version, payload_data
+from keyaccount.catalog.models import Product
+from keyaccount.core.api import InputSchema, Pagination, Version, patch_data
 
 router = Router(tags=["products"])
 
@@ -73,7 +74,7 @@ def create_product(request, payload: ProductIn):
 @router.patch("/{int:product_id}", response=ProductOut)
 def update_product(request, product_id: int, payload: ProductPatch):
     product = queries.product_get_for_user(product_id=product_id, user=request.user)
-    data = {key: value for key, value in payload_data(payload).items() if value is not None}
+    data = patch_data(payload, Product)
     return services.product_update(user=request.user, product=product, data=data, version=payload.version)
 
 

@@ -1,10 +1,10 @@
 from django import forms
 
 from keyaccount.catalog.models import Product
-from keyaccount.core.generic import VersionField
+from keyaccount.core.generic import ServiceFormMixin, VersionField
 
 
-class ProductForm(forms.ModelForm):
+class ProductForm(ServiceFormMixin, forms.ModelForm):
     version = VersionField()
 
     class Meta:
@@ -16,8 +16,3 @@ class ProductForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         if self.instance.pk:
             self.initial.setdefault("version", self.instance.version)
-
-    def service_data(self) -> dict:
-        data = dict(self.cleaned_data)
-        data.pop("version", None)
-        return data

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from django.db.models import QuerySet
-from django.http import Http404
 
 from keyaccount.catalog.models import Product
 from keyaccount.core import access
+from keyaccount.core.editing import get_or_404
 from keyaccount.core.search import filter_words
 
 
@@ -15,10 +15,7 @@ def products_visible_to(user) -> QuerySet[Product]:
 
 
 def product_get_for_user(*, product_id, user) -> Product:
-    try:
-        return products_visible_to(user).get(pk=int(product_id))
-    except (Product.DoesNotExist, ValueError, TypeError) as error:
-        raise Http404 from error
+    return get_or_404(products_visible_to(user), product_id)
 
 
 def product_list(user, *, search: str = "", category: str = "", active: bool | None = None,

@@ -13,20 +13,17 @@ from keyaccount.catalog.models import Product
 from keyaccount.core import access, audit, search
 from keyaccount.core.access import Capability
 from keyaccount.core.concurrency import save_versioned
-from keyaccount.core.errors import AccessDenied
+from keyaccount.core.editing import assign_fields, require
 
 PRODUCT_FIELDS = ("sku", "name", "category", "unit", "list_price", "currency", "description", "is_active")
 
 
 def _require_catalog_editor(user) -> None:
-    if not access.can(user, Capability.EDIT_CATALOG):
-        raise AccessDenied()
+    require(access.can(user, Capability.EDIT_CATALOG))
 
 
 def _assign(product: Product, data: Mapping[str, Any]) -> None:
-    for name in PRODUCT_FIELDS:
-        if name in data:
-            setattr(product, name, data[name])
+    assign_fields(product, data, PRODUCT_FIELDS)
     product.sku = (product.sku or "").strip()
     product.currency = (product.currency or "").upper()
     product.search_text = search.fold(product.sku, product.name, product.category)

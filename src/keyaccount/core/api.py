@@ -129,3 +129,10 @@ def install_error_handlers(api: NinjaAPI) -> None:
 def payload_data(payload: Schema, *, exclude: set[str] = frozenset({"version"})) -> dict[str, Any]:
     """The fields a client actually sent (PATCH semantics), ready for a service."""
     return payload.model_dump(exclude_unset=True, exclude=set(exclude))
+
+
+def patch_data(payload: Schema, model) -> dict[str, Any]:
+    """The fields a PATCH sent, for ``model``: ``null`` clears a field the model lets be empty (a
+    parent company, a birthday, a due date) and leaves any other field as it is."""
+    nullable = {name for field in model._meta.concrete_fields if field.null for name in (field.name, field.attname)}
+    return {key: value for key, value in payload_data(payload).items() if value is not None or key in nullable}

@@ -63,6 +63,16 @@ class VersionField(forms.IntegerField):
         super().__init__(required=False, min_value=1, max_value=MAX_ID, **kwargs)
 
 
+class ServiceFormMixin:
+    """A form whose cleaned data goes to a service: everything but the optimistic-lock version,
+    which the view passes to the service separately."""
+
+    def service_data(self) -> dict:
+        data = dict(self.cleaned_data)
+        data.pop("version", None)
+        return data
+
+
 class IdField(forms.IntegerField):
     """A record id typed into a URL (``?account=12``): refused, not sent to the database, when no
     record can have it."""

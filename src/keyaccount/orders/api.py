@@ -7,7 +7,7 @@ from decimal import Decimal
 from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
 
-from keyaccount.core.api import DbId, InputSchema, Pagination, Version, payload_data
+from keyaccount.core.api import DbId, InputSchema, Pagination, Version, patch_data
 from keyaccount.orders import queries, services
 from keyaccount.orders.models import Order, OrderStatus
 
@@ -81,9 +81,6 @@ class OrderFilters(InputSchema):
     date_to: dt.date | None = None
 
 
-_NULLABLE = {"payment_due_on", "paid_on"}
-
-
 @router.get("/", response=list[OrderOut])
 @paginate(Pagination)
 def list_orders(request, filters: Query[OrderFilters]):
@@ -105,7 +102,7 @@ def create_order(request, payload: OrderIn):
 @router.patch("/{int:order_id}", response=OrderOut)
 def update_order(request, order_id: int, payload: OrderPatch):
     order = queries.order_get_for_user(order_id=order_id, user=request.user)
-    data = {key: value for key, value in payload_data(payload).items() if value is not None or key in _NULLABLE}
+    data = patch_data(payload, Order)
     return services.order_update(user=request.user, order=order, data=data, version=payload.version)
 
 

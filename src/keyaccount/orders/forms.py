@@ -2,13 +2,13 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from keyaccount.catalog.models import Product
-from keyaccount.core.generic import VersionField
+from keyaccount.core.generic import ServiceFormMixin, VersionField
 from keyaccount.orders.models import Order, OrderLine
 
 _DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
-class OrderForm(forms.ModelForm):
+class OrderForm(ServiceFormMixin, forms.ModelForm):
     version = VersionField()
 
     class Meta:

@@ -6,10 +6,10 @@ from __future__ import annotations
 from decimal import Decimal
 
 from django.db.models import Count, Max, Min, QuerySet, Sum
-from django.http import Http404
 
 from keyaccount.core import access
 from keyaccount.core.access import Capability
+from keyaccount.core.editing import get_or_404
 from keyaccount.orders.models import Order, OrderLine
 
 
@@ -20,10 +20,7 @@ def orders_visible_to(user) -> QuerySet[Order]:
 
 
 def order_get_for_user(*, order_id, user) -> Order:
-    try:
-        return orders_visible_to(user).select_related("account").get(pk=int(order_id))
-    except (Order.DoesNotExist, ValueError, TypeError) as error:
-        raise Http404 from error
+    return get_or_404(orders_visible_to(user).select_related("account"), order_id)
 
 
 def order_list(user, *, search: str = "", account_id=None, status: str = "", date_from=None, date_to=None,

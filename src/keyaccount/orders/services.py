@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from keyaccount.catalog.models import Product
 from keyaccount.core import access, audit
 from keyaccount.core.concurrency import save_versioned
-from keyaccount.core.errors import AccessDenied
+from keyaccount.core.editing import assign_fields, require
 from keyaccount.orders.models import Order, OrderLine
 
 ORDER_FIELDS = ("number", "account", "ordered_on", "currency", "status", "payment_due_on", "paid_on", "notes")
@@ -74,16 +74,11 @@ def _build_lines(order: Order, rows) -> list[OrderLine]:
 
 
 def _require_order_editor(user, account) -> None:
-    if not (access.can(user, access.Capability.EDIT_ORDERS) and access.can_edit_account(user, account)):
-        raise AccessDenied()
+    require(access.can(user, access.Capability.EDIT_ORDERS) and access.can_edit_account(user, account))
 
 
 def _assign(order: Order, data: Mapping[str, Any]) -> None:
-    for name in ORDER_FIELDS:
-        if name in data:
-            setattr(order, name, data[name])
-        elif f"{name}_id" in data:
-            setattr(order, f"{name}_id", data[f"{name}_id"])
+    assign_fields(order, data, ORDER_FIELDS)
     order.currency = (order.currency or "").upper()
     order.number = (order.number or "").strip()
 
@@ -177,8 +172,7 @@ def orders_bulk_load(*, user, orders: list[Mapping[str, Any]], batch_size: int =
     from keyaccount.core.models import AuditAction, AuditEntry
     from keyaccount.core.money import validate_currency
 
-    if not access.can(user, access.Capability.EDIT_ORDERS):
-        raise AccessDenied()
+    require(access.can(user, access.Capability.EDIT_ORDERS))
     account_ids = {row["account_id"] for row in orders}
     product_ids = {line[0] for row in orders for line in row["lines"]}
     known_accounts = set(Account.objects.filter(pk__in=account_ids).values_list("pk", flat=True))

@@ -84,7 +84,7 @@ class OrderFormView(EntityFormView):
         else:
             raise ValidationError({"__all__": [str(error) for error in formset.non_form_errors()]
                                    or [_("Check the order lines below.")]})
-        data = {key: value for key, value in form.cleaned_data.items() if key != "version"}
+        data = form.service_data()
         data["lines"] = lines
         if obj is None:
             return services.order_create(user=request.user, data=data)

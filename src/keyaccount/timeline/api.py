@@ -7,7 +7,7 @@ from ninja import Field, File, Form, Query, Router, Schema, Status, UploadedFile
 from ninja.pagination import paginate
 
 from keyaccount.accounts.queries import account_get_for_user, contact_get_for_user
-from keyaccount.core.api import DbId, InputSchema, Pagination, Version, payload_data
+from keyaccount.core.api import DbId, InputSchema, Pagination, Version, patch_data
 from keyaccount.core.errors import AccessDenied
 from keyaccount.timeline import importers, queries, reports, services
 from keyaccount.timeline.choices import CallDirection, CallOutcome, InteractionKind, MatchStatus, MeetingStatus
@@ -188,8 +188,7 @@ def create_interaction(request, payload: InteractionIn):
 @router.patch("/{int:interaction_id}", response=InteractionOut)
 def update_interaction(request, interaction_id: int, payload: InteractionPatch):
     interaction = queries.interaction_get_for_user(interaction_id=interaction_id, user=request.user)
-    nullable = {"ends_at", "due_at", "done_at", "actual_start_at", "travel_minutes", "assignee_id"}
-    data = {key: value for key, value in payload_data(payload).items() if value is not None or key in nullable}
+    data = patch_data(payload, Interaction)
     services.interaction_update(user=request.user, interaction=interaction, data=_clean_data(data),
                                 version=payload.version)
     return queries.interaction_get_for_user(interaction_id=interaction_id, user=request.user)

@@ -9,7 +9,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from keyaccount.accounts.models import Contact
-from keyaccount.core.generic import IdField, VersionField
+from keyaccount.core.generic import IdField, ServiceFormMixin, VersionField
 from keyaccount.core.models import User
 from keyaccount.timeline.choices import CallDirection, CallOutcome, InteractionKind
 from keyaccount.timeline.models import Interaction
@@ -28,7 +28,7 @@ FIELDS_BY_KIND = {
 }
 
 
-class InteractionForm(forms.ModelForm):
+class InteractionForm(ServiceFormMixin, forms.ModelForm):
     version = VersionField()
     contacts = forms.ModelMultipleChoiceField(label=_("people"), required=False, queryset=Contact.objects.none(),
                                               widget=forms.CheckboxSelectMultiple)
@@ -65,8 +65,7 @@ class InteractionForm(forms.ModelForm):
                 self.initial.setdefault("assignee", user.pk)
 
     def service_data(self) -> dict:
-        data = dict(self.cleaned_data)
-        data.pop("version", None)
+        data = super().service_data()
         if "participants" not in self.fields:
             data.pop("participants", None)
         return data

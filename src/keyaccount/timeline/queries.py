@@ -11,11 +11,11 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.db.models import Prefetch, Q, QuerySet
-from django.http import Http404
 from django.utils.dateparse import parse_datetime
 
 from keyaccount.core import access
 from keyaccount.core.choices import Role
+from keyaccount.core.editing import get_or_404
 from keyaccount.core.models import MAX_ID
 from keyaccount.timeline.choices import InteractionKind
 from keyaccount.timeline.models import Interaction, InteractionContact
@@ -44,13 +44,7 @@ def _with_details(queryset: QuerySet[Interaction]) -> QuerySet[Interaction]:
 
 
 def interaction_get_for_user(*, interaction_id, user) -> Interaction:
-    try:
-        pk = int(interaction_id)
-        if not 0 < pk <= MAX_ID:
-            raise ValueError
-        return _with_details(interactions_visible_to(user)).get(pk=pk)
-    except (Interaction.DoesNotExist, ValueError, TypeError) as error:
-        raise Http404 from error
+    return get_or_404(_with_details(interactions_visible_to(user)), interaction_id)
 
 
 @dataclass(frozen=True)

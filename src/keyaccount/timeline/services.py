@@ -18,7 +18,7 @@ from keyaccount.core import access, audit
 from keyaccount.core.access import Capability
 from keyaccount.core.choices import Role
 from keyaccount.core.concurrency import save_versioned
-from keyaccount.core.errors import AccessDenied
+from keyaccount.core.editing import assign_fields, require
 from keyaccount.core.models import User
 from keyaccount.timeline.choices import CallDirection, InteractionKind, MatchStatus, MeetingStatus
 from keyaccount.timeline.models import Interaction, InteractionContact
@@ -32,11 +32,6 @@ INTERACTION_FIELDS = (
 )
 
 
-def _require(condition: bool) -> None:
-    if not condition:
-        raise AccessDenied()
-
-
 def can_log(user) -> bool:
     """Whether ``user`` may add to the timelines of the accounts they see."""
     return access.can(user, Capability.LOG_INTERACTIONS)
@@ -48,14 +43,6 @@ def can_change(user, interaction: Interaction) -> bool:
     if access.role_of(user) in (Role.ADMIN, Role.HEAD) or interaction.owner_id == user.pk:
         return True
     return interaction.account is not None and access.can_edit_account(user, interaction.account)
-
-
-def _assign(interaction: Interaction, data: Mapping[str, Any]) -> None:
-    for name in INTERACTION_FIELDS:
-        if name in data:
-            setattr(interaction, name, data[name])
-        elif f"{name}_id" in data:
-            setattr(interaction, f"{name}_id", data[f"{name}_id"])
 
 
 def _contacts_of(account: Account | None, contacts: Iterable[Any]) -> list[Contact]:
@@ -144,9 +131,9 @@ def _clean(interaction: Interaction, data: Mapping[str, Any]):
 def interaction_create(*, user, account: Account, data: Mapping[str, Any]) -> Interaction:
     """Log a call, meeting, e-mail, note or task on ``account`` (which the caller fetched through
     ``accounts.queries``, so the user sees it)."""
-    _require(can_log(user))
+    require(can_log(user))
     interaction = Interaction(account=account, owner=user)
-    _assign(interaction, data)
+    assign_fields(interaction, data, INTERACTION_FIELDS)
     if interaction.kind == InteractionKind.TASK and interaction.assignee_id is None:
         interaction.assignee_id = user.pk
     contacts, participants = _clean(interaction, data)
@@ -159,9 +146,9 @@ def interaction_create(*, user, account: Account, data: Mapping[str, Any]) -> In
 
 @transaction.atomic
 def interaction_update(*, user, interaction: Interaction, data: Mapping[str, Any], version: int | None) -> Interaction:
-    _require(can_change(user, interaction))
+    require(can_change(user, interaction))
     before = audit.snapshot(interaction, **_extras(interaction))
-    _assign(interaction, {key: value for key, value in data.items() if key != "kind"})
+    assign_fields(interaction, {key: value for key, value in data.items() if key != "kind"}, INTERACTION_FIELDS)
     contacts, participants = _clean(interaction, data)
     save_versioned(interaction, expected_version=version)
     _set_relations(interaction, contacts, participants)
@@ -172,7 +159,7 @@ def interaction_update(*, user, interaction: Interaction, data: Mapping[str, Any
 
 @transaction.atomic
 def interaction_delete(*, user, interaction: Interaction) -> None:
-    _require(can_change(user, interaction))
+    require(can_change(user, interaction))
     audit.record_delete(actor=user, instance=interaction, before=audit.snapshot(interaction, **_extras(interaction)),
                         account_id=interaction.account_id)
     interaction.delete()
@@ -194,8 +181,8 @@ def call_log(*, user, contact: Contact, outcome: str, summary: str = "", directi
 def call_assign(*, user, call: Interaction, contact: Contact, add_number: bool = False) -> Interaction:
     """Say whose a queued call is; optionally keep its number on the person's card so the next call
     from it matches by itself."""
-    _require(access.role_of(user) in (Role.ADMIN, Role.HEAD) or can_change(user, call))
-    _require(access.can_edit_contacts_of(user, contact.account) or not add_number)
+    require(access.role_of(user) in (Role.ADMIN, Role.HEAD) or can_change(user, call))
+    require(access.can_edit_contacts_of(user, contact.account) or not add_number)
     before = audit.snapshot(call, **_extras(call))
     call.account = contact.account
     call.match_status = MatchStatus.MATCHED
