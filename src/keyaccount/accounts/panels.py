@@ -12,6 +12,9 @@ from dataclasses import dataclass
 
 ACCOUNT_PAGE = "account"
 CONTACT_PAGE = "contact"
+# Sections of the one-page meeting brief; their context may carry ``questions``, a list of what the
+# dossier cannot answer yet, which the brief gathers at its end.
+BRIEF = "brief"
 
 
 @dataclass(frozen=True)

@@ -21,6 +21,7 @@ from django.views.decorators.http import require_POST
 
 from keyaccount.accounts.queries import account_get_for_user, contact_get_for_user, contact_list
 from keyaccount.core import services as core_services
+from keyaccount.core.documents import pdf_response, render_pdf
 from keyaccount.core.errors import AccessDenied, ConflictError
 from keyaccount.core.generic import (
     EntityDeleteView,
@@ -31,7 +32,7 @@ from keyaccount.core.generic import (
     forbidden,
     is_htmx_fragment,
 )
-from keyaccount.timeline import calendar, importers, queries, reports, services
+from keyaccount.timeline import briefs, calendar, importers, queries, reports, services
 from keyaccount.timeline.choices import InteractionKind
 from keyaccount.timeline.forms import (
     ActivityFilterForm,
@@ -77,6 +78,35 @@ def interaction_detail(request, pk):
         "interaction": interaction, "can_change": services.can_change(request.user, interaction),
         "next_steps": list(interaction.next_steps.all()) if interaction.kind == InteractionKind.MEETING else [],
     })
+
+
+def _brief_response(request, brief, *, pdf: bool, back_url: str, back_label: str, pdf_url: str):
+    context = {"brief": brief, "back_url": back_url, "back_label": back_label, "pdf_url": pdf_url}
+    if pdf:
+        moment = timezone.localtime(brief.moment)
+        filename = f"{_('Brief')} {brief.account} {moment:%Y-%m-%d}.pdf"
+        return pdf_response(render_pdf("timeline/brief_print.html", context, request=request), filename=filename)
+    return render(request, "timeline/brief.html", context)
+
+
+@login_required
+def meeting_brief(request, pk, pdf=False):
+    """The brief before a meeting or a call with an account."""
+    interaction = queries.interaction_get_for_user(interaction_id=pk, user=request.user)
+    if interaction.account_id is None:
+        raise Http404
+    brief = briefs.meeting_brief(meeting=interaction, user=request.user)
+    return _brief_response(request, brief, pdf=pdf, back_url=interaction.get_absolute_url(),
+                           back_label=str(interaction), pdf_url=reverse("timeline:meeting_brief_pdf", args=[pk]))
+
+
+@login_required
+def account_brief(request, pk, pdf=False):
+    """The brief on demand, for a call or a visit that is not in the calendar."""
+    account = account_get_for_user(account_id=pk, user=request.user)
+    brief = briefs.account_brief(account=account, user=request.user)
+    return _brief_response(request, brief, pdf=pdf, back_url=account.get_absolute_url(), back_label=str(account),
+                           pdf_url=reverse("timeline:account_brief_pdf", args=[pk]))
 
 
 class InteractionFormView(EntityFormView):

@@ -55,3 +55,12 @@ def duration_short(seconds):
     hours, rest = divmod(seconds, 3600)
     minutes, secs = divmod(rest, 60)
     return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"
+
+
+@register.filter
+def change(fraction):
+    """A relative change as a signed whole percentage: +12 %, −35 %; empty for no value."""
+    if fraction is None or fraction == "":
+        return ""
+    percent = round(float(fraction) * 100)
+    return f"{'+' if percent > 0 else '−' if percent < 0 else '±'}{abs(percent)} %"
