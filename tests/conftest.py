@@ -73,3 +73,16 @@ def client_for(client):
         return client
 
     return login
+
+
+@pytest.fixture
+def smtp(settings):
+    """A local SMTP server the code's mail goes to; ``smtp.inbox`` holds what arrived."""
+    from tests.mail import SmtpServer
+
+    with SmtpServer() as server:
+        settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+        settings.EMAIL_HOST = "127.0.0.1"
+        settings.EMAIL_PORT = server.port
+        settings.EMAIL_TIMEOUT = 5
+        yield server

@@ -302,6 +302,80 @@ RU.update({
 })
 
 
+# Issue 3: the meeting brief, reminders and notifications.
+RU.update({
+    "Brief": "Справка", "at the time": "в момент начала", "5 minutes": "за 5 минут", "15 minutes": "за 15 минут", "30 minutes": "за 30 минут", "1 hour": "за час",
+    "2 hours": "за 2 часа", "1 day": "за день", "2 days": "за 2 дня",
+    "Remind me before meetings, planned calls and deadlines": "Напоминать о встречах, запланированных звонках и сроках",
+    "In the app, and by e-mail if it is on. Travel time to a meeting is added.":
+        "В приложении и по почте, если она включена. Ко времени встречи добавляется время на дорогу.",
+    "remind me before": "напоминать заранее", "reminders by e-mail": "напоминания по почте",
+    "title": "заголовок", "text": "текст", "link": "ссылка", "read": "прочитано",
+    "notification": "уведомление", "notifications": "уведомления", "Notifications": "Уведомления",
+    ("%(counter)s unread notification", "%(counter)s unread notifications"):
+    ("%(counter)s непрочитанное уведомление", "%(counter)s непрочитанных уведомления",
+     "%(counter)s непрочитанных уведомлений"),
+    "Mark all as read": "Отметить все прочитанными", "Reminder settings": "Настройки напоминаний",
+    "Nothing yet. Reminders of meetings, calls and deadlines will appear here.":
+        "Пока ничего. Здесь появятся напоминания о встречах, звонках и сроках.",
+    "Purchases fell by %(percent)s%% over the last twelve months: why?":
+        "Закупки за последние двенадцать месяцев упали на %(percent)s%%: почему?",
+    "No orders since %(date)s: what changed?": "Нет заказов с %(date)s: что изменилось?",
+    "Purchases": "Закупки", "Last 12 months": "Последние 12 месяцев", "the 12 before": "12 месяцев до того",
+    "The last order was on %(date)s.": "Последний заказ был %(date)s.", "No purchases yet.": "Закупок пока не было.",
+    "Main products, 12 months": "Основные товары за 12 месяцев", "Worth offering": "Стоит предложить",
+    ("bought by similar clients — out of %(counter)s like this one",
+     "bought by similar clients — out of %(counter)s like this one"):
+    ("покупают похожие клиенты — из %(counter)s таких же", "покупают похожие клиенты — из %(counter)s таких же",
+     "покупают похожие клиенты — из %(counter)s таких же"),
+    "What exactly does the company do, and for whom?": "Чем именно занимается компания и для кого?",
+    "Which industry are they in, and how many people work there?": "В какой они отрасли и сколько у них сотрудников?",
+    "What were their revenue and headcount in %(year)s?": "Какими были выручка и численность в %(year)s году?",
+    "What are their development plans for the coming year?": "Какие у них планы развития на ближайший год?",
+    "What do they need that they do not buy from us yet?": "Что им нужно из того, что они ещё не покупают у нас?",
+    "Whom else do they buy from, and why?": "У кого ещё они покупают и почему?",
+    "Who decides on purchases?": "Кто принимает решение о закупках?",
+    "Who pays and signs the contracts?": "Кто платит и подписывает договоры?",
+    "Who uses our product day to day?": "Кто каждый день работает с нашим продуктом?",
+    "How does %(name)s prefer to be addressed?": "Как предпочитает, чтобы к нему обращались, %(name)s?",
+    "What is %(name)s's position?": "Какая должность у %(name)s?",
+    "Waiting": "Ожидает", "Being sent": "Отправляется", "Sent": "Отправлено",
+    "event": "событие", "remind at": "напомнить в", "minutes before": "минут до события", "state": "состояние",
+    "sent": "отправлено", "by e-mail": "по почте", "reminder": "напоминание", "reminders": "напоминания",
+    "Birthday: %(name)s, %(account)s": "День рождения: %(name)s, %(account)s",
+    "Address as: %(form)s": "Обращение: %(form)s",
+    "Meeting at %(when)s: %(subject)s, %(account)s": "Встреча %(when)s: %(subject)s, %(account)s",
+    "Place: %(place)s": "Место: %(place)s", "Video: %(link)s": "Видеосвязь: %(link)s",
+    "Leave by %(time)s (%(minutes)s min on the way)": "Выехать до %(time)s (%(minutes)s мин в пути)",
+    "Call at %(when)s: %(subject)s, %(account)s": "Звонок %(when)s: %(subject)s, %(account)s",
+    "Task due %(when)s: %(subject)s, %(account)s": "Срок задачи %(when)s: %(subject)s, %(account)s",
+    "Agenda: %(agenda)s": "Повестка: %(agenda)s",
+    "%(count)s reminders: %(first)s and more": "Напоминаний: %(count)s. %(first)s и другие",
+    "From our side": "С нашей стороны", "Brief as of %(when)s": "Справка на %(when)s",
+    "The company": "Компания", "What they do is not recorded yet.": "Чем они занимаются, пока не записано.",
+    "since %(year)s": "с %(year)s года", "Change": "Изменение", "Net profit": "Чистая прибыль",
+    "Employees": "Сотрудники", "Plans and needs": "Планы и потребности", "Plans": "Планы", "Needs": "Потребности",
+    "Neither plans nor needs are recorded.": "Ни планы, ни потребности не записаны.",
+    "Competitors there": "Конкуренты у клиента", "Who will be there": "Кто будет на встрече",
+    "Who is who": "Кто есть кто", "Person": "Человек", "Role": "Роль", "Address as": "Обращение",
+    "Last contact": "Последний контакт", "birthday today": "сегодня день рождения",
+    ("birthday in %(counter)s day", "birthday in %(counter)s days"):
+    ("день рождения через %(counter)s день", "день рождения через %(counter)s дня",
+     "день рождения через %(counter)s дней"),
+    "never": "не было", "Nobody known at this company yet.": "В этой компании пока никого не знаем.",
+    "Last interactions": "Последние контакты", "Agreed": "Договорились", "No interactions yet.": "Контактов пока не было.",
+    "Open tasks": "Открытые задачи", "Questions to ask": "Что выяснить",
+    "The dossier answers everything we usually ask. Ask what has changed.":
+        "Досье отвечает на все обычные вопросы. Спросите, что изменилось.",
+    "PDF for printing": "PDF для печати", "Hello, %(name)s!": "Здравствуйте, %(name)s!",
+    "(Late: this reminder was due at %(time)s, when reminders were not being sent.)":
+        "(С опозданием: напоминание должно было прийти %(time)s, когда напоминания не отправлялись.)",
+    "Read the brief": "Открыть справку к встрече",
+    "Lead times and e-mail reminders are set in your profile.": "Время напоминаний и почта настраиваются в профиле.",
+    "Keyaccount. Lead times and e-mail reminders are set in your profile":
+        "Keyaccount. Время напоминаний и почта настраиваются в профиле",
+})
+
 def main() -> None:
     with PO.open("rb") as handle:
         catalog = read_po(handle, locale="ru")

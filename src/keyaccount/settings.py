@@ -12,6 +12,7 @@ from pathlib import Path
 
 import dj_database_url
 import platformdirs
+from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent
 
@@ -77,6 +78,7 @@ INSTALLED_APPS = [
     "django.contrib.admin",
     "django.contrib.humanize",
     "axes",
+    "huey.contrib.djhuey",
     "keyaccount.core",
     "keyaccount.catalog",
     "keyaccount.accounts",
@@ -191,10 +193,45 @@ SECURE_HSTS_INCLUDE_SUBDOMAINS = SECURE_HSTS_SECONDS > 0
 SECURE_HSTS_PRELOAD = SECURE_HSTS_SECONDS > 0
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if _env_bool("KAM_BEHIND_PROXY") else None
 
-EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+# Reminders and other mail go over SMTP once KAM_SMTP_HOST is set; until then (the demo, a first
+# try) each message is written as a file to DATA_DIR/outbox, where it can be read.
+if os.environ.get("KAM_SMTP_HOST"):
+    EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+else:
+    EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
+    EMAIL_FILE_PATH = str(DATA_DIR / "outbox")
 EMAIL_HOST = os.environ.get("KAM_SMTP_HOST", "localhost")
 EMAIL_PORT = int(os.environ.get("KAM_SMTP_PORT", "25"))
+EMAIL_HOST_USER = os.environ.get("KAM_SMTP_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("KAM_SMTP_PASSWORD", "")
+EMAIL_USE_TLS = _env_bool("KAM_SMTP_STARTTLS")
+EMAIL_USE_SSL = _env_bool("KAM_SMTP_SSL")
+EMAIL_TIMEOUT = 30
 DEFAULT_FROM_EMAIL = os.environ.get("KAM_FROM_EMAIL", "keyaccount@localhost")
+# Where users reach Keyaccount: links in e-mails and the calendar feed start with it.
+KAM_BASE_URL = os.environ.get("KAM_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
+
+# Background jobs (reminders): huey, with its queue in a SQLite file in the data directory by
+# default (no extra service) and in Redis when KAM_REDIS_URL is set. ``kam worker`` runs them.
+# KAM_JOB_QUEUE=memory keeps the queue in the process (the test suite).
+KAM_JOB_QUEUE = os.environ.get("KAM_JOB_QUEUE") or ("redis" if KAM_REDIS_URL else "sqlite")
+_HUEY_STORAGE = {
+    "redis": ("huey.RedisHuey", {"url": KAM_REDIS_URL}),
+    "sqlite": ("huey.SqliteHuey", {"filename": str(DATA_DIR / "jobs.sqlite3")}),
+    "memory": ("huey.MemoryHuey", {}),
+}
+if KAM_JOB_QUEUE not in _HUEY_STORAGE or (KAM_JOB_QUEUE == "redis" and not KAM_REDIS_URL):
+    raise ImproperlyConfigured("KAM_JOB_QUEUE must be sqlite, memory or redis (with KAM_REDIS_URL set).")
+if KAM_JOB_QUEUE == "sqlite":
+    ensure_data_dir()
+HUEY = {
+    "name": "keyaccount",
+    "immediate": False,
+    "utc": True,
+    "huey_class": _HUEY_STORAGE[KAM_JOB_QUEUE][0],
+    "connection": _HUEY_STORAGE[KAM_JOB_QUEUE][1],
+    "consumer": {"workers": 1, "worker_type": "thread", "periodic": True, "check_worker_health": True},
+}
 
 if KAM_REDIS_URL:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": KAM_REDIS_URL}}
@@ -206,6 +243,8 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("KAM_LOG_LEVEL", "WARNING")},
+    # ``kam worker`` gives huey's logger a handler of its own.
+    "loggers": {"huey": {"propagate": False}},
 }
 
 KAM_PAGE_SIZE = 25

@@ -4,13 +4,20 @@ from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
+from keyaccount.core.choices import REMINDER_LEAD_CHOICES
 from keyaccount.core.models import User
 
 
 class ProfileForm(forms.ModelForm):
     class Meta:
         model = User
-        fields = ["first_name", "last_name", "patronymic", "email", "language", "time_zone", "extension"]
+        fields = ["first_name", "last_name", "patronymic", "email", "language", "time_zone", "extension",
+                  "email_reminders"]
+
+    reminder_leads = forms.TypedMultipleChoiceField(
+        label=_("Remind me before meetings, planned calls and deadlines"), choices=REMINDER_LEAD_CHOICES,
+        coerce=int, required=False, widget=forms.CheckboxSelectMultiple,
+        help_text=_("In the app, and by e-mail if it is on. Travel time to a meeting is added."))
 
     def clean_time_zone(self):
         value = self.cleaned_data.get("time_zone", "").strip()
@@ -21,3 +28,10 @@ class ProfileForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["language"].choices = [("", _("As the browser says")), *settings.LANGUAGES]
+        self.initial.setdefault("reminder_leads", self.instance.reminder_leads)
+
+    def save(self, commit=True):
+        leads = ",".join(str(lead) for lead in sorted(self.cleaned_data["reminder_leads"]))
+        self.reminders_changed = leads != self.instance.reminder_minutes or "time_zone" in self.changed_data
+        self.instance.reminder_minutes = leads
+        return super().save(commit)

@@ -38,6 +38,10 @@ class User(AbstractUser):
     extension = models.CharField(_("phone extension"), max_length=20, blank=True, db_index=True)
     # SHA-256 of the secret in the user's private calendar-feed URL; rotating it revokes the old URL.
     calendar_key_hash = models.CharField(max_length=64, blank=True, db_index=True, editable=False)
+    # How long before a meeting, a planned call or a task deadline the user wants a reminder, in
+    # minutes, comma-separated (``reminder_leads`` reads it as a list).
+    reminder_minutes = models.CharField(_("remind me before"), max_length=100, default="15,1440", blank=True)
+    email_reminders = models.BooleanField(_("reminders by e-mail"), default=True)
 
     class Meta:
         ordering = ["username"]
@@ -50,6 +54,48 @@ class User(AbstractUser):
     @property
     def is_administrator(self) -> bool:
         return self.role == Role.ADMIN or self.is_superuser
+
+    @property
+    def reminder_leads(self) -> list[int]:
+        leads = set()
+        for part in self.reminder_minutes.split(","):
+            if part.strip().isdigit():
+                leads.add(min(int(part), MAX_REMINDER_MINUTES))
+        return sorted(leads)
+
+
+# A week: the longest lead time a reminder may have.
+MAX_REMINDER_MINUTES = 7 * 24 * 60
+
+
+class Notification(models.Model):
+    """An in-app notification: the bell in the top bar counts the unread ones.
+
+    ``key`` makes delivery idempotent: whatever produced the notification (a reminder, later a
+    complaint or a contract deadline) names it, and delivering it again adds nothing.
+    """
+
+    # The indexes below lead with the user and serve as its index.
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications",
+                             db_index=False)
+    created_at = models.DateTimeField(_("when"), default=timezone.now)
+    title = models.CharField(_("title"), max_length=300)
+    body = models.TextField(_("text"), blank=True)
+    url = models.CharField(_("link"), max_length=500, blank=True)
+    read_at = models.DateTimeField(_("read"), null=True, blank=True)
+    key = models.CharField(max_length=200, null=True, blank=True, unique=True, editable=False)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
+        indexes = [
+            models.Index(fields=["user", "-created_at", "-id"], name="notification_user_time"),
+            models.Index(fields=["user"], name="notification_unread", condition=models.Q(read_at__isnull=True)),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
 
 
 class VersionedModel(models.Model):

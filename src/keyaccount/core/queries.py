@@ -9,7 +9,8 @@ from django.db.models import QuerySet
 
 from keyaccount.core import access
 from keyaccount.core.access import Capability
-from keyaccount.core.models import AuditEntry
+from keyaccount.core.editing import get_or_404
+from keyaccount.core.models import AuditEntry, Notification
 
 
 def history_of(*, user, instance=None, account_id: int | None = None, actor_id=None,
@@ -34,3 +35,18 @@ def history_of(*, user, instance=None, account_id: int | None = None, actor_id=N
     if date_to:
         entries = entries.filter(at__date__lte=date_to)
     return entries
+
+
+def notifications_of(user) -> QuerySet[Notification]:
+    """A user's own notifications, newest first; nobody sees another user's."""
+    if not access.role_of(user):
+        return Notification.objects.none()
+    return Notification.objects.filter(user=user).order_by("-created_at", "-id")
+
+
+def notification_get_for_user(*, notification_id, user) -> Notification:
+    return get_or_404(notifications_of(user), notification_id)
+
+
+def unread_count(user) -> int:
+    return notifications_of(user).filter(read_at__isnull=True).count()

@@ -11,7 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from keyaccount.core import audit
-from keyaccount.core.models import ApiToken, User
+from keyaccount.core.models import ApiToken, Notification, User
 
 TOKEN_PREFIX = "kam_"
 
@@ -91,3 +91,12 @@ def calendar_owner(secret: str) -> User | None:
     if not secret or len(secret) > 100:
         return None
     return User.objects.filter(calendar_key_hash=hash_token(secret), is_active=True).first()
+
+
+def notification_mark_read(*, user: User, notification: Notification) -> None:
+    if notification.user_id == user.pk and notification.read_at is None:
+        Notification.objects.filter(pk=notification.pk, read_at__isnull=True).update(read_at=timezone.now())
+
+
+def notifications_mark_all_read(*, user: User) -> int:
+    return Notification.objects.filter(user=user, read_at__isnull=True).update(read_at=timezone.now())

@@ -5,11 +5,18 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import translation
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
+from keyaccount.core import queries, services
 from keyaccount.core.forms import ProfileForm
+from keyaccount.core.models import User
+from keyaccount.core.signals import reminder_preferences_changed
 
 
 class LoginView(auth_views.LoginView):
@@ -26,6 +33,8 @@ def profile(request):
     form = ProfileForm(request.POST or None, instance=request.user)
     if request.method == "POST" and form.is_valid():
         user = form.save()
+        if form.reminders_changed:
+            reminder_preferences_changed.send(sender=User, user=user)
         if user.language:
             translation.activate(user.language)
         messages.success(request, _("Saved."))
@@ -50,3 +59,33 @@ def permission_denied(request, exception=None):
 
 def bad_request(request, exception=None):
     return render(request, "core/400.html", status=400)
+
+
+@login_required
+def notification_list(request):
+    page = Paginator(queries.notifications_of(request.user), 50).get_page(request.GET.get("page"))
+    return render(request, "core/notifications.html", {"page": page, "notifications": page.object_list,
+                                                       "unread": queries.unread_count(request.user)})
+
+
+@login_required
+def notification_bell(request):
+    """The bell in the top bar, loaded by HTMX and refreshed every minute."""
+    return render(request, "core/_bell.html", {"unread": queries.unread_count(request.user)})
+
+
+@login_required
+def notification_open(request, pk):
+    notification = queries.notification_get_for_user(notification_id=pk, user=request.user)
+    services.notification_mark_read(user=request.user, notification=notification)
+    target = notification.url
+    if not url_has_allowed_host_and_scheme(target, allowed_hosts=None) or not target.startswith("/"):
+        target = reverse("core:notifications")
+    return redirect(target)
+
+
+@login_required
+@require_POST
+def notifications_read_all(request):
+    services.notifications_mark_all_read(user=request.user)
+    return redirect("core:notifications")

@@ -8,6 +8,11 @@ class TimelineConfig(AppConfig):
     verbose_name = _("Timeline")
 
     def ready(self):
+        from keyaccount.core.signals import reminder_preferences_changed
+        from keyaccount.timeline.reminders import reschedule_user
+
+        reminder_preferences_changed.connect(lambda sender, user, **kwargs: reschedule_user(user),
+                                             dispatch_uid="timeline-reschedule-reminders", weak=False)
         from keyaccount.accounts import panels
         from keyaccount.timeline.queries import account_timeline_panel, contact_timeline_panel
 

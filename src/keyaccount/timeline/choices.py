@@ -35,3 +35,10 @@ class MatchStatus(models.TextChoices):
     MATCHED = "matched", _("Matched")
     UNMATCHED = "unmatched", _("Nobody with this number")
     AMBIGUOUS = "ambiguous", _("Several accounts have this number")
+
+
+class ReminderState(models.TextChoices):
+    PENDING = "pending", _("Waiting")
+    SENDING = "sending", _("Being sent")
+    SENT = "sent", _("Sent")
+    FAILED = "failed", _("Failed")

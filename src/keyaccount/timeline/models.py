@@ -16,7 +16,14 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from keyaccount.core.models import VersionedModel
-from keyaccount.timeline.choices import CallDirection, CallOutcome, InteractionKind, MatchStatus, MeetingStatus
+from keyaccount.timeline.choices import (
+    CallDirection,
+    CallOutcome,
+    InteractionKind,
+    MatchStatus,
+    MeetingStatus,
+    ReminderState,
+)
 
 
 class CallImport(models.Model):
@@ -153,3 +160,48 @@ class InteractionContact(models.Model):
     def __str__(self) -> str:
         return f"{self.interaction_id} ↔ {self.contact_id}"
 
+
+
+class Reminder(models.Model):
+    """One reminder owed to one user: an outbox row the worker delivers by e-mail and in the app.
+
+    Rows are written when the event is (services, and the worker's periodic sweep for records
+    that arrived in bulk), so a reminder whose time passed while no worker ran is still here and
+    is sent once when one starts. ``key`` names the event, its time, the user and the lead time:
+    writing the same reminder again adds nothing, and moving a meeting makes a new one.
+    """
+
+    key = models.CharField(max_length=200, unique=True)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="reminders",
+                             db_index=False)
+    interaction = models.ForeignKey(Interaction, null=True, blank=True, on_delete=models.CASCADE,
+                                    related_name="reminders", db_index=False)
+    contact = models.ForeignKey("accounts.Contact", null=True, blank=True, on_delete=models.CASCADE,
+                                related_name="+", db_index=False)
+    event_at = models.DateTimeField(_("event"))
+    remind_at = models.DateTimeField(_("remind at"))
+    lead_minutes = models.PositiveIntegerField(_("minutes before"), default=0)
+    state = models.CharField(_("state"), max_length=10, choices=ReminderState.choices, default=ReminderState.PENDING)
+    # The delivery run that claimed the row; two workers never send the same reminder.
+    claim = models.CharField(max_length=32, blank=True)
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    retry_after = models.DateTimeField(null=True, blank=True)
+    sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
+    emailed = models.BooleanField(_("by e-mail"), default=False)
+    last_error = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["remind_at", "id"]
+        verbose_name = _("reminder")
+        verbose_name_plural = _("reminders")
+        indexes = [
+            models.Index(fields=["remind_at"], name="reminder_due",
+                         condition=Q(state__in=[ReminderState.PENDING, ReminderState.SENDING])),
+            models.Index(fields=["interaction", "state"], name="reminder_interaction",
+                         condition=Q(interaction__isnull=False)),
+            models.Index(fields=["user", "-remind_at"], name="reminder_user_time"),
+        ]
+
+    def __str__(self) -> str:
+        return self.key

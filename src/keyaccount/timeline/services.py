@@ -20,6 +20,7 @@ from keyaccount.core.choices import Role
 from keyaccount.core.concurrency import save_versioned
 from keyaccount.core.editing import assign_fields, require
 from keyaccount.core.models import User
+from keyaccount.timeline import reminders
 from keyaccount.timeline.choices import CallDirection, InteractionKind, MatchStatus, MeetingStatus
 from keyaccount.timeline.models import Interaction, InteractionContact
 
@@ -139,6 +140,7 @@ def interaction_create(*, user, account: Account, data: Mapping[str, Any]) -> In
     contacts, participants = _clean(interaction, data)
     interaction.save()
     _set_relations(interaction, contacts, participants if participants is not None else [user.pk])
+    reminders.schedule(interaction)
     audit.record_create(actor=user, instance=interaction, after=audit.snapshot(interaction, **_extras(interaction)),
                         account_id=account.pk)
     return interaction
@@ -152,6 +154,7 @@ def interaction_update(*, user, interaction: Interaction, data: Mapping[str, Any
     contacts, participants = _clean(interaction, data)
     save_versioned(interaction, expected_version=version)
     _set_relations(interaction, contacts, participants)
+    reminders.schedule(interaction)
     audit.record_update(actor=user, instance=interaction, before=before,
                         after=audit.snapshot(interaction, **_extras(interaction)), account_id=interaction.account_id)
     return interaction

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 import time
 
 from django.conf import settings
@@ -49,4 +51,14 @@ class Command(BaseCommand):
             return
         from keyaccount.core.server import serve
 
-        serve(bind=f"127.0.0.1:{port}", workers=1, threads=8)
+        # The worker sends reminders (by default into DATA_DIR/outbox until KAM_SMTP_HOST is set).
+        worker = subprocess.Popen([sys.executable, "-m", "keyaccount.cli", "worker"])
+        self.stdout.write(f"Reminders: the worker runs alongside (pid {worker.pid}).")
+        try:
+            serve(bind=f"127.0.0.1:{port}", workers=1, threads=8)
+        finally:
+            worker.terminate()
+            try:
+                worker.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                worker.kill()
