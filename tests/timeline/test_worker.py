@@ -47,11 +47,30 @@ Reminder.objects.filter(interaction__subject="Third meeting").update(remind_at=t
 """
 
 
-@pytest.fixture
-def worker_env(tmp_path):
+REDIS_URL = os.environ.get("KAM_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+
+
+def _redis_or_skip():
+    import redis
+
+    try:
+        connection = redis.Redis.from_url(REDIS_URL, socket_connect_timeout=2)
+        connection.flushdb()
+    except redis.RedisError as error:
+        if os.environ.get("KAM_REQUIRE_REDIS"):
+            raise
+        pytest.skip(f"Redis is not reachable at {REDIS_URL}: {error}")
+
+
+@pytest.fixture(params=["sqlite", "redis"])
+def worker_env(request, tmp_path):
+    """The job queue in a SQLite file (the embedded default) and in Redis (production)."""
+    env = {key: value for key, value in os.environ.items() if key not in ("KAM_DATABASE_URL", "KAM_REDIS_URL")}
+    if request.param == "redis":
+        _redis_or_skip()
+        env["KAM_REDIS_URL"] = REDIS_URL
     with SmtpServer() as smtp:
-        env = {key: value for key, value in os.environ.items() if key != "KAM_DATABASE_URL"}
-        env.update(KAM_DATA_DIR=str(tmp_path / "data"), KAM_JOB_QUEUE="sqlite", KAM_SMTP_HOST="127.0.0.1",
+        env.update(KAM_DATA_DIR=str(tmp_path / "data"), KAM_JOB_QUEUE=request.param, KAM_SMTP_HOST="127.0.0.1",
                    KAM_SMTP_PORT=str(smtp.port), KAM_LANGUAGE="en", KAM_LOG_LEVEL="WARNING")
         yield env, smtp, tmp_path / "data" / "keyaccount.sqlite3"
 
@@ -126,6 +145,19 @@ def test_a_worker_stopped_and_restarted_sends_no_duplicates_and_misses_nothing(w
     assert {subject: _mentions(smtp, subject) for subject in ("First meeting", "Second meeting", "Third meeting")} \
         == {"First meeting": 1, "Second meeting": 1, "Third meeting": 1}
     assert "Traceback" not in (tmp_path / "worker.log").read_text()
+
+
+def test_the_worker_says_where_its_queue_is(worker_env, tmp_path):
+    env, _smtp, _database = worker_env
+    _kam(env, "migrate", "--verbosity", "0")
+    worker = Worker(env, tmp_path / "worker.log")
+    try:
+        assert _wait(lambda: "Huey consumer started" in (tmp_path / "worker.log").read_text())
+    finally:
+        worker.stop()
+    first_line = (tmp_path / "worker.log").read_text().splitlines()[0]
+    assert f"queue in {env['KAM_JOB_QUEUE']}" in first_line
+    assert "jobs.sqlite3" in first_line if env["KAM_JOB_QUEUE"] == "sqlite" else "6379/15" in first_line
 
 
 def test_the_worker_refuses_an_unmigrated_database(worker_env):
