@@ -52,7 +52,7 @@ class Command(BaseCommand):
         from keyaccount.core.server import serve
 
         # The worker sends reminders (by default into DATA_DIR/outbox until KAM_SMTP_HOST is set).
-        worker = subprocess.Popen([sys.executable, "-m", "keyaccount.cli", "worker"])
+        worker = subprocess.Popen([sys.executable, "-m", "keyaccount.cli", "worker", "--quiet"])
         self.stdout.write(f"Reminders: the worker runs alongside (pid {worker.pid}).")
         try:
             serve(bind=f"127.0.0.1:{port}", workers=1, threads=8)

@@ -15,8 +15,9 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--workers", type=int, default=1, help="threads running jobs (default 1)")
+        parser.add_argument("--quiet", action="store_true", help="log only warnings and errors")
 
-    def handle(self, *args, workers, **options):
+    def handle(self, *args, workers, quiet, **options):
         if settings.KAM_JOB_QUEUE == "memory":
             raise CommandError("KAM_JOB_QUEUE=memory keeps jobs inside one process; a worker needs sqlite or redis.",
                                returncode=2)
@@ -30,4 +31,5 @@ class Command(BaseCommand):
         self.stdout.write(f"Keyaccount worker: queue in {settings.KAM_JOB_QUEUE} ({where}); mail via "
                           f"{settings.EMAIL_BACKEND.rsplit('.', 2)[-2]}.")
         self.stdout.flush()
-        call_command("run_huey", workers=workers, worker_type="thread", periodic=True)
+        extra = {"verbose": False} if quiet else {}
+        call_command("run_huey", workers=workers, worker_type="thread", periodic=True, **extra)
