@@ -45,6 +45,7 @@ def test_the_feed_holds_meetings_tasks_and_birthdays_with_alarms(people, anna_ac
     alarm = event.walk("VALARM")[0]
     assert str(alarm["action"]) == "DISPLAY" and alarm.decoded("trigger") == -dt.timedelta(minutes=55)
     assert int(event["sequence"]) == meeting.version
+    assert f"/timeline/{meeting.pk}/brief/" in str(event["description"])
     birthday = events[f"birthday-{elena.pk}@keyaccount"]
     assert birthday.decoded("dtstart") == dt.date(2000, 5, 17) and birthday["rrule"]["FREQ"] == ["YEARLY"]
 

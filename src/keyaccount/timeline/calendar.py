@@ -12,7 +12,9 @@ import datetime as dt
 
 from django.conf import settings
 from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from icalendar import Alarm, Calendar, Event
 
 from keyaccount.accounts.models import Contact
@@ -66,6 +68,8 @@ def _event_for(interaction: Interaction, base_url: str) -> Event:
             event.add("status", "CANCELLED")
     details = [text for text in (interaction.agenda, interaction.summary, interaction.video_link) if text]
     details.append(f"{base_url}{interaction.get_absolute_url()}")
+    if interaction.kind != InteractionKind.TASK and interaction.account_id:
+        details.append(f"{_('Brief')}: {base_url}{reverse('timeline:meeting_brief', args=[interaction.pk])}")
     event.add("description", "\n\n".join(details))
     event.add("url", f"{base_url}{interaction.get_absolute_url()}")
     return event
