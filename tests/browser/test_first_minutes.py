@@ -19,8 +19,10 @@ pytestmark = [
 ]
 
 TEXT = {
-    "ru": {"add_person": "Добавить человека", "save": "Сохранить", "paying": "Платят и решают"},
-    "en": {"add_person": "Add person", "save": "Save", "paying": "Pay and decide"},
+    "ru": {"add_person": "Добавить человека", "save": "Сохранить", "paying": "Платят и решают", "brief": "Справка",
+           "ask": "Что выяснить", "who_uses": "Кто каждый день работает с нашим продуктом?"},
+    "en": {"add_person": "Add person", "save": "Save", "paying": "Pay and decide", "brief": "Brief",
+           "ask": "Questions to ask", "who_uses": "Who uses our product day to day?"},
 }
 
 
@@ -68,4 +70,14 @@ def test_a_manager_signs_in_finds_an_account_and_adds_the_person_who_pays(langua
     assert "Кузнецова" in page.inner_text("#paying-side")
     assert "Кузнецова" not in page.inner_text("#using-side")
     assert "8 (916) 555-12-34" in page.inner_text("#paying-side")
+
+    # Before calling her: the one-page brief names her as the payer and says what is still unknown.
+    page.click(f"a[role=button]:has-text('{TEXT[language]['brief']}')")
+    page.wait_for_selector("#brief-questions")
+    assert "Кузнецова Ирина" in page.inner_text("#brief-people")
+    assert TEXT[language]["ask"] in page.inner_text("#brief-questions")
+    assert TEXT[language]["who_uses"] in page.inner_text("#brief-questions")
+    # The bell is in the top bar, loaded by HTMX, with nothing unread yet.
+    page.wait_for_selector("#bell a.bell")
+    assert page.locator("#bell .bell-count").count() == 0
     page.close()
