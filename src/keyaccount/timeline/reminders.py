@@ -41,6 +41,7 @@ from keyaccount.core import access
 from keyaccount.core.models import MAX_REMINDER_MINUTES, Notification, User
 from keyaccount.timeline.choices import InteractionKind, MeetingStatus, ReminderState
 from keyaccount.timeline.models import Interaction, Reminder
+from keyaccount.timeline.queries import interactions_visible_to
 
 log = logging.getLogger(__name__)
 
@@ -293,8 +294,6 @@ def _describe(reminder: Reminder, now: dt.datetime) -> Message:
 
 def _still_visible(user: User, reminders: list[Reminder]) -> list[Reminder]:
     """Only what the user may still see: a share withdrawn since the reminder was written ends it."""
-    from keyaccount.timeline.queries import interactions_visible_to
-
     interaction_ids = {r.interaction_id for r in reminders if r.interaction_id}
     contact_ids = {r.contact_id for r in reminders if r.contact_id}
     seen_interactions = set(interactions_visible_to(user).filter(pk__in=interaction_ids).values_list("pk", flat=True))
