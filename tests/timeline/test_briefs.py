@@ -205,3 +205,23 @@ def test_the_brief_runs_a_fixed_number_of_queries(people, meeting, client_for):
     with CaptureQueriesContext(connection) as large:
         client.get(url)
     assert len(large) == len(small)
+
+
+def test_the_brief_in_the_api(people, meeting, client_for):
+    year = timezone.localdate().year
+    AccountFinancials.objects.create(account=meeting.account, year=year - 1, revenue=Decimal("1250000"))
+    client = client_for(people["anna"])
+    brief = client.get(f"/api/v1/interactions/{meeting.pk}/brief").json()
+    assert brief["meeting_id"] == meeting.pk and brief["account"] == "OOO Severstal Trade"
+    [person] = brief["participants"]
+    assert person["roles"] == ["payer", "decision_maker"] and person["birthday_in_days"] == 2
+    assert [entry["subject"] for entry in brief["recent"]] == ["Kick-off"]
+    assert brief["financials"][0]["revenue"] == "1250000.00" or float(brief["financials"][0]["revenue"]) == 1250000
+    assert "purchases" in brief["sections"] and "Who uses our product day to day?" in brief["questions"]
+    on_demand = client.get(f"/api/v1/interactions/account-brief/{meeting.account_id}").json()
+    assert on_demand["meeting_id"] is None and on_demand["account_id"] == meeting.account_id
+    assert client.get(f"/api/v1/interactions/account-brief/{meeting.account_id}").status_code == 200
+    assert client_for(people["support"]).get(
+        f"/api/v1/interactions/{meeting.pk}/brief").json()["financials"] is None
+    assert client_for(people["boris"]).get(f"/api/v1/interactions/{meeting.pk}/brief").status_code == 404
+    assert client.get("/api/v1/interactions/account-brief/99999999999999999999").status_code in (404, 422)

@@ -1,15 +1,18 @@
 """REST API for the timeline: interactions of every kind, the call queue, call-log imports."""
 
 import datetime as dt
+from decimal import Decimal
+from typing import Any
 
 from django.core.exceptions import ValidationError
+from django.http import Http404
 from ninja import Field, File, Form, Query, Router, Schema, Status, UploadedFile
 from ninja.pagination import paginate
 
 from keyaccount.accounts.queries import account_get_for_user, contact_get_for_user
 from keyaccount.core.api import DbId, InputSchema, Pagination, Version, patch_data
 from keyaccount.core.errors import AccessDenied
-from keyaccount.timeline import importers, queries, reports, services
+from keyaccount.timeline import briefs, importers, queries, reports, services
 from keyaccount.timeline.choices import CallDirection, CallOutcome, InteractionKind, MatchStatus, MeetingStatus
 from keyaccount.timeline.models import Interaction
 
@@ -256,3 +259,90 @@ def activity(request, filters: Query[ActivityFilters]):
         "missed_calls": row.missed_calls, "missed_not_returned": row.missed_not_returned,
         "silent_accounts": [account.pk for account in row.silent_accounts],
     } for row in reports.activity(request.user, date_from=filters.date_from, date_to=filters.date_to)]
+
+
+class BriefParticipantOut(Schema):
+    contact_id: int
+    name: str
+    position: str
+    roles: list[str]
+    form_of_address: str
+    birthday_in_days: int | None
+    last_contact: dt.datetime | None
+
+
+class BriefYearOut(Schema):
+    year: int
+    currency: str
+    revenue: Decimal | None
+    profit: Decimal | None
+    employees: int | None
+    revenue_change: float | None
+
+
+class BriefEntryOut(Schema):
+    id: int
+    kind: str
+    starts_at: dt.datetime
+    subject: str
+    summary: str
+    agreements: str
+    due_at: dt.datetime | None
+
+
+class BriefOut(Schema):
+    account_id: int
+    account: str
+    meeting_id: int | None
+    moment: dt.datetime
+    description: str
+    industry: str
+    size: str
+    plans: str
+    needs: str
+    financials: list[BriefYearOut] | None
+    participants: list[BriefParticipantOut]
+    recent: list[BriefEntryOut]
+    open_tasks: list[BriefEntryOut]
+    competitors: list[str]
+    sections: dict[str, dict[str, Any]]
+    questions: list[str]
+
+
+def _brief_out(brief: briefs.Brief) -> dict:
+    account = brief.account
+    return {
+        "account_id": account.pk, "account": str(account), "meeting_id": brief.meeting.pk if brief.meeting else None,
+        "moment": brief.moment, "description": account.description, "industry": account.industry,
+        "size": account.size, "plans": account.plans, "needs": account.needs,
+        "financials": None if brief.financials is None else [
+            {"year": row.financials.year, "currency": row.financials.currency, "revenue": row.financials.revenue,
+             "profit": row.financials.profit, "employees": row.financials.employees,
+             "revenue_change": row.revenue_change} for row in brief.financials],
+        "participants": [
+            {"contact_id": p.contact.pk, "name": p.contact.full_name, "position": p.contact.position,
+             "roles": [role for role, _label in p.roles], "form_of_address": p.contact.form_of_address,
+             "birthday_in_days": p.birthday_in_days, "last_contact": p.last_contact} for p in brief.participants],
+        "recent": brief.recent,
+        "open_tasks": brief.open_tasks,
+        "competitors": [str(link.competitor) for link in brief.competitors],
+        "sections": {section["key"]: {key: value for key, value in section.items() if key not in ("key", "template")}
+                     for section in brief.sections},
+        "questions": brief.questions,
+    }
+
+
+@router.get("/{int:interaction_id}/brief", response=BriefOut)
+def meeting_brief(request, interaction_id: int):
+    """The brief before a meeting or a planned call (the same content as the page and the PDF)."""
+    interaction = queries.interaction_get_for_user(interaction_id=interaction_id, user=request.user)
+    if interaction.account_id is None:
+        raise Http404
+    return _brief_out(briefs.meeting_brief(meeting=interaction, user=request.user))
+
+
+@router.get("/account-brief/{int:account_id}", response=BriefOut)
+def account_brief(request, account_id: int):
+    """The brief for an account on demand."""
+    account = account_get_for_user(account_id=account_id, user=request.user)
+    return _brief_out(briefs.account_brief(account=account, user=request.user))
