@@ -22,7 +22,6 @@ import datetime as dt
 import logging
 import smtplib
 import uuid
-import zoneinfo
 from collections.abc import Iterable
 from dataclasses import dataclass
 from itertools import groupby
@@ -225,19 +224,12 @@ def schedule_birthdays(*, now: dt.datetime | None = None) -> int:
                   .select_related("account__owner"))
         for contact in people:
             owner = contact.account.owner
-            zone = _zone_of(owner)
+            zone = owner.zone
             moment = dt.datetime.combine(day, dt.time(BIRTHDAY_HOUR), tzinfo=zone)
             rows.append(Reminder(key=f"b{contact.pk}@{day.isoformat()}:u{owner.pk}", user=owner, contact=contact,
                                  event_at=moment, remind_at=moment))
     Reminder.objects.bulk_create(rows, ignore_conflicts=True, batch_size=500)
     return len(rows)
-
-
-def _zone_of(user: User):
-    try:
-        return zoneinfo.ZoneInfo(user.time_zone) if user.time_zone else timezone.get_default_timezone()
-    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-        return timezone.get_default_timezone()
 
 
 # Delivery
@@ -324,7 +316,7 @@ def _deliver_to(user: User, claimed: list[Reminder], token: str, now: dt.datetim
     if not visible:
         return 0, 0
     language = user.language or settings.LANGUAGE_CODE
-    with translation.override(language), timezone.override(_zone_of(user)):
+    with translation.override(language), timezone.override(user.zone):
         messages = [_describe(reminder, now) for reminder in visible]
         Notification.objects.bulk_create([
             Notification(user=user, title=message.title[:300], body="\n".join(message.details), url=message.path,
