@@ -86,3 +86,21 @@ def smtp(settings):
         settings.EMAIL_PORT = server.port
         settings.EMAIL_TIMEOUT = 5
         yield server
+
+
+@pytest.fixture
+def api_as(client, people):
+    """``api_as("anna")("post", path, json)``: API calls with a token of one of ``people``."""
+    from keyaccount.core import services as core_services
+
+    def for_user(username):
+        _token, secret = core_services.token_create(user=people[username])
+
+        def call(method, path, json=None, **kwargs):
+            if json is not None:
+                kwargs.update(data=json, content_type="application/json")
+            return getattr(client, method)(path, HTTP_AUTHORIZATION=f"Bearer {secret}", **kwargs)
+
+        return call
+
+    return for_user

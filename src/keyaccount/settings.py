@@ -84,6 +84,9 @@ INSTALLED_APPS = [
     "keyaccount.accounts",
     "keyaccount.orders",
     "keyaccount.timeline",
+    "keyaccount.deals",
+    "keyaccount.contracts",
+    "keyaccount.planning",
     "keyaccount.api",
 ]
 
@@ -158,6 +161,11 @@ KAM_DEFAULT_REGION = os.environ.get("KAM_DEFAULT_REGION", "RU").upper()
 # The time zone the phone system writes its call log in (Asterisk writes local time).
 KAM_CDR_TIME_ZONE = os.environ.get("KAM_CDR_TIME_ZONE", TIME_ZONE)
 KAM_DEFAULT_CURRENCY = os.environ.get("KAM_DEFAULT_CURRENCY", "RUB").upper()
+# Our side of proposals and contracts: the legal name and the lines under it (INN, address, bank).
+KAM_COMPANY_NAME = os.environ.get("KAM_COMPANY_NAME", "Keyaccount")
+KAM_COMPANY_DETAILS = os.environ.get("KAM_COMPANY_DETAILS", "")
+# The VAT rate new proposals start with (%; empty: without VAT).
+KAM_DEFAULT_VAT_RATE = os.environ.get("KAM_DEFAULT_VAT_RATE", "20")
 KAM_REDIS_URL = os.environ.get("KAM_REDIS_URL", "")
 
 STATIC_URL = "/static/"

@@ -148,3 +148,27 @@ def test_a_call_that_matched_nobody_is_seen_by_its_people_and_the_dispatchers(us
     call = Interaction.objects.create(kind="call", owner=people["anna"], their_number="+79990000000",
                                       match_status="unmatched")
     assert client_for(people[username]).get(f"/timeline/{call.pk}/").status_code == (200 if visible else 404)
+
+
+# Deals, proposals, contracts, obligations and account plans are commercial: they follow the
+# account, and roles that never see finances (support) see none of them.
+SEES_COMMERCIAL = SEES_ORDER
+
+
+@pytest.fixture
+def anna_deal(people, anna_account):
+    from keyaccount.deals import services as deal_services
+
+    return deal_services.deal_create(user=people["anna"], account=anna_account, data={"title": "Anna's boiler"})
+
+
+@pytest.mark.parametrize("username", ROLES)
+def test_deals_follow_their_account_in_pages_and_api(username, people, anna_deal, client_for, api_for):
+    client = client_for(people[username])
+    assert client.get(anna_deal.get_absolute_url()).status_code == (200 if SEES_COMMERCIAL[username] else 404)
+    listed = client.get(reverse("deals:deal_list"))
+    assert ("Anna&#x27;s boiler" in listed.content.decode()) is SEES_COMMERCIAL[username]
+    assert api_for(username, "get", f"/api/v1/deals/{anna_deal.pk}").status_code == (
+        200 if SEES_COMMERCIAL[username] else 404)
+    ids = [item["id"] for item in api_for(username, "get", "/api/v1/deals/").json()["items"]]
+    assert (anna_deal.pk in ids) is SEES_COMMERCIAL[username]

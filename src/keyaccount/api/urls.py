@@ -8,6 +8,8 @@ from keyaccount.accounts.api import router as accounts_router
 from keyaccount.catalog.api import router as products_router
 from keyaccount.core.api import BearerTokenAuth, SessionAuth, install_error_handlers
 from keyaccount.core.notifications_api import router as notifications_router
+from keyaccount.deals.api import proposals_router
+from keyaccount.deals.api import router as deals_router
 from keyaccount.orders.api import router as orders_router
 from keyaccount.timeline.api import router as interactions_router
 
@@ -28,3 +30,5 @@ api.add_router("/products/", products_router)
 api.add_router("/orders/", orders_router)
 api.add_router("/interactions/", interactions_router)
 api.add_router("/notifications/", notifications_router)
+api.add_router("/deals/", deals_router)
+api.add_router("/proposals/", proposals_router)

@@ -35,6 +35,10 @@ class Capability(enum.StrEnum):
     EDIT_CATALOG = "edit_catalog"
     EDIT_COMPETITORS = "edit_competitors"
     LOG_INTERACTIONS = "log_interactions"
+    # Deals, proposals, contracts and their obligations, account plans.
+    EDIT_DEALS = "edit_deals"
+    # Sales plans of managers and teams.
+    EDIT_PLANS = "edit_plans"
     MANAGE_USERS = "manage_users"
 
 
@@ -45,6 +49,7 @@ ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
     Role.KAM: frozenset({
         Capability.VIEW_FINANCES, Capability.VIEW_ORDERS, Capability.VIEW_HISTORY, Capability.EDIT_ACCOUNTS,
         Capability.EDIT_CONTACTS, Capability.EDIT_ORDERS, Capability.EDIT_COMPETITORS, Capability.LOG_INTERACTIONS,
+        Capability.EDIT_DEALS,
     }),
     Role.ANALYST: frozenset({Capability.VIEW_FINANCES, Capability.VIEW_ORDERS, Capability.VIEW_HISTORY}),
     Role.SUPPORT: frozenset({Capability.EDIT_CONTACTS, Capability.LOG_INTERACTIONS}),
@@ -95,6 +100,11 @@ def can_edit_account(user, account) -> bool:
     if role_of(user) in (Role.ADMIN, Role.HEAD):
         return True
     return account.owner_id == user.pk or account.shares.filter(user_id=user.pk).exists()
+
+
+def can_edit_deals_of(user, account) -> bool:
+    """Whether ``user`` may open, move and document deals, proposals and contracts of ``account``."""
+    return can(user, Capability.EDIT_DEALS) and can_edit_account(user, account)
 
 
 def can_edit_contacts_of(user, account) -> bool:

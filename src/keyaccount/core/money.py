@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from babel.core import get_global
 from babel.numbers import (
@@ -65,3 +65,51 @@ def currency_name(code: str, language: str | None = None) -> str:
 
 def to_decimal(value) -> Decimal:
     return value if isinstance(value, Decimal) else Decimal(str(value))
+
+
+# Currency names for amounts in words: (one, few, many) of the unit and of its hundredth part;
+# Russian nouns take the form the number asks for (1 рубль, 2 рубля, 5 рублей).
+_WORD_FORMS = {
+    "ru": {
+        "RUB": (("рубль", "рубля", "рублей"), ("копейка", "копейки", "копеек")),
+        "USD": (("доллар США", "доллара США", "долларов США"), ("цент", "цента", "центов")),
+        "EUR": (("евро", "евро", "евро"), ("цент", "цента", "центов")),
+        "CNY": (("юань", "юаня", "юаней"), ("фэнь", "фэня", "фэней")),
+    },
+    "en": {
+        "RUB": (("rouble", "roubles", "roubles"), ("kopeck", "kopecks", "kopecks")),
+        "USD": (("US dollar", "US dollars", "US dollars"), ("cent", "cents", "cents")),
+        "EUR": (("euro", "euros", "euros"), ("cent", "cents", "cents")),
+        "CNY": (("yuan", "yuan", "yuan"), ("fen", "fen", "fen")),
+    },
+}
+
+
+def _plural_form(number: int, language: str) -> int:
+    if language == "ru":
+        if number % 10 == 1 and number % 100 != 11:
+            return 0
+        if 2 <= number % 10 <= 4 and not 12 <= number % 100 <= 14:
+            return 1
+        return 2
+    return 0 if number == 1 else 1
+
+
+def amount_in_words(amount: Decimal, currency: str, language: str = "ru") -> str:
+    """The sum as documents write it: "Один миллион двести тысяч рублей 00 копеек" (the whole
+    units in words, the hundredths in digits, as Russian invoices and contracts do)."""
+    from num2words import num2words
+
+    language = "ru" if language.startswith("ru") else "en"
+    cents_total = int((abs(Decimal(amount)) * 100).quantize(Decimal("1"), rounding=ROUND_HALF_UP))
+    whole, cents = divmod(cents_total, 100)
+    words = num2words(whole, lang=language).replace(",", "").replace("-", " " if language == "ru" else "-")
+    forms = _WORD_FORMS[language].get(currency)
+    if forms is None:
+        text = f"{words} {currency} {cents:02d}"
+    else:
+        units, parts = forms
+        text = f"{words} {units[_plural_form(whole, language)]} {cents:02d} {parts[_plural_form(cents, language)]}"
+    if Decimal(amount) < 0:
+        text = ("минус " if language == "ru" else "minus ") + text
+    return text[:1].upper() + text[1:]

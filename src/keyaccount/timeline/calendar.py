@@ -9,6 +9,7 @@ apps ignore alarms in subscribed feeds, so Keyaccount's own reminders are the gu
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable, Iterable
 
 from django.conf import settings
 from django.db.models import Q
@@ -26,6 +27,33 @@ from keyaccount.timeline.models import Interaction
 ALARM_LEAD = dt.timedelta(minutes=15)
 PAST = dt.timedelta(days=30)
 FUTURE = dt.timedelta(days=180)
+
+
+# Other apps' deadlines (obligations, notice dates, tender submissions): each registered function
+# returns the events a user's feed carries, given the user, the moment and the base URL.
+_sources: list[Callable[..., Iterable[Event]]] = []
+
+
+def register_source(events_for: Callable[..., Iterable[Event]]) -> None:
+    if events_for not in _sources:
+        _sources.append(events_for)
+
+
+def all_day_event(*, uid: str, sequence: int, stamp: dt.datetime, day: dt.date, summary: str, url: str,
+                  description: str = "", alarm_days: int = 1) -> Event:
+    """An all-day deadline with an alarm the morning ``alarm_days`` before it."""
+    event = Event()
+    event.add("uid", uid)
+    event.add("sequence", sequence)
+    event.add("dtstamp", stamp)
+    event.add("summary", summary)
+    event.add("dtstart", day)
+    event.add("dtend", day + dt.timedelta(days=1))
+    event.add("transp", "TRANSPARENT")
+    event.add("url", url)
+    event.add("description", "\n\n".join(text for text in (description, url) if text))
+    event.add_component(_alarm(summary, dt.timedelta(days=alarm_days) - dt.timedelta(hours=9)))
+    return event
 
 
 def _uid(kind: str, pk: int) -> str:
@@ -118,4 +146,7 @@ def calendar_for(user, *, base_url: str = "") -> bytes:
         people = people.filter(account__owner=user)
     for contact in people:
         calendar.add_component(_birthday_for(contact, base_url))
+    for events_for in _sources:
+        for event in events_for(user=user, now=now, base_url=base_url):
+            calendar.add_component(event)
     return calendar.to_ical()

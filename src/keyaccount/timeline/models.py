@@ -178,6 +178,13 @@ class Reminder(models.Model):
                                     related_name="reminders", db_index=False)
     contact = models.ForeignKey("accounts.Contact", null=True, blank=True, on_delete=models.CASCADE,
                                 related_name="+", db_index=False)
+    # Deadlines of other apps (an obligation, a contract's notice date, a tender's submission):
+    # the app that registered ``source`` (``reminders.register_source``) describes the row, and
+    # the account decides who may still be told.
+    source = models.CharField(max_length=30, blank=True)
+    object_id = models.BigIntegerField(null=True, blank=True)
+    account = models.ForeignKey("accounts.Account", null=True, blank=True, on_delete=models.CASCADE,
+                                related_name="+", db_index=False)
     event_at = models.DateTimeField(_("event"))
     remind_at = models.DateTimeField(_("remind at"))
     lead_minutes = models.PositiveIntegerField(_("minutes before"), default=0)
@@ -201,6 +208,8 @@ class Reminder(models.Model):
             models.Index(fields=["interaction", "state"], name="reminder_interaction",
                          condition=Q(interaction__isnull=False)),
             models.Index(fields=["user", "-remind_at"], name="reminder_user_time"),
+            models.Index(fields=["source", "object_id", "state"], name="reminder_source",
+                         condition=~Q(source="")),
         ]
 
     def __str__(self) -> str:

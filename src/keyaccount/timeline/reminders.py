@@ -22,7 +22,7 @@ import datetime as dt
 import logging
 import smtplib
 import uuid
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from itertools import groupby
 
@@ -35,7 +35,7 @@ from django.urls import reverse
 from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 
-from keyaccount.accounts.models import Contact
+from keyaccount.accounts.models import Account, Contact
 from keyaccount.core import access
 from keyaccount.core.models import MAX_REMINDER_MINUTES, Notification, User
 from keyaccount.timeline.choices import InteractionKind, MeetingStatus, ReminderState
@@ -204,6 +204,67 @@ def reschedule_user(user: User, *, now: dt.datetime | None = None) -> None:
             _write(interactions[start:start + 500], now)
 
 
+# Deadlines of other apps
+
+@dataclass(frozen=True)
+class Deadline:
+    """One reminder another app owes a user about one of its records: ``key`` names the moment
+    (a due date, a notice date) and the lead, so saving the record again adds nothing twice."""
+
+    key: str
+    user_id: int
+    event_at: dt.datetime
+    remind_at: dt.datetime
+    lead_minutes: int = 0
+
+
+@dataclass(frozen=True)
+class ReminderSource:
+    # Called at delivery, in the user's language and time zone: the message, or None when the
+    # record no longer calls for it (the obligation was fulfilled, the contract ended).
+    describe: Callable[[Reminder, dt.datetime], Message | None]
+    # The periodic sweep: write the reminders of records that changed without a service.
+    sweep: Callable[[dt.datetime], int] | None = None
+
+
+_sources: dict[str, ReminderSource] = {}
+
+
+def register_source(name: str, source: ReminderSource) -> None:
+    _sources[name] = source
+
+
+def at_morning(day: dt.date, user: User) -> dt.datetime:
+    """A date-only deadline as a moment: ``BIRTHDAY_HOUR`` in the morning of the user's own day."""
+    return dt.datetime.combine(day, dt.time(BIRTHDAY_HOUR), tzinfo=user.zone)
+
+
+def schedule_deadlines(*, source: str, object_id: int, account_id: int, deadlines: Iterable[Deadline],
+                       now: dt.datetime | None = None) -> int:
+    """Make the waiting reminders of one record exactly ``deadlines``: new ones are written (those
+    whose time passed more than the sweep's look-back ago are not), ones no longer called for go;
+    sent ones stay as the record of what was said."""
+    now = now or timezone.now()
+    deadlines = list(deadlines)
+    with transaction.atomic():
+        Reminder.objects.filter(source=source, object_id=object_id, state=ReminderState.PENDING).exclude(
+            key__in=[d.key for d in deadlines]).delete()
+        rows = [Reminder(key=d.key, user_id=d.user_id, source=source, object_id=object_id, account_id=account_id,
+                         event_at=d.event_at, remind_at=d.remind_at, lead_minutes=d.lead_minutes)
+                for d in deadlines if d.remind_at > now - SWEEP_LOOKBACK]
+        Reminder.objects.bulk_create(rows, ignore_conflicts=True, batch_size=500)
+    return len(rows)
+
+
+def withdraw_deadlines(*, source: str, object_id: int) -> None:
+    Reminder.objects.filter(source=source, object_id=object_id, state=ReminderState.PENDING).delete()
+
+
+def sweep_sources(*, now: dt.datetime | None = None) -> int:
+    now = now or timezone.now()
+    return sum(source.sweep(now) for source in _sources.values() if source.sweep is not None)
+
+
 def _birthday_on(day: dt.date) -> Q:
     matches = Q(birthday__month=day.month, birthday__day=day.day)
     is_leap = day.year % 4 == 0 and (day.year % 100 != 0 or day.year % 400 == 0)
@@ -246,7 +307,15 @@ class Message:
     late_since: dt.datetime | None
 
 
-def _describe(reminder: Reminder, now: dt.datetime) -> Message:
+def late_since(reminder: Reminder, now: dt.datetime) -> dt.datetime | None:
+    """When a reminder delivered late was due (it says so), else None."""
+    return reminder.remind_at if now - reminder.remind_at > LATE_AFTER else None
+
+
+def _describe(reminder: Reminder, now: dt.datetime) -> Message | None:
+    if reminder.source:
+        source = _sources.get(reminder.source)
+        return source.describe(reminder, now) if source is not None else None
     when = formats.date_format(timezone.localtime(reminder.event_at), "DATETIME_FORMAT")
     late = reminder.remind_at if now - reminder.remind_at > LATE_AFTER else None
     if reminder.contact_id is not None:
@@ -291,7 +360,14 @@ def _still_visible(user: User, reminders: list[Reminder]) -> list[Reminder]:
     seen_interactions = set(interactions_visible_to(user).filter(pk__in=interaction_ids).values_list("pk", flat=True))
     seen_contacts = set(Contact.objects.filter(access.account_q(user, prefix="account__"), pk__in=contact_ids,
                                                erased_at__isnull=True).values_list("pk", flat=True))
-    return [r for r in reminders if r.interaction_id in seen_interactions or r.contact_id in seen_contacts]
+    account_ids = {r.account_id for r in reminders if r.source}
+    seen_accounts = set(Account.objects.filter(access.account_q(user), pk__in=account_ids).values_list(
+        "pk", flat=True)) if account_ids else set()
+    if not access.can(user, access.Capability.VIEW_FINANCES):
+        # Deadlines of deals and contracts are commercial: not for roles that never see finances.
+        seen_accounts = set()
+    return [r for r in reminders if r.interaction_id in seen_interactions or r.contact_id in seen_contacts
+            or (r.source and r.account_id in seen_accounts)]
 
 
 def _send_mail(user: User, messages: list[Message]) -> None:
@@ -317,7 +393,14 @@ def _deliver_to(user: User, claimed: list[Reminder], token: str, now: dt.datetim
         return 0, 0
     language = user.language or settings.LANGUAGE_CODE
     with translation.override(language), timezone.override(user.zone):
-        messages = [_describe(reminder, now) for reminder in visible]
+        described = [(reminder, _describe(reminder, now)) for reminder in visible]
+        moot = [reminder.pk for reminder, message in described if message is None]
+        if moot:
+            Reminder.objects.filter(pk__in=moot, claim=token).delete()
+        visible = [reminder for reminder, message in described if message is not None]
+        messages = [message for _reminder, message in described if message is not None]
+        if not messages:
+            return 0, 0
         Notification.objects.bulk_create([
             Notification(user=user, title=message.title[:300], body="\n".join(message.details), url=message.path,
                          key=f"reminder:{message.reminder.key}", created_at=now)

@@ -146,6 +146,17 @@ def interaction_create(*, user, account: Account, data: Mapping[str, Any]) -> In
     return interaction
 
 
+def event_record(*, user, account: Account, subject: str, summary: str = "",
+                 at: dt.datetime | None = None) -> Interaction:
+    """A note another app writes on the account's timeline for something that happened there (a
+    deal changed stage, a contract was signed). The caller already checked the user's right to the
+    change it records, and audits the change itself."""
+    interaction = Interaction.objects.create(kind=InteractionKind.NOTE, account=account, owner=user,
+                                             subject=subject[:300], summary=summary,
+                                             starts_at=at or timezone.now())
+    return interaction
+
+
 @transaction.atomic
 def interaction_update(*, user, interaction: Interaction, data: Mapping[str, Any], version: int | None) -> Interaction:
     require(can_change(user, interaction))

@@ -17,7 +17,8 @@ def deliver_reminders():
 @db_periodic_task(crontab(minute="*/10"))
 @lock_task("timeline-sweep-reminders")
 def sweep_reminders():
-    return {"events": reminders.schedule_upcoming(), "birthdays": reminders.schedule_birthdays()}
+    return {"events": reminders.schedule_upcoming(), "birthdays": reminders.schedule_birthdays(),
+            "deadlines": reminders.sweep_sources()}
 
 
 @HUEY.on_startup()
@@ -29,6 +30,7 @@ def catch_up():
     try:
         reminders.schedule_upcoming()
         reminders.schedule_birthdays()
+        reminders.sweep_sources()
         reminders.deliver_due()
     finally:
         close_old_connections()

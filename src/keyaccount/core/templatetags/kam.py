@@ -64,3 +64,9 @@ def change(fraction):
         return ""
     percent = round(float(fraction) * 100)
     return f"{'+' if percent > 0 else '−' if percent < 0 else '±'}{abs(percent)} %"
+
+
+@register.filter
+def get_item(mapping, key):
+    """``mapping[key]`` in a template (None when absent)."""
+    return mapping.get(key) if hasattr(mapping, "get") else None

@@ -1,0 +1,108 @@
+"""Proposals as documents: the Word file from the template carries the right totals and the amount
+in words; the PDF renders; a bad template is refused with the reason, a bad field is named."""
+
+import io
+from decimal import Decimal
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import SimpleUploadedFile
+from docx import Document
+from pypdf import PdfReader
+
+from keyaccount.core.money import amount_in_words
+from keyaccount.deals import documents, services
+from keyaccount.deals.models import ProposalTemplate
+from tests.factories import ProductFactory
+
+
+@pytest.fixture
+def proposal(people, anna_account):
+    pump = ProductFactory(sku="PUMP-1", name="Насос ЦНС 60-198", list_price=Decimal("500000"))
+    work = ProductFactory(sku="SVC-1", name="Пусконаладка", list_price=Decimal("100000"), unit="работа")
+    return services.proposal_create(user=people["anna"], account=anna_account, data={
+        "title": "Насосная станция <под ключ> & сервис", "language": "ru", "vat_rate": Decimal("20"),
+        "lines": [{"product": pump, "quantity": 2, "discount_percent": Decimal("10")},
+                  {"product": work, "quantity": 3}]})
+
+
+def document_text(content: bytes) -> str:
+    document = Document(io.BytesIO(content))
+    cells = [cell.text for table in document.tables for row in table.rows for cell in row.cells]
+    return "\n".join([paragraph.text for paragraph in document.paragraphs] + cells)
+
+
+@pytest.mark.parametrize("amount,currency,language,words", [
+    ("1200000", "RUB", "ru", "Один миллион двести тысяч рублей 00 копеек"),
+    ("21.01", "RUB", "ru", "Двадцать один рубль 01 копейка"),
+    ("3.5", "RUB", "ru", "Три рубля 50 копеек"),
+    ("1234.56", "USD", "en", "One thousand two hundred and thirty-four US dollars 56 cents"),
+])
+def test_amounts_in_words(amount, currency, language, words):
+    assert amount_in_words(Decimal(amount), currency, language) == words
+
+
+def test_the_word_document_has_the_lines_the_totals_and_the_total_in_words(proposal):
+    text = document_text(documents.render_docx(proposal))
+    assert f"КОММЕРЧЕСКОЕ ПРЕДЛОЖЕНИЕ № {proposal.number}" in text
+    assert "Насосная станция <под ключ> & сервис" in text  # escaped for XML, shown as typed
+    assert "Насос ЦНС 60-198" in text and "Пусконаладка" in text
+    assert "1\xa0200\xa0000,00\xa0₽" in text  # the total, formatted by babel for Russian
+    assert "В т.ч. НДС 20 %" in text or "в т.ч. НДС 20 %" in text.lower()
+    assert "200\xa0000,00\xa0₽" in text  # the VAT
+    assert "Один миллион двести тысяч рублей 00 копеек" in text
+
+
+def test_the_pdf_renders_with_the_total_in_words(proposal):
+    reader = PdfReader(io.BytesIO(documents.render_proposal_pdf(proposal)))
+    text = "".join(page.extract_text() for page in reader.pages)
+    assert "Один миллион двести тысяч рублей 00 копеек" in text
+    assert "Насос ЦНС 60-198" in text
+
+
+def upload(content: bytes, name="ours.docx"):
+    return SimpleUploadedFile(name, content, content_type=documents.DOCX_TYPE)
+
+
+def template_with(text: str) -> bytes:
+    document = Document()
+    document.add_paragraph(text)
+    out = io.BytesIO()
+    document.save(out)
+    return out.getvalue()
+
+
+def test_a_file_that_is_not_a_word_document_is_refused(people):
+    with pytest.raises(ValidationError) as error:
+        services.template_upload(user=people["admin"], data={"name": "x", "language": "ru",
+                                                             "file": upload(b"%PDF-1.4 not a docx")})
+    assert "not a Word document" in error.value.message_dict["file"][0]
+    assert not ProposalTemplate.objects.exists()
+
+
+def test_a_template_naming_an_unknown_field_is_refused_with_its_name(people):
+    with pytest.raises(ValidationError) as error:
+        services.template_upload(user=people["admin"], data={"name": "x", "language": "ru", "file": upload(
+            template_with("{{ proposal.number }} {{ discount_table }}"))})
+    assert "discount_table" in error.value.message_dict["file"][0]
+
+
+def test_an_uploaded_default_template_is_used_and_a_bad_part_is_named_at_rendering(people, proposal):
+    services.template_upload(user=people["admin"], data={"name": "Ours", "language": "ru", "is_default": True,
+                                                         "file": upload(template_with(
+                                                             "Итого {{ total }} — {{ buyer.bank }}"))})
+    with pytest.raises(ValidationError) as error:
+        documents.render_docx(proposal)
+    assert "bank" in error.value.message_dict["template"][0]
+    ProposalTemplate.objects.all().delete()
+    services.template_upload(user=people["admin"], data={"name": "Ours", "language": "ru", "is_default": True,
+                                                         "file": upload(template_with("Итого {{ total }}"))})
+    assert document_text(documents.render_docx(proposal)).strip() == "Итого 1\xa0200\xa0000,00\xa0₽"
+
+
+def test_only_administrators_and_heads_upload_templates(people):
+    from keyaccount.core.errors import AccessDenied
+
+    with pytest.raises(AccessDenied):
+        services.template_upload(user=people["anna"], data={"name": "x", "language": "ru",
+                                                            "file": upload(template_with("{{ total }}"))})

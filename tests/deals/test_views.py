@@ -1,0 +1,85 @@
+"""Pipeline pages: the board with its columns and drag-and-drop moves, the move form asking for
+what a stage needs, proposal documents."""
+
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+
+from keyaccount.deals import services
+from keyaccount.deals.models import Deal, Stage
+from tests.factories import AccountFactory, ProductFactory
+
+
+@pytest.fixture
+def deal(people, anna_account):
+    return services.deal_create(user=people["anna"], account=anna_account, data={
+        "title": "Boiler house", "amount": Decimal("2500000")})
+
+
+def test_the_board_shows_each_stage_with_counts_sums_and_cards(client_for, people, deal):
+    response = client_for(people["anna"]).get(reverse("deals:deal_board"))
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "Boiler house" in page and "Needs identified" in page and "sortable" in page
+
+
+def test_the_board_costs_the_same_queries_with_more_deals(client_for, people, anna_account, django_assert_max_num_queries):
+    client = client_for(people["anna"])
+    for number in range(60):
+        services.deal_create(user=people["anna"], account=anna_account, data={"title": f"Deal {number}"})
+    with django_assert_max_num_queries(20):
+        page = client.get(reverse("deals:deal_board")).content.decode()
+    assert "30 more" in page
+
+
+def test_dragging_a_card_moves_the_deal_and_a_loss_asks_for_its_reason(client_for, people, deal):
+    client = client_for(people["anna"])
+    needs = Stage.objects.get(code="needs")
+    response = client.post(reverse("deals:deal_move", args=[deal.pk]), {
+        "stage": needs.pk, "version": deal.version, "from": "board"}, HTTP_HX_REQUEST="true")
+    assert response.status_code == 204 and response["HX-Trigger"] == "board-changed"
+    deal.refresh_from_db()
+    assert deal.stage == needs
+    lost = Stage.objects.get(code="lost")
+    response = client.post(reverse("deals:deal_move", args=[deal.pk]), {
+        "stage": lost.pk, "version": deal.version, "from": "board"}, HTTP_HX_REQUEST="true")
+    assert response["HX-Redirect"].endswith(f"?stage={lost.pk}")
+    form = client.get(response["HX-Redirect"])
+    assert "loss reason" in form.content.decode().lower()
+    refused = client.post(reverse("deals:deal_move", args=[deal.pk]), {"stage": lost.pk, "version": deal.version})
+    assert refused.status_code == 400 and "Say why the deal was lost." in refused.content.decode()
+    deal.refresh_from_db()
+    assert deal.stage == needs
+
+
+def test_the_deal_page_and_the_account_page_show_the_deal(client_for, people, deal, anna_account):
+    client = client_for(people["anna"])
+    assert "Time in stages" in client.get(deal.get_absolute_url()).content.decode()
+    assert "Boiler house" in client.get(anna_account.get_absolute_url()).content.decode()
+
+
+def test_creating_a_proposal_from_the_form_with_rows_of_skus(client_for, people, anna_account):
+    ProductFactory(sku="PUMP-1", list_price=Decimal("500000"))
+    client = client_for(people["anna"])
+    url = reverse("deals:proposal_create", args=[anna_account.pk])
+    refused = client.post(url, {"title": "Station", "language": "ru", "currency": "RUB", "vat_rate": "20",
+                                "prices_include_vat": "on", "status": "draft",
+                                "lines": "PUMP-1; 2; ; 10\nNOPE-9; 1"})
+    assert refused.status_code == 200 and "Row 2: no product with SKU “NOPE-9”." in refused.content.decode()
+    created = client.post(url, {"title": "Station", "language": "ru", "currency": "RUB", "vat_rate": "20",
+                                "prices_include_vat": "on", "status": "draft", "lines": "PUMP-1; 2; ; 10"})
+    assert created.status_code == 302
+    detail = client.get(created["Location"])
+    assert "900" in detail.content.decode()
+    docx = client.get(created["Location"] + "document.docx")
+    assert docx.status_code == 200 and "attachment" in docx["Content-Disposition"]
+
+
+def test_deals_of_accounts_one_does_not_see_answer_404(client_for, people):
+    foreign = AccountFactory(owner=people["boris"])
+    deal = services.deal_create(user=people["boris"], account=foreign, data={"title": "Hidden"})
+    assert client_for(people["anna"]).get(deal.get_absolute_url()).status_code == 404
+    assert client_for(people["support"]).get(reverse("deals:deal_board")).status_code == 404
+    assert "Hidden" not in client_for(people["anna"]).get(reverse("deals:deal_list")).content.decode()
+    assert Deal.objects.count() == 1
