@@ -51,7 +51,8 @@ def test_moving_keeps_the_time_in_each_stage_audits_and_writes_the_timeline(peop
     assert spent == {"first_contact": 3.0, "needs": 7.0, "proposal": 2.0}
     moves = list(DealStageChange.objects.filter(deal=deal).order_by("id").values_list("to_stage__code", flat=True))
     assert moves == ["first_contact", "needs", "proposal"]
-    notes = Interaction.objects.filter(account=anna_account, kind=InteractionKind.NOTE).values_list("subject", flat=True)
+    notes = Interaction.objects.filter(account=anna_account, kind=InteractionKind.NOTE).values_list(
+        "subject", flat=True)
     assert any("Needs identified → Proposal sent" in subject for subject in notes)
     change = AuditEntry.objects.filter(content_type=ContentType.objects.get_for_model(Deal), object_id=deal.pk,
                                        action="update").latest("id")

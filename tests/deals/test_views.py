@@ -24,7 +24,8 @@ def test_the_board_shows_each_stage_with_counts_sums_and_cards(client_for, peopl
     assert "Boiler house" in page and "Needs identified" in page and "sortable" in page
 
 
-def test_the_board_costs_the_same_queries_with_more_deals(client_for, people, anna_account, django_assert_max_num_queries):
+def test_the_board_costs_the_same_queries_with_more_deals(client_for, people, anna_account,
+                                                          django_assert_max_num_queries):
     client = client_for(people["anna"])
     for number in range(60):
         services.deal_create(user=people["anna"], account=anna_account, data={"title": f"Deal {number}"})
