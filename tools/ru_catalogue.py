@@ -489,6 +489,68 @@ RU.update({
     "Template uploaded.": "Шаблон загружен.", "Planning": "Планирование",
 })
 
+# Issue 4: contract control.
+RU.update({
+    "In force": "Действует", "Ended": "Истёк", "Terminated": "Расторгнут", "Ours": "Наше",
+    "The client's": "Клиента", "Delivery": "Поставка", "Payment": "Оплата", "SLA review": "Проверка SLA",
+    "Report": "Отчёт", "Acceptance act": "Акт приёмки", "Fulfilled": "Исполнено", "Waived": "Снято",
+    "Overdue": "Просрочено", "Due within two weeks": "Срок в ближайшие две недели", "Closed": "Закрыто",
+    "Number, subject, account…": "Номер, предмет, клиент…", "ends by": "заканчивается до", "whose": "чьё",
+    "evidence": "подтверждение", "waybill, payment order, act…": "накладная, платёжное поручение, акт…",
+    "responsible manager": "ответственный менеджер", "our party": "наша сторона", "counterparty": "контрагент",
+    "value": "сумма", "starts": "начало", "ends": "окончание", "renews automatically": "пролонгируется автоматически",
+    "renewal term, months": "срок пролонгации, мес.", "notice period, days": "срок уведомления, дней",
+    "remind before the notice date, days": "напомнить до даты уведомления, дней", "contract": "договор",
+    "contracts": "договоры", "A contract cannot end before it starts.": "Договор не может закончиться раньше начала.",
+    "Contract № %(number)s": "Договор № %(number)s", "what": "что", "fulfilled on": "исполнено",
+    "e.g. the waybill, the payment order, the signed act":
+        "например, накладная, платёжное поручение, подписанный акт",
+    "linked orders and payments": "связанные заказы и оплаты", "remind before, days": "напомнить за, дней",
+    "obligation": "обязательство", "obligations": "обязательства",
+    "%(title)s was due on %(date)s: what is the status?": "«%(title)s» — срок был %(date)s: что с этим?",
+    "%(contract)s ends on %(date)s: renew, change or let it end?":
+        "%(contract)s заканчивается %(date)s: продлить, изменить или завершить?",
+    "Overdue since %(date)s: %(title)s, %(account)s": "Просрочено с %(date)s: %(title)s, %(account)s",
+    "Due %(date)s: %(title)s, %(account)s": "Срок %(date)s: %(title)s, %(account)s",
+    "our obligation": "наше обязательство", "the client's obligation": "обязательство клиента",
+    "%(contract)s with %(account)s renews by itself on %(end)s: notice by %(date)s":
+        "%(contract)s с %(account)s продлится сам %(end)s: уведомить до %(date)s",
+    "%(contract)s with %(account)s ends on %(end)s: notice or renewal by %(date)s":
+        "%(contract)s с %(account)s заканчивается %(end)s: уведомление или продление до %(date)s",
+    "A contract that renews itself needs its end date.": "Для автопролонгации нужна дата окончания договора.",
+    "This account already has a contract with this number.": "У этого клиента уже есть договор с таким номером.",
+    "Obligation “%(title)s” is due on %(date)s, before this start.":
+        "Обязательство «%(title)s» со сроком %(date)s — раньше этой даты начала.",
+    "%(contract)s: %(subject)s": "%(contract)s: %(subject)s",
+    "The contract has obligations; end or terminate it instead of deleting it.":
+        "По договору есть обязательства; завершите или расторгните его вместо удаления.",
+    "Attach a document or a scan: %(types)s.": "Прикрепите документ или скан: %(types)s.",
+    "The file is larger than 25 MB.": "Файл больше 25 МБ.",
+    "These orders are not the contract account's: %(ids)s.": "Эти заказы не относятся к клиенту договора: %(ids)s.",
+    "The obligation cannot be due before the contract starts (%(date)s).":
+        "Срок обязательства не может быть раньше начала договора (%(date)s).",
+    "Fulfilled: %(title)s (%(contract)s)": "Исполнено: %(title)s (%(contract)s)",
+    ("%(counter)s overdue", "%(counter)s overdue"):
+    ("%(counter)s просрочено", "%(counter)s просрочено", "%(counter)s просрочено"),
+    "New contract": "Новый договор", "all obligations": "все обязательства", "No contracts.": "Договоров нет.",
+    "Contract obligations": "Обязательства по договорам",
+    "%(contract)s ends on %(end)s; notice by %(notice)s.": "%(contract)s заканчивается %(end)s; уведомить до %(notice)s.",
+    "Subject": "Предмет", "Starts": "Начало", "Ends": "Окончание", "Value": "Сумма",
+    "Open obligations": "Открытые обязательства", "No contracts match.": "Подходящих договоров нет.", "Due": "Срок",
+    "Whose": "Чьё", "Contract": "Договор", "Responsible": "Ответственный", "None.": "Нет.",
+    "New obligation": "Новое обязательство", "Parties": "Стороны", "Term": "Срок действия",
+    "renews by itself": "с автопролонгацией", "for %(months)s months": "на %(months)s мес.",
+    "Notice by": "Уведомить до", "%(days)s days before the end": "за %(days)s дн. до окончания",
+    "Obligations": "Обязательства", "Evidence": "Подтверждение", "No obligations recorded.": "Обязательств нет.",
+    "Files": "Файлы", "No files attached.": "Файлов нет.", "Attach": "Прикрепить",
+    "Contract control": "Контроль договоров", "All contracts": "Все договоры", "All obligations": "Все обязательства",
+    "Nothing overdue.": "Просрочек нет.", "Nothing falls due in the next two weeks.":
+        "В ближайшие две недели сроков нет.", "Notice dates ahead": "Предстоящие даты уведомления",
+    "Renews by itself": "Автопролонгация", "No notice dates in sight.": "Ближайших дат уведомления нет.",
+    "Choose a file to attach.": "Выберите файл.", "File attached.": "Файл прикреплён.",
+    "Marked fulfilled.": "Отмечено как исполненное.",
+})
+
 
 def main() -> None:
     with PO.open("rb") as handle:

@@ -10,6 +10,7 @@ urlpatterns = [
     path("orders/", include("keyaccount.orders.urls")),
     path("timeline/", include("keyaccount.timeline.urls")),
     path("deals/", include("keyaccount.deals.urls")),
+    path("contracts/", include("keyaccount.contracts.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),

@@ -6,6 +6,8 @@ from keyaccount import __version__
 from keyaccount.accounts.api import competitors_router, contacts_router
 from keyaccount.accounts.api import router as accounts_router
 from keyaccount.catalog.api import router as products_router
+from keyaccount.contracts.api import obligations_router
+from keyaccount.contracts.api import router as contracts_router
 from keyaccount.core.api import BearerTokenAuth, SessionAuth, install_error_handlers
 from keyaccount.core.notifications_api import router as notifications_router
 from keyaccount.deals.api import proposals_router
@@ -32,3 +34,5 @@ api.add_router("/interactions/", interactions_router)
 api.add_router("/notifications/", notifications_router)
 api.add_router("/deals/", deals_router)
 api.add_router("/proposals/", proposals_router)
+api.add_router("/contracts/", contracts_router)
+api.add_router("/obligations/", obligations_router)

@@ -6,3 +6,9 @@ class ContractsConfig(AppConfig):
     name = "keyaccount.contracts"
     label = "contracts"
     verbose_name = _("Contracts")
+
+    def ready(self):
+        from keyaccount.contracts import queries, reminders
+
+        queries.register_panels()
+        reminders.register()
