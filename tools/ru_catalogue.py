@@ -551,6 +551,74 @@ RU.update({
     "Marked fulfilled.": "Отмечено как исполненное.",
 })
 
+# Issue 4: sales plans, account plans, weekly reports.
+RU.update({
+    "Month": "Месяц", "Quarter": "Квартал", "In progress": "В работе", "Dropped": "Отменено",
+    "Submitted": "Сдан", "period": "период", "from the week of": "с недели", "period starts": "начало периода",
+    "product category": "категория товаров", "Empty: all products": "Пусто — все товары", "plan": "план",
+    "sales plan": "план продаж", "sales plans": "планы продаж",
+    "A plan is for one manager or for one team.": "План ставится одному менеджеру или одной команде.",
+    "target revenue": "целевая выручка", "our objectives for the year": "наши цели на год",
+    "the client's goals": "цели клиента", "the client's challenges": "проблемы клиента",
+    "competitor threats": "угрозы со стороны конкурентов", "last reviewed": "последний пересмотр",
+    "next review": "следующий пересмотр", "account plan": "план по клиенту", "account plans": "планы по клиентам",
+    "Account plan %(year)s: %(account)s": "План по клиенту на %(year)s: %(account)s", "initiative": "инициатива",
+    "week of": "неделя с", "figures": "показатели", "results and highlights": "результаты и главное",
+    "problems and help needed": "проблемы и нужная помощь", "plans for next week": "планы на следующую неделю",
+    "submitted": "сдан", "weekly report": "еженедельный отчёт", "weekly reports": "еженедельные отчёты",
+    "Week of %(date)s: %(user)s": "Неделя с %(date)s: %(user)s",
+    "No decision maker is known at this account.": "У клиента не известен человек, принимающий решения.",
+    "Nobody who pays is known at this account.": "У клиента не известен тот, кто платит.",
+    "The relationship hangs on one person: get to know more people there.":
+        "Отношения держатся на одном человеке: познакомьтесь с другими людьми у клиента.",
+    "%(name)s (%(roles)s) has never been contacted.": "С %(name)s (%(roles)s) ещё ни разу не связывались.",
+    "%(name)s (%(roles)s) was last contacted %(days)s days ago.":
+        "С %(name)s (%(roles)s) последний раз связывались %(days)s дн. назад.",
+    "No such team.": "Нет такой команды.",
+    "A %(period)s starts on the first day of its first month.": "Период «%(period)s» начинается с первого дня своего "
+                                                                 "первого месяца.",
+    "There is already a plan for this period and category.": "План на этот период и категорию уже есть.",
+    "Give a year between 2000 and 2100.": "Укажите год от 2000 до 2100.",
+    "This account already has a plan for %(year)s.": "У этого клиента уже есть план на %(year)s.",
+    "The next review comes after the last one.": "Следующий пересмотр должен быть позже последнего.",
+    "Say what the initiative is.": "Опишите инициативу.",
+    "This report was submitted; it no longer changes.": "Отчёт сдан и больше не меняется.",
+    "Account plan": "План по клиенту", "Open the plan for": "Открыть план на", "Target": "Цель", "actual": "факт",
+    "Actual": "Факт", "Year before": "Годом ранее", "Our objectives": "Наши цели", "The client's goals": "Цели клиента",
+    "The client's challenges": "Проблемы клиента", "Competitor threats": "Угрозы конкурентов",
+    "Relationship coverage": "Покрытие отношений", "never contacted": "не связывались",
+    "%(days)s d ago": "%(days)s дн. назад", "Whitespace": "Белые пятна",
+    "Categories similar accounts buy and this one does not": "Категории, которые покупают похожие клиенты, а этот нет",
+    "%(buyers)s of %(peers)s similar accounts": "%(buyers)s из %(peers)s похожих клиентов",
+    "No gaps against similar accounts.": "По сравнению с похожими клиентами пробелов нет.",
+    "Proposals sent": "Отправлено КП", "Deals moved": "Сделки продвинуты", "Won / lost": "Выиграно / проиграно",
+    "Obligations fulfilled": "Исполнено обязательств", "Accounts touched": "Клиентов в работе", "Meetings": "Встречи",
+    "One page (PDF)": "Одна страница (PDF)", "Initiatives": "Инициативы", "Initiative": "Инициатива",
+    "No initiatives yet.": "Инициатив пока нет.", "Add the initiative": "Добавить инициативу",
+    "Account plans": "Планы по клиентам", "Next review": "Следующий пересмотр",
+    "No account plans yet: open one from a key account's page.":
+        "Планов по клиентам пока нет: откройте план со страницы ключевого клиента.",
+    "Plan and actuals": "План и факт", "New sales plan": "Новый план продаж", "Weekly reports": "Еженедельные отчёты",
+    "Plan, actual and forecast": "План, факт и прогноз", "Plan": "План", "Forecast": "Прогноз",
+    "Forecast (actual plus the weighted pipeline)": "Прогноз (факт плюс взвешенная воронка)",
+    "Manager or team": "Менеджер или команда", "Period": "Период", "Last year": "Прошлый год", "Trend": "Динамика",
+    "No plans for this period.": "Планов на этот период нет.",
+    "Actuals: orders (not drafts or cancellations) in the plan's currency at the manager's accounts, or the "
+    "team's. The forecast adds open deals expected to close in the rest of the period, each at its probability.":
+        "Факт — заказы (кроме черновиков и отмен) в валюте плана по клиентам менеджера или команды. Прогноз "
+        "добавляет открытые сделки, которые ожидается закрыть до конца периода, с учётом их вероятности.",
+    "Weekly report": "Еженедельный отчёт", "Save the draft": "Сохранить черновик",
+    "Submit to the head of sales": "Сдать руководителю отдела продаж",
+    "The figures are taken from the data again when you submit; after that the report no longer changes.":
+        "При сдаче показатели берутся из данных ещё раз; после этого отчёт больше не меняется.",
+    "Results and highlights": "Результаты и главное", "Problems and help needed": "Проблемы и нужная помощь",
+    "Plans for next week": "Планы на следующую неделю", "Last week's report": "Отчёт за прошлую неделю",
+    "This week's report": "Отчёт за эту неделю", "Week of": "Неделя с", "No reports yet.": "Отчётов пока нет.",
+    "Currency": "Валюта", "Weighted pipeline": "Взвешенная воронка", "Forecast, %": "Прогноз, %",
+    "Same period last year": "Тот же период год назад", "Growth, %": "Рост, %", "New account plan": "Новый план по клиенту",
+    "Deals won": "Выиграно сделок", "Deals lost": "Проиграно сделок", "Submitted.": "Сдано.",
+})
+
 
 def main() -> None:
     with PO.open("rb") as handle:

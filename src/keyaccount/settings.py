@@ -166,6 +166,8 @@ KAM_COMPANY_NAME = os.environ.get("KAM_COMPANY_NAME", "Keyaccount")
 KAM_COMPANY_DETAILS = os.environ.get("KAM_COMPANY_DETAILS", "")
 # The VAT rate new proposals start with (%; empty: without VAT).
 KAM_DEFAULT_VAT_RATE = os.environ.get("KAM_DEFAULT_VAT_RATE", "20")
+# A decision maker, payer or champion not contacted for longer than this is a gap in an account plan.
+KAM_COVERAGE_STALE_DAYS = int(os.environ.get("KAM_COVERAGE_STALE_DAYS", "90"))
 KAM_REDIS_URL = os.environ.get("KAM_REDIS_URL", "")
 
 STATIC_URL = "/static/"

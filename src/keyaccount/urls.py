@@ -11,6 +11,7 @@ urlpatterns = [
     path("timeline/", include("keyaccount.timeline.urls")),
     path("deals/", include("keyaccount.deals.urls")),
     path("contracts/", include("keyaccount.contracts.urls")),
+    path("planning/", include("keyaccount.planning.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),

@@ -172,3 +172,31 @@ def test_deals_follow_their_account_in_pages_and_api(username, people, anna_deal
         200 if SEES_COMMERCIAL[username] else 404)
     ids = [item["id"] for item in api_for(username, "get", "/api/v1/deals/").json()["items"]]
     assert (anna_deal.pk in ids) is SEES_COMMERCIAL[username]
+
+
+@pytest.mark.parametrize("username", ROLES)
+def test_proposals_contracts_obligations_and_account_plans_follow_their_account(username, people, anna_account,
+                                                                                api_for):
+    import datetime as dt
+
+    from keyaccount.contracts import services as contract_services
+    from keyaccount.deals import services as deal_services
+    from keyaccount.planning import services as planning_services
+    from tests.factories import ProductFactory
+
+    anna = people["anna"]
+    proposal = deal_services.proposal_create(user=anna, account=anna_account, data={
+        "title": "Offer", "lines": [{"product": ProductFactory(), "quantity": 1}]})
+    contract = contract_services.contract_create(user=anna, account=anna_account, data={
+        "number": "A-1", "subject": "Supply", "starts_on": dt.date(2026, 1, 1)})
+    obligation = contract_services.obligation_create(user=anna, contract=contract, data={
+        "kind": "payment", "title": "Advance", "due_on": dt.date(2026, 2, 1)})
+    plan = planning_services.account_plan_create(user=anna, account=anna_account, data={"year": 2026})
+    visible = SEES_COMMERCIAL[username]
+    for detail_path, list_path in [(f"/api/v1/proposals/{proposal.pk}", "/api/v1/proposals/"),
+                                   (f"/api/v1/contracts/{contract.pk}", "/api/v1/contracts/"),
+                                   (f"/api/v1/obligations/{obligation.pk}", "/api/v1/obligations/"),
+                                   (f"/api/v1/account-plans/{plan.pk}", "/api/v1/account-plans/")]:
+        assert api_for(username, "get", detail_path).status_code == (200 if visible else 404), detail_path
+        ids = [item["id"] for item in api_for(username, "get", list_path).json()["items"]]
+        assert (int(detail_path.rsplit("/", 1)[1]) in ids) is visible, list_path

@@ -13,6 +13,8 @@ from keyaccount.core.notifications_api import router as notifications_router
 from keyaccount.deals.api import proposals_router
 from keyaccount.deals.api import router as deals_router
 from keyaccount.orders.api import router as orders_router
+from keyaccount.planning.api import account_plans_router, reports_router
+from keyaccount.planning.api import router as plans_router
 from keyaccount.timeline.api import router as interactions_router
 
 api = NinjaAPI(
@@ -36,3 +38,6 @@ api.add_router("/deals/", deals_router)
 api.add_router("/proposals/", proposals_router)
 api.add_router("/contracts/", contracts_router)
 api.add_router("/obligations/", obligations_router)
+api.add_router("/plans/", plans_router)
+api.add_router("/account-plans/", account_plans_router)
+api.add_router("/weekly-reports/", reports_router)

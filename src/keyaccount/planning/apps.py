@@ -6,3 +6,8 @@ class PlanningConfig(AppConfig):
     name = "keyaccount.planning"
     label = "planning"
     verbose_name = _("Planning")
+
+    def ready(self):
+        from keyaccount.planning import queries
+
+        queries.register_panels()
