@@ -619,6 +619,11 @@ RU.update({
     "Deals won": "Выиграно сделок", "Deals lost": "Проиграно сделок", "Submitted.": "Сдано.",
 })
 
+# Messages with a context (pgettext, {% translate ... context ... %}): (context, message) -> Russian.
+RU_CONTEXT = {
+    ("weekly reports", "Reports"): "Отчёты",
+}
+
 
 def main() -> None:
     with PO.open("rb") as handle:
@@ -627,7 +632,7 @@ def main() -> None:
     for message in catalog:
         if not message.id:
             continue
-        translation = RU.get(message.id)
+        translation = RU_CONTEXT.get((message.context, message.id)) if message.context else RU.get(message.id)
         if translation is None:
             missing.append(message.id)
             continue

@@ -2,21 +2,14 @@
 and in English: sign in, search the account list, open an account, add a person with a role, and
 see them on the right side of the account page."""
 
-import os
-import shutil
-
 import pytest
 
 from keyaccount.core.choices import Role
 from tests.factories import AccountFactory, TeamFactory, UserFactory
 
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+from tests.browser.conftest import NEEDS_CHROMIUM
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(CHROMIUM is None and not os.environ.get("KAM_REQUIRE_BROWSER"),
-                       reason="Chromium is not installed (apt-get install chromium); CI installs it"),
-]
+pytestmark = [pytest.mark.browser, NEEDS_CHROMIUM]
 
 TEXT = {
     "ru": {"add_person": "Добавить человека", "save": "Сохранить", "paying": "Платят и решают", "brief": "Справка",
@@ -24,18 +17,6 @@ TEXT = {
     "en": {"add_person": "Add person", "save": "Save", "paying": "Pay and decide", "brief": "Brief",
            "ask": "Questions to ask", "who_uses": "Who uses our product day to day?"},
 }
-
-
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=[
-            "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-            "--disable-sync", "--no-first-run"])
-        yield browser
-        browser.close()
 
 
 @pytest.mark.django_db(transaction=True)

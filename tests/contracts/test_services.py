@@ -124,3 +124,34 @@ def test_a_contract_starting_after_its_obligations_is_refused(people, contract):
         services.contract_update(user=people["anna"], contract=contract, data={"starts_on": dt.date(2026, 3, 1)},
                                  version=None)
     assert "Batch 1" in error.value.message_dict["starts_on"][0]
+
+
+def test_the_daily_pass_renews_self_renewing_contracts_and_ends_the_others(people, anna_account):
+    renewing = services.contract_create(user=people["anna"], account=anna_account, data={
+        "number": "R-1", "subject": "Service", "starts_on": dt.date(2025, 1, 1), "ends_on": dt.date(2025, 12, 31),
+        "auto_renewal": True, "renewal_months": 12})
+    ending = services.contract_create(user=people["anna"], account=anna_account, data={
+        "number": "E-1", "subject": "Supply", "starts_on": dt.date(2025, 1, 1), "ends_on": dt.date(2026, 10, 31)})
+    assert services.contracts_roll_over(today=TODAY) == {"renewed": 1, "ended": 1}
+    renewing.refresh_from_db()
+    ending.refresh_from_db()
+    assert (renewing.ends_on, renewing.status) == (dt.date(2026, 12, 31), "active")
+    assert ending.status == "ended"
+    assert services.contracts_roll_over(today=TODAY) == {"renewed": 0, "ended": 0}
+    assert services.add_months(dt.date(2027, 1, 31), 1) == dt.date(2027, 2, 28)
+    assert services.add_months(dt.date(2026, 11, 30), 1) == dt.date(2026, 12, 31)
+    assert services.add_months(dt.date(2026, 1, 15), 14) == dt.date(2027, 3, 15)
+
+
+def test_sent_proposals_past_their_validity_expire(people, anna_account):
+    from keyaccount.deals import services as deal_services
+    from tests.factories import ProductFactory
+
+    proposal = deal_services.proposal_create(user=people["anna"], account=anna_account, data={
+        "title": "Offer", "valid_until": dt.date(2026, 12, 5), "lines": [{"product": ProductFactory(), "quantity": 1}]})
+    deal_services.proposal_update(user=people["anna"], proposal=proposal, version=None,
+                                  data={"status": "sent", "sent_on": dt.date(2026, 11, 1)})
+    assert deal_services.expire_proposals(today=TODAY) == 0
+    assert deal_services.expire_proposals(today=dt.date(2026, 12, 6)) == 1
+    proposal.refresh_from_db()
+    assert proposal.status == "expired"

@@ -21,6 +21,13 @@ def test_kam_demo_loads_the_demo_company_once_and_every_login_works(client, caps
     assert 55 <= Account.objects.count() <= 65
     assert 200 <= Contact.objects.count() <= 400
     assert 15_000 <= OrderLine.objects.count() <= 25_000
+    from keyaccount.contracts.models import Obligation
+    from keyaccount.deals.models import Deal, Proposal
+    from keyaccount.planning.models import AccountPlan, SalesPlan
+
+    assert Deal.objects.filter(stage__outcome="open").exists() and Deal.objects.filter(loss_reason__gt="").exists()
+    assert Proposal.objects.exists() and AccountPlan.objects.exists() and SalesPlan.objects.exists()
+    assert Obligation.objects.filter(status="open").exists()
     for username, _role in generator.DEMO_USERS:
         signed_in = client.post("/login/", {"username": username, "password": "demo"})
         assert signed_in.status_code == 302 and signed_in["Location"] == "/accounts/", username

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 from collections.abc import Iterable, Mapping
 from typing import Any
@@ -227,3 +228,40 @@ def obligation_delete(*, user, obligation: Obligation) -> None:
     audit.record_delete(actor=user, instance=obligation, before=audit.snapshot(obligation, **_obligation_extras(
         obligation)), account_id=obligation.contract.account_id)
     obligation.delete()
+
+
+def add_months(day: dt.date, months: int) -> dt.date:
+    """The same day ``months`` later; a month's last day stays the last day (31 Jan + 1 = 28/29 Feb,
+    30 Nov + 1 = 31 Dec)."""
+    year, month = divmod(day.month - 1 + months, 12)
+    year, month = day.year + year, month + 1
+    last = calendar.monthrange(year, month)[1]
+    at_month_end = day.day == calendar.monthrange(day.year, day.month)[1]
+    return dt.date(year, month, last if at_month_end else min(day.day, last))
+
+
+@transaction.atomic
+def contracts_roll_over(*, today=None) -> dict[str, int]:
+    """The daily pass over contracts whose end has passed: one that renews by itself runs for its
+    renewal term again (12 months unless set), the others end. Each change is audited and written
+    on the account's timeline, and the new notice date gets its reminders."""
+    today = today or timezone.localdate()
+    renewed = ended = 0
+    for contract in Contract.objects.filter(status="active", ends_on__lt=today).select_related("account", "owner"):
+        before = audit.snapshot(contract)
+        if contract.auto_renewal:
+            months = contract.renewal_months or 12
+            while contract.ends_on < today:
+                contract.ends_on = add_months(contract.ends_on, months)
+            subject = _("%(contract)s renewed until %(date)s") % {"contract": contract, "date": contract.ends_on}
+            renewed += 1
+        else:
+            contract.status = "ended"
+            subject = _("%(contract)s ended on %(date)s") % {"contract": contract, "date": contract.ends_on}
+            ended += 1
+        save_versioned(contract, expected_version=None)
+        reminders.schedule_contract(contract)
+        audit.record_update(actor=None, instance=contract, before=before, after=audit.snapshot(contract),
+                            account_id=contract.account_id)
+        event_record(user=contract.owner, account=contract.account, subject=subject)
+    return {"renewed": renewed, "ended": ended}

@@ -25,7 +25,7 @@ from keyaccount.core.concurrency import save_versioned
 from keyaccount.core.editing import assign_fields, require
 from keyaccount.core.models import User
 from keyaccount.deals import reminders
-from keyaccount.deals.choices import DealKind, LossReason, ProposalStatus, StageOutcome
+from keyaccount.deals.choices import DEFAULT_STAGES, DealKind, LossReason, ProposalStatus, StageOutcome
 from keyaccount.deals.models import Deal, DealStageChange, Proposal, ProposalLine, ProposalTemplate, Stage
 from keyaccount.timeline.services import event_record
 
@@ -68,6 +68,17 @@ def first_stage() -> Stage:
     if stage is None:
         raise ValidationError({"stage": [_("No open stage is configured; an administrator adds one.")]})
     return stage
+
+
+def default_stages_ensure() -> int:
+    """Create the default stages that are missing (a new installation has them from its migration;
+    a database flushed since, e.g. by ``kam demo --reset``, gets them back). Returns how many."""
+    created = 0
+    for position, (code, probability, outcome) in enumerate(DEFAULT_STAGES, start=1):
+        _stage, made = Stage.objects.get_or_create(code=code, defaults={
+            "position": position * 10, "probability": probability, "outcome": outcome})
+        created += made
+    return created
 
 
 def _require_admin(user) -> None:

@@ -16,6 +16,8 @@ from pathlib import Path
 
 import phonenumbers
 from django.db import transaction
+from django.db.models import Sum
+from django.db.models.functions import ExtractMonth
 from django.utils import timezone
 
 from keyaccount.accounts import services as account_services
@@ -317,6 +319,140 @@ class DemoGenerator:
             "ends_at": now + dt.timedelta(days=22, hours=8), "place": self.address(), "travel_minutes": 30,
             "agenda": self.rng.choice(texts["agreements"])})
 
+    def pipeline(self, accounts, users, products, competitors) -> dict:
+        """Deals at every stage (some tenders, some won, some lost to named competitors), proposals,
+        contracts with obligations (a few overdue), sales plans, account plans and weekly reports."""
+        from keyaccount.contracts import services as contract_services
+        from keyaccount.deals import services as deal_services
+        from keyaccount.deals.models import Deal, DealStageChange, Stage
+        from keyaccount.orders.models import Order
+        from keyaccount.planning import services as planning_services
+        from keyaccount.planning.queries import monday_of
+
+        rng, words, now = self.rng, self.words["pipeline"], timezone.now()
+        deal_services.default_stages_ensure()
+        stages = list(Stage.objects.filter(is_active=True).order_by("position"))
+        open_stages = [stage for stage in stages if stage.outcome == "open"]
+        won = next(stage for stage in stages if stage.outcome == "won")
+        lost = next(stage for stage in stages if stage.outcome == "lost")
+        counts = {"deals": 0, "proposals": 0, "contracts": 0, "obligations": 0}
+        for account, segment in accounts:
+            if segment.status in (AccountStatus.LOST, AccountStatus.ONE_TIME) and rng.random() < 0.7:
+                continue
+            owner = account.owner
+            for _ in range(rng.randint(1, 3) if segment.status == AccountStatus.KEY else rng.randint(0, 1)):
+                tender = rng.random() < 0.15
+                title = rng.choice(words["tenders" if tender else "deals"]).format(n=rng.randint(1, 9),
+                                                                                  year=self.today.year + 1)
+                started = now - dt.timedelta(days=rng.randint(20, 160))
+                data = {"title": title, "amount": Decimal(rng.choice([8, 15, 24, 40, 65, 120, 240])) * 10000,
+                        "currency": products[0].currency, "products": [p.pk for p in rng.sample(products, 3)],
+                        "expected_close_on": self.today + dt.timedelta(days=rng.randint(-10, 150))}
+                if tender:
+                    data.update(kind="tender", tender_number=f"{rng.randint(10**18, 10**19 - 1)}",
+                                tender_platform=rng.choice(words["platforms"]), tender_procedure="auction",
+                                submission_deadline=now + dt.timedelta(days=rng.randint(2, 30), hours=3))
+                deal = deal_services.deal_create(user=owner, account=account, data=data)
+                Deal.objects.filter(pk=deal.pk).update(stage_entered_at=started)
+                DealStageChange.objects.filter(deal=deal).update(changed_at=started)
+                deal.stage_entered_at = started
+                target = rng.choice(open_stages + [won, lost]) if not tender else rng.choice(open_stages[:4])
+                moment = started
+                for stage in open_stages[1:]:
+                    if target.outcome == "open" and stage.position > target.position:
+                        break
+                    moment += dt.timedelta(days=rng.randint(3, 20))
+                    if moment >= now:
+                        break
+                    deal = deal_services.deal_move(user=owner, deal=deal, stage=stage, now=moment)
+                    if stage.code == "proposal" or (stage.position >= open_stages[2].position and rng.random() < 0.3):
+                        proposal = deal_services.proposal_create(user=owner, account=account, data={
+                            "title": deal.title, "deal": deal, "language": self.lang,
+                            "currency": products[0].currency, "terms": words["proposal_terms"],
+                            "valid_until": moment.date() + dt.timedelta(days=30),
+                            "lines": [{"product": product, "quantity": rng.randint(1, 20),
+                                       "discount_percent": Decimal(rng.choice([0, 0, 5, 10]))}
+                                      for product in rng.sample(products, rng.randint(3, 8))]})
+                        deal_services.proposal_update(user=owner, proposal=proposal, version=None, data={
+                            "status": "sent", "sent_on": moment.date()})
+                        counts["proposals"] += 1
+                    if stage.code == open_stages[-1].code:
+                        break
+                if target.outcome != "open" and moment + dt.timedelta(days=5) < now:
+                    close = {}
+                    if target == lost:
+                        reason = rng.choice(["price", "competitor", "competitor", "timing", "no_budget"])
+                        close = {"loss_reason": reason, "loss_details": rng.choice(words["loss_details"])}
+                        if reason == "competitor":
+                            rival = rng.choice(competitors)
+                            close.update(lost_to=rival, competitor_offer=rival.strengths)
+                    deal_services.deal_move(user=owner, deal=deal, stage=target, data=close,
+                                            now=moment + dt.timedelta(days=5))
+                counts["deals"] += 1
+            if segment.status != AccountStatus.KEY:
+                continue
+            starts = self.today - dt.timedelta(days=rng.randint(200, 700))
+            contract = contract_services.contract_create(user=owner, account=account, data={
+                "number": f"{starts:%y}-{account.pk:03d}/{rng.randint(1, 99)}", "signed_on": starts,
+                "subject": words["contract_subject"], "value": Decimal(rng.randint(5, 90)) * 100000,
+                "currency": products[0].currency, "starts_on": starts,
+                "ends_on": self.today + dt.timedelta(days=rng.randint(20, 400)),
+                "auto_renewal": rng.random() < 0.5, "renewal_months": 12, "notice_days": 30,
+                "remind_days_before": 14})
+            counts["contracts"] += 1
+            for number in range(1, 7):
+                kind, title = rng.choice(words["obligations"])
+                due = self.today + dt.timedelta(days=rng.randint(-120, 90))
+                obligation = contract_services.obligation_create(user=owner, contract=contract, data={
+                    "kind": kind, "title": title.format(n=number), "due_on": max(due, starts),
+                    "side": "client" if kind == "payment" else "ours", "responsible": owner})
+                if due < self.today - dt.timedelta(days=3) and rng.random() < 0.8:
+                    contract_services.obligation_fulfil(user=owner, obligation=obligation, done_on=due,
+                                                        evidence=f"№ {rng.randint(100, 999)}")
+                counts["obligations"] += 1
+            last_year = sum((order.total for order in account.orders.filter(ordered_on__year=self.today.year - 1)),
+                            Decimal("0"))
+            plan = planning_services.account_plan_create(user=owner, account=account, data={
+                "year": self.today.year, "currency": products[0].currency,
+                "target_revenue": (last_year * Decimal("1.15")).quantize(Decimal("1000")) or None,
+                "client_goals": words["goals"], "challenges": words["challenges"],
+                "competitor_threats": words["threats"], "objectives": account.plans,
+                "reviewed_on": self.today - dt.timedelta(days=rng.randint(10, 80)),
+                "next_review_on": self.today + dt.timedelta(days=rng.randint(5, 80))})
+            for title in rng.sample(words["initiatives"], 2):
+                planning_services.initiative_save(user=owner, plan=plan, data={
+                    "title": title, "owner": owner, "due_on": self.today + dt.timedelta(days=rng.randint(10, 120)),
+                    "status": rng.choice(["planned", "in_progress", "done"])})
+        head = users["head"]
+        for manager in (users["anna"], users["boris"]):
+            last_year = dict(Order.objects.filter(account__owner=manager, ordered_on__year=self.today.year - 1)
+                             .annotate(month=ExtractMonth("ordered_on")).values("month").annotate(total=Sum("total"))
+                             .values_list("month", "total"))
+            for month in range(1, 13):
+                start = dt.date(self.today.year, month, 1)
+                last = last_year.get(month) or Decimal("0")
+                planning_services.plan_create(user=head, data={
+                    "user": manager, "period_kind": "month", "period_start": start, "currency": products[0].currency,
+                    "amount": (last * Decimal("1.1")).quantize(Decimal("1000")) or Decimal("500000")})
+        team_last_year = dict(Order.objects.filter(account__owner__team=head.team,
+                                                   ordered_on__year=self.today.year - 1)
+                              .annotate(quarter=(ExtractMonth("ordered_on") + 2) / 3).values("quarter")
+                              .annotate(total=Sum("total")).values_list("quarter", "total"))
+        for quarter in range(4):
+            last = team_last_year.get(quarter + 1) or Decimal("0")
+            planning_services.plan_create(user=head, data={
+                "team": head.team, "period_kind": "quarter", "currency": products[0].currency,
+                "period_start": dt.date(self.today.year, 3 * quarter + 1, 1),
+                "amount": (last * Decimal("1.1")).quantize(Decimal("1000")) or Decimal("5000000")})
+        last_week = monday_of(self.today) - dt.timedelta(days=7)
+        for manager in (users["anna"], users["boris"]):
+            report = planning_services.report_prepare(user=manager, week_start=last_week)
+            planning_services.report_update(user=manager, report=report, version=None, data={
+                "highlights": words["highlights"], "next_week": words["next_week"]})
+            if manager.username == "boris":
+                planning_services.report_submit(user=manager, report=report)
+        return counts
+
     @transaction.atomic
     def run(self) -> dict:
         self.progress("users")
@@ -359,8 +495,10 @@ class DemoGenerator:
         for account, segment in accounts:
             orders.extend(self.order_history(account, segment, products))
         order_services.orders_bulk_load(user=admin, orders=orders)
+        self.progress("deals, contracts and plans")
+        pipeline = self.pipeline(accounts, users, products, competitors)
         return {"users": len(users), "accounts": len(accounts), "orders": len(orders),
-                "order_lines": sum(len(order["lines"]) for order in orders), "products": len(products)}
+                "order_lines": sum(len(order["lines"]) for order in orders), "products": len(products), **pipeline}
 
 
 def reset_database() -> None:

@@ -7,7 +7,9 @@ function initBoard() {
     if (list.dataset.sortable) { return; }
     list.dataset.sortable = "1";
     Sortable.create(list, {
-      group: "deals", animation: 120, sort: false,
+      // forceFallback: pointer events rather than the browser's own drag and drop, so dragging works
+      // the same with a mouse, a pen or a finger.
+      group: "deals", animation: 120, sort: false, forceFallback: true,
       onAdd: function (event) {
         const card = event.item;
         htmx.ajax("POST", card.dataset.move, {

@@ -1,0 +1,36 @@
+"""A real browser for the tests in this folder: Debian's Chromium driven by Playwright."""
+
+import os
+import shutil
+
+import pytest
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+NEEDS_CHROMIUM = pytest.mark.skipif(CHROMIUM is None and not os.environ.get("KAM_REQUIRE_BROWSER"),
+                                    reason="Chromium is not installed (apt-get install chromium); CI installs it")
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=[
+            "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+            "--disable-sync", "--no-first-run"])
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def sign_in(browser, live_server):
+    def open_as(username, password="correct horse battery staple", language="en"):
+        page = browser.new_page(locale=language)
+        page.goto(f"{live_server.url}/login/")
+        page.fill("input[name=username]", username)
+        page.fill("input[name=password]", password)
+        page.click("button[type=submit]")
+        page.wait_for_url("**/accounts/")
+        return page
+
+    return open_as
