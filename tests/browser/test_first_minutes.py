@@ -5,9 +5,8 @@ see them on the right side of the account page."""
 import pytest
 
 from keyaccount.core.choices import Role
-from tests.factories import AccountFactory, TeamFactory, UserFactory
-
 from tests.browser.conftest import NEEDS_CHROMIUM
+from tests.factories import AccountFactory, TeamFactory, UserFactory
 
 pytestmark = [pytest.mark.browser, NEEDS_CHROMIUM]
 
