@@ -84,3 +84,15 @@ def test_deals_of_accounts_one_does_not_see_answer_404(client_for, people):
     assert client_for(people["support"]).get(reverse("deals:deal_board")).status_code == 404
     assert "Hidden" not in client_for(people["anna"]).get(reverse("deals:deal_list")).content.decode()
     assert Deal.objects.count() == 1
+
+
+@pytest.mark.parametrize("username,count", [("admin", 2), ("analyst", 2), ("anna", 1), ("head", 2), ("boris", 1)])
+def test_each_role_sees_the_board_of_the_deals_it_may_see(people, anna_account, username, count):
+    from keyaccount.deals import queries
+
+    services.deal_create(user=people["anna"], account=anna_account, data={"title": "Anna's", "amount": Decimal("5")})
+    foreign = AccountFactory(owner=people["boris"])
+    services.deal_create(user=people["boris"], account=foreign, data={"title": "Boris's", "amount": Decimal("7")})
+    first = queries.board(people[username])[0]
+    assert first.count == count and len(first.deals) == count
+    assert sum(total["amount"] for total in first.totals) == (Decimal("12") if count == 2 else first.deals[0].amount)

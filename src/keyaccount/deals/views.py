@@ -47,7 +47,7 @@ def deal_board(request):
     filters = DealFilterForm.query_filters(filter_values(form))
     columns = queries.board(request.user, filters)
     context = {"columns": columns, "filter_form": form, "querystring": request.GET.urlencode(),
-               "averages": queries.average_days_in_stage(request.user)}
+               "averages": queries.average_days_in_stage()}
     template = "deals/_board.html" if is_htmx_fragment(request) else "deals/board.html"
     return render(request, template, context)
 
@@ -164,7 +164,7 @@ class DealHistoryView(HistoryView):
 def stage_list(request):
     _require_deals(request)
     return render(request, "deals/stage_list.html", {
-        "stages": queries.stages(active_only=False), "averages": queries.average_days_in_stage(request.user),
+        "stages": queries.stages(active_only=False), "averages": queries.average_days_in_stage(),
         "can_edit": access.role_of(request.user) in ("admin", "head")})
 
 
