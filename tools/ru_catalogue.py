@@ -571,9 +571,9 @@ RU.update({
     "Nobody who pays is known at this account.": "У клиента не известен тот, кто платит.",
     "The relationship hangs on one person: get to know more people there.":
         "Отношения держатся на одном человеке: познакомьтесь с другими людьми у клиента.",
-    "%(name)s (%(roles)s) has never been contacted.": "С %(name)s (%(roles)s) ещё ни разу не связывались.",
+    "%(name)s (%(roles)s) has never been contacted.": "%(name)s (%(roles)s): ещё ни разу не связывались.",
     "%(name)s (%(roles)s) was last contacted %(days)s days ago.":
-        "С %(name)s (%(roles)s) последний раз связывались %(days)s дн. назад.",
+        "%(name)s (%(roles)s): последний контакт %(days)s дн. назад.",
     "No such team.": "Нет такой команды.",
     "A %(period)s starts on the first day of its first month.": "Период «%(period)s» начинается с первого дня своего "
                                                                  "первого месяца.",
@@ -617,6 +617,11 @@ RU.update({
     "Currency": "Валюта", "Weighted pipeline": "Взвешенная воронка", "Forecast, %": "Прогноз, %",
     "Same period last year": "Тот же период год назад", "Growth, %": "Рост, %", "New account plan": "Новый план по клиенту",
     "Deals won": "Выиграно сделок", "Deals lost": "Проиграно сделок", "Submitted.": "Сдано.",
+    "%(contract)s renewed until %(date)s": "%(contract)s продлён до %(date)s",
+    "%(contract)s ended on %(date)s": "%(contract)s закончился %(date)s",
+    "Event": "Событие", "Refresh the figures": "Обновить показатели",
+    "Events are written by Keyaccount itself; log a note instead.":
+        "События записывает сам Keyaccount; добавьте заметку.",
 })
 
 # Messages with a context (pgettext, {% translate ... context ... %}): (context, message) -> Russian.

@@ -35,7 +35,7 @@ def deal(people, anna_account):
 def test_a_new_deal_starts_in_the_first_stage_with_its_probability_and_shows_on_the_timeline(deal, anna_account):
     assert deal.stage.code == "first_contact" and deal.probability == 10
     assert deal.weighted_amount == Decimal("120000.00")
-    note = Interaction.objects.get(account=anna_account, kind=InteractionKind.NOTE)
+    note = Interaction.objects.get(account=anna_account, kind=InteractionKind.EVENT)
     assert "Line 3 automation" in note.subject and "First contact" in note.subject
     assert AuditEntry.objects.filter(content_type=ContentType.objects.get_for_model(Deal), object_id=deal.pk).exists()
 
@@ -51,7 +51,7 @@ def test_moving_keeps_the_time_in_each_stage_audits_and_writes_the_timeline(peop
     assert spent == {"first_contact": 3.0, "needs": 7.0, "proposal": 2.0}
     moves = list(DealStageChange.objects.filter(deal=deal).order_by("id").values_list("to_stage__code", flat=True))
     assert moves == ["first_contact", "needs", "proposal"]
-    notes = Interaction.objects.filter(account=anna_account, kind=InteractionKind.NOTE).values_list(
+    notes = Interaction.objects.filter(account=anna_account, kind=InteractionKind.EVENT).values_list(
         "subject", flat=True)
     assert any("Needs identified → Proposal sent" in subject for subject in notes)
     change = AuditEntry.objects.filter(content_type=ContentType.objects.get_for_model(Deal), object_id=deal.pk,
@@ -172,3 +172,13 @@ def test_a_revision_keeps_the_number_and_the_lines_and_a_sent_proposal_keeps_its
     assert revision.lines.count() == 2
     with pytest.raises(ValidationError):
         services.proposal_revise(user=people["anna"], proposal=proposal)
+
+
+def test_deal_events_are_on_the_timeline_but_are_not_contact_with_the_client(people, deal, anna_account, api_as):
+    from keyaccount.timeline import briefs
+
+    brief = briefs.account_brief(user=people["anna"], account=anna_account)
+    assert brief.recent == []
+    response = api_as("anna")("post", "/api/v1/interactions/", {"kind": "event", "account_id": anna_account.pk,
+                                                                "subject": "Forged"})
+    assert response.status_code == 422 and "kind" in response.json()["errors"]

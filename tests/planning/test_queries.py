@@ -157,3 +157,12 @@ def test_each_relationship_gap_is_raised_and_cleared(people, anna_account, setti
     assert [gap.code for gap in gaps] == ["stale_contact"] and "120 days ago" in gaps[0].message
     decides = [row for row in queries.coverage(anna_account)["rows"] if row["role"] == "decision_maker"][0]
     assert [person["contact"] for person in decides["people"]] == [director]
+
+
+def test_a_planned_meeting_is_not_yet_contact(people, anna_account):
+    champion = _person(anna_account, "Sokolova", "champion")
+    timeline_services.interaction_create(user=people["anna"], account=anna_account, data={
+        "kind": "meeting", "subject": "Intro", "contacts": [champion],
+        "starts_at": timezone.now() + dt.timedelta(days=3)})
+    person = queries.coverage(anna_account)["people"][0]
+    assert person["last"] is None and person["stale"]

@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.db.models import Count, Q, QuerySet
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from keyaccount.contracts.choices import ContractStatus, ObligationStatus
@@ -135,10 +135,11 @@ def account_contracts_brief(*, account, user) -> dict | None:
                                           ends_on__gte=today, ends_on__lte=today + dt.timedelta(days=180)))
     if not obligations and not ending:
         return None
-    questions = [_("%(title)s was due on %(date)s: what is the status?") % {"title": o.title, "date": o.due_on}
+    day = lambda value: formats.date_format(value, "SHORT_DATE_FORMAT")  # noqa: E731
+    questions = [_("%(title)s was due on %(date)s: what is the status?") % {"title": o.title, "date": day(o.due_on)}
                  for o in obligations if o.due_on < today]
     questions += [_("%(contract)s ends on %(date)s: renew, change or let it end?") % {
-        "contract": contract, "date": contract.ends_on} for contract in ending]
+        "contract": contract, "date": day(contract.ends_on)} for contract in ending]
     return {"obligations": obligations, "ending_contracts": ending, "today": today, "questions": questions}
 
 

@@ -23,7 +23,7 @@ from keyaccount.core.concurrency import save_versioned
 from keyaccount.core.editing import assign_fields, require
 from keyaccount.core.models import User
 from keyaccount.orders.models import Order
-from keyaccount.timeline.services import event_record
+from keyaccount.timeline.services import event_record, moment_of
 
 CONTRACT_FIELDS = ("deal", "owner", "number", "signed_on", "our_party", "counterparty", "subject", "value",
                    "currency", "starts_on", "ends_on", "auto_renewal", "renewal_months", "notice_days",
@@ -210,7 +210,8 @@ def obligation_update(*, user, obligation: Obligation, data: Mapping[str, Any], 
                         account_id=contract.account_id)
     if was_open and obligation.status == ObligationStatus.DONE:
         event_record(user=user, account=contract.account, subject=_("Fulfilled: %(title)s (%(contract)s)") % {
-            "title": obligation.title, "contract": contract}, summary=obligation.evidence)
+            "title": obligation.title, "contract": contract}, summary=obligation.evidence,
+            at=moment_of(obligation.done_on))
     return obligation
 
 

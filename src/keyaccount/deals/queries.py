@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db.models import Count, Q, QuerySet, Sum
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from keyaccount.accounts.models import Account
@@ -220,6 +220,10 @@ def account_deals_panel(*, account, user) -> dict | None:
     }
 
 
+def _day(day: dt.date | None) -> str:
+    return formats.date_format(day, "SHORT_DATE_FORMAT") if day else ""
+
+
 def account_deals_brief(*, account, user) -> dict | None:
     """The brief's pipeline: open deals and tenders with their stage and next date, proposals
     awaiting an answer, and what was lost lately and to whom."""
@@ -234,14 +238,14 @@ def account_deals_brief(*, account, user) -> dict | None:
     questions = []
     for proposal in waiting:
         questions.append(_("What do they think of proposal %(number)s (sent %(date)s)?") % {
-            "number": proposal.full_number, "date": proposal.sent_on})
+            "number": proposal.full_number, "date": _day(proposal.sent_on)})
     for deal in open_deals:
         if deal.expected_close_on and deal.expected_close_on < today:
             questions.append(_("Deal «%(title)s» was expected to close on %(date)s: what holds it?") % {
-                "title": deal.title, "date": deal.expected_close_on})
+                "title": deal.title, "date": _day(deal.expected_close_on)})
         if deal.kind == DealKind.TENDER and deal.submission_deadline and deal.submission_deadline > timezone.now():
             questions.append(_("Tender «%(title)s»: is the bid ready for %(date)s?") % {
-                "title": deal.title, "date": timezone.localtime(deal.submission_deadline).date()})
+                "title": deal.title, "date": _day(timezone.localtime(deal.submission_deadline).date())})
     if not (open_deals or waiting or lost):
         return None
     return {"open_deals": open_deals, "waiting_proposals": waiting, "lost_deals": lost, "questions": questions}

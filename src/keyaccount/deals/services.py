@@ -27,7 +27,7 @@ from keyaccount.core.models import User
 from keyaccount.deals import reminders
 from keyaccount.deals.choices import DEFAULT_STAGES, DealKind, LossReason, ProposalStatus, StageOutcome
 from keyaccount.deals.models import Deal, DealStageChange, Proposal, ProposalLine, ProposalTemplate, Stage
-from keyaccount.timeline.services import event_record
+from keyaccount.timeline.services import event_record, moment_of
 
 DEAL_FIELDS = (
     "kind", "title", "contact", "owner", "amount", "currency", "probability", "expected_close_on", "description",
@@ -422,8 +422,9 @@ def proposal_update(*, user, proposal: Proposal, data: Mapping[str, Any], versio
     audit.record_update(actor=user, instance=proposal, before=before,
                         after=audit.snapshot(proposal, **_proposal_extras(proposal)), account_id=proposal.account_id)
     if not was_sent and proposal.status == ProposalStatus.SENT:
-        event_record(user=user, account=proposal.account, subject=_("Proposal %(number)s sent: %(title)s") % {
-            "number": proposal.full_number, "title": proposal.title})
+        event_record(user=user, account=proposal.account, at=moment_of(proposal.sent_on),
+                     subject=_("Proposal %(number)s sent: %(title)s") % {"number": proposal.full_number,
+                                                                        "title": proposal.title})
     return proposal
 
 

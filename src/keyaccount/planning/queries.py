@@ -30,6 +30,7 @@ from keyaccount.deals.models import Deal
 from keyaccount.orders.models import Order, OrderLine, OrderStatus
 from keyaccount.planning.choices import PeriodKind
 from keyaccount.planning.models import AccountPlan, SalesPlan, WeeklyReport, period_end
+from keyaccount.timeline.choices import MeetingStatus
 from keyaccount.timeline.models import InteractionContact
 
 NOT_PURCHASES = [OrderStatus.DRAFT, OrderStatus.CANCELLED]
@@ -299,8 +300,11 @@ def coverage(account, *, today: dt.date | None = None) -> dict:
     today = today or timezone.localdate()
     stale_days = settings.KAM_COVERAGE_STALE_DAYS
     contacts = list(Contact.objects.filter(account=account, erased_at__isnull=True).prefetch_related("roles"))
-    last_spoken = dict(InteractionContact.objects.filter(contact__in=contacts).values("contact_id").annotate(
-        last=Max("interaction__starts_at")).values_list("contact_id", "last"))
+    # Contact that happened: not a meeting still planned (or cancelled), nothing in the future.
+    happened = InteractionContact.objects.filter(contact__in=contacts, interaction__starts_at__lte=timezone.now())
+    happened = happened.exclude(interaction__meeting_status__in=[MeetingStatus.PLANNED, MeetingStatus.CANCELLED])
+    last_spoken = dict(happened.values("contact_id").annotate(last=Max("interaction__starts_at")).values_list(
+        "contact_id", "last"))
     people = []
     by_role: dict[str, list[dict]] = defaultdict(list)
     for contact in contacts:
@@ -412,7 +416,8 @@ def week_activity(user, week_start: dt.date) -> dict:
                     .select_related("account").order_by("starts_at"))
     calls = mine.filter(kind=InteractionKind.CALL).count()
     emails = mine.filter(kind=InteractionKind.EMAIL).count()
-    accounts = set(mine.exclude(kind=InteractionKind.NOTE).values_list("account_id", flat=True))
+    accounts = set(mine.exclude(kind__in=[InteractionKind.NOTE, InteractionKind.EVENT]).values_list(
+        "account_id", flat=True))
     proposals = list(Proposal.objects.filter(owner=user, sent_on__gte=week_start,
                                              sent_on__lte=week_start + dt.timedelta(days=6))
                      .select_related("account").order_by("sent_on", "id"))

@@ -170,7 +170,7 @@ def account_brief(*, account: Account, user, meeting: Interaction | None = None)
     moment = meeting.starts_at if meeting is not None else timezone.now()
     now = timezone.now()
     visible = interactions_visible_to(user).filter(account=account)
-    recent = list(visible.filter(starts_at__lte=now).exclude(kind=InteractionKind.TASK)
+    recent = list(visible.filter(starts_at__lte=now).exclude(kind__in=[InteractionKind.TASK, InteractionKind.EVENT])
                   .exclude(kind=InteractionKind.MEETING, meeting_status__in=[MeetingStatus.PLANNED,
                                                                               MeetingStatus.CANCELLED])
                   .select_related("owner").prefetch_related("contact_links__contact")

@@ -8,6 +8,14 @@ class InteractionKind(models.TextChoices):
     EMAIL = "email", _("E-mail")
     NOTE = "note", _("Note")
     TASK = "task", _("Task")
+    # Written by Keyaccount itself when something happens at the account (a deal changes stage, a
+    # contract is signed, an obligation is fulfilled); not contact with the client.
+    EVENT = "event", _("Event")
+
+
+# The kinds people log by hand (an event is only ever written by Keyaccount).
+LOGGED_KINDS = (InteractionKind.CALL, InteractionKind.MEETING, InteractionKind.EMAIL, InteractionKind.NOTE,
+                InteractionKind.TASK)
 
 
 class CallDirection(models.TextChoices):

@@ -25,6 +25,7 @@ FIELDS_BY_KIND = {
     InteractionKind.EMAIL: ["subject", "starts_at", "email_from", "email_to", "summary"],
     InteractionKind.NOTE: ["subject", "summary"],
     InteractionKind.TASK: ["subject", "due_at", "assignee", "summary"],
+    InteractionKind.EVENT: ["subject", "summary"],
 }
 
 

@@ -69,6 +69,8 @@ def _users(values: Iterable[Any], field: str) -> list[int]:
 
 def _check_kind_rules(interaction: Interaction) -> None:
     errors: dict[str, list[str]] = {}
+    if interaction.kind == InteractionKind.EVENT and interaction.pk is None:
+        errors["kind"] = [_("Events are written by Keyaccount itself; log a note instead.")]
     if interaction.kind == InteractionKind.MEETING and not interaction.meeting_status:
         interaction.meeting_status = MeetingStatus.PLANNED
     if interaction.kind == InteractionKind.TASK and not interaction.subject.strip():
@@ -146,12 +148,21 @@ def interaction_create(*, user, account: Account, data: Mapping[str, Any]) -> In
     return interaction
 
 
+def moment_of(day: dt.date | None) -> dt.datetime:
+    """When something that happened on ``day`` goes on the timeline: now for today (or no day),
+    midday of that day for one in the past."""
+    now = timezone.now()
+    if day is None or day >= timezone.localdate(now):
+        return now
+    return dt.datetime.combine(day, dt.time(12), tzinfo=timezone.get_current_timezone())
+
+
 def event_record(*, user, account: Account, subject: str, summary: str = "",
                  at: dt.datetime | None = None) -> Interaction:
     """A note another app writes on the account's timeline for something that happened there (a
     deal changed stage, a contract was signed). The caller already checked the user's right to the
     change it records, and audits the change itself."""
-    interaction = Interaction.objects.create(kind=InteractionKind.NOTE, account=account, owner=user,
+    interaction = Interaction.objects.create(kind=InteractionKind.EVENT, account=account, owner=user,
                                              subject=subject[:300], summary=summary,
                                              starts_at=at or timezone.now())
     return interaction

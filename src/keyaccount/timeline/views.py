@@ -33,7 +33,7 @@ from keyaccount.core.generic import (
     is_htmx_fragment,
 )
 from keyaccount.timeline import briefs, calendar, importers, queries, reports, services
-from keyaccount.timeline.choices import InteractionKind
+from keyaccount.timeline.choices import LOGGED_KINDS, InteractionKind
 from keyaccount.timeline.forms import (
     ActivityFilterForm,
     CallImportForm,
@@ -120,7 +120,7 @@ class InteractionFormView(EntityFormView):
         return obj.account if obj else account_get_for_user(account_id=account_pk, user=request.user)
 
     def get_form_kwargs(self, request, obj, account_pk=None, kind=None, **kwargs):
-        if obj is None and kind not in InteractionKind.values:
+        if obj is None and kind not in LOGGED_KINDS:
             raise Http404
         return {"instance": obj, "user": request.user, "account": self._account(request, obj, account_pk),
                 "kind": kind}

@@ -444,6 +444,7 @@ class DemoGenerator:
                 "team": head.team, "period_kind": "quarter", "currency": products[0].currency,
                 "period_start": dt.date(self.today.year, 3 * quarter + 1, 1),
                 "amount": (last * Decimal("1.1")).quantize(Decimal("1000")) or Decimal("5000000")})
+        deal_services.expire_proposals(today=self.today)
         last_week = monday_of(self.today) - dt.timedelta(days=7)
         for manager in (users["anna"], users["boris"]):
             report = planning_services.report_prepare(user=manager, week_start=last_week)
