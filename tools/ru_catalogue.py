@@ -620,6 +620,8 @@ RU.update({
     "%(contract)s renewed until %(date)s": "%(contract)s продлён до %(date)s",
     "%(contract)s ended on %(date)s": "%(contract)s закончился %(date)s",
     "Event": "Событие", "Refresh the figures": "Обновить показатели",
+    "Account plan review %(date)s: %(account)s": "Пересмотр плана по клиенту %(date)s: %(account)s",
+    "Relationship gaps at %(account)s": "Пробелы в отношениях: %(account)s",
     "Events are written by Keyaccount itself; log a note instead.":
         "События записывает сам Keyaccount; добавьте заметку.",
 })

@@ -115,5 +115,7 @@ def test_only_the_token_hash_is_stored(people):
 def test_the_openapi_document_lists_every_entity(client):
     document = client.get("/api/v1/openapi.json").json()
     for path in ("/api/v1/accounts/", "/api/v1/contacts/", "/api/v1/products/", "/api/v1/orders/",
-                 "/api/v1/competitors/"):
+                 "/api/v1/competitors/", "/api/v1/interactions/", "/api/v1/deals/", "/api/v1/proposals/",
+                 "/api/v1/contracts/", "/api/v1/obligations/", "/api/v1/plans/", "/api/v1/account-plans/",
+                 "/api/v1/weekly-reports/"):
         assert path in document["paths"]

@@ -166,3 +166,31 @@ def test_a_planned_meeting_is_not_yet_contact(people, anna_account):
         "starts_at": timezone.now() + dt.timedelta(days=3)})
     person = queries.coverage(anna_account)["people"][0]
     assert person["last"] is None and person["stale"]
+
+
+def test_the_weekly_check_tells_the_manager_of_relationship_gaps_once_a_week(people, anna_account):
+    from keyaccount.core.models import Notification
+
+    services.account_plan_create(user=people["anna"], account=anna_account, data={"year": dt.date.today().year})
+    assert services.coverage_alerts() == 1
+    assert services.coverage_alerts() == 0  # the same week: nothing twice
+    notification = Notification.objects.get(user=people["anna"])
+    assert "No decision maker is known" in notification.body and notification.url.startswith("/planning/")
+    director = _person(anna_account, "Orlov", "decision_maker", "payer")
+    _spoke(people["anna"], director, 1)
+    _person(anna_account, "Sokolova", "champion")
+    next_week = dt.date.today() + dt.timedelta(days=7)
+    assert services.coverage_alerts(today=next_week) == 1  # the champion nobody has called yet
+
+
+def test_the_plan_review_date_is_reminded_and_in_the_calendar(people, anna_account):
+    from keyaccount.timeline import calendar, reminders
+    from keyaccount.timeline.models import Reminder
+
+    review = timezone.localdate() + dt.timedelta(days=10)
+    plan = services.account_plan_create(user=people["anna"], account=anna_account, data={
+        "year": review.year, "next_review_on": review})
+    assert sorted(r.lead_minutes for r in Reminder.objects.filter(source="account_plan_review")) == [0, 3 * 1440]
+    moment = dt.datetime.combine(review, dt.time(9, 1), tzinfo=people["anna"].zone)
+    assert reminders.deliver_due(now=moment).sent == 2
+    assert f"account-plan-review-{plan.pk}@keyaccount" in calendar.calendar_for(people["anna"]).decode()

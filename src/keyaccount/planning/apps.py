@@ -8,6 +8,7 @@ class PlanningConfig(AppConfig):
     verbose_name = _("Planning")
 
     def ready(self):
-        from keyaccount.planning import queries
+        from keyaccount.planning import queries, reminders
 
         queries.register_panels()
+        reminders.register()

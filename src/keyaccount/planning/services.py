@@ -15,8 +15,8 @@ from keyaccount.accounts.models import Account
 from keyaccount.core import access, audit
 from keyaccount.core.concurrency import save_versioned
 from keyaccount.core.editing import assign_fields, require
-from keyaccount.core.models import Team, User
-from keyaccount.planning import queries
+from keyaccount.core.models import Notification, Team, User
+from keyaccount.planning import queries, reminders
 from keyaccount.planning.choices import PeriodKind, ReportStatus
 from keyaccount.planning.models import AccountPlan, Initiative, SalesPlan, WeeklyReport
 
@@ -114,6 +114,7 @@ def account_plan_create(*, user, account: Account, data: Mapping[str, Any]) -> A
     assign_fields(plan, data, ACCOUNT_PLAN_FIELDS)
     _check_account_plan(plan)
     plan.save()
+    reminders.schedule_review(plan)
     audit.record_create(actor=user, instance=plan, after=audit.snapshot(plan), account_id=account.pk)
     return plan
 
@@ -125,6 +126,7 @@ def account_plan_update(*, user, plan: AccountPlan, data: Mapping[str, Any], ver
     assign_fields(plan, data, ACCOUNT_PLAN_FIELDS)
     _check_account_plan(plan)
     save_versioned(plan, expected_version=version)
+    reminders.schedule_review(plan)
     audit.record_update(actor=user, instance=plan, before=before, after=audit.snapshot(plan),
                         account_id=plan.account_id)
     return plan
@@ -134,6 +136,7 @@ def account_plan_update(*, user, plan: AccountPlan, data: Mapping[str, Any], ver
 def account_plan_delete(*, user, plan: AccountPlan) -> None:
     require(access.can_edit_deals_of(user, plan.account))
     audit.record_delete(actor=user, instance=plan, before=audit.snapshot(plan), account_id=plan.account_id)
+    reminders.withdraw_review(plan)
     plan.delete()
 
 
@@ -213,3 +216,25 @@ def report_submit(*, user, report: WeeklyReport, version: int | None = None) -> 
     save_versioned(report, expected_version=version)
     audit.record_update(actor=user, instance=report, before=before, after=audit.snapshot(report))
     return report
+
+
+def coverage_alerts(*, today=None) -> int:
+    """The weekly relationship check: for every account with a plan this year, the gaps in who we
+    know there reach the account's manager in the app, once a week while they last."""
+    today = today or timezone.localdate()
+    week = today.isocalendar()
+    sent = 0
+    plans = AccountPlan.objects.filter(year=today.year, owner__is_active=True).select_related("account", "owner")
+    for plan in plans.iterator(chunk_size=200):
+        owner = plan.owner
+        with translation.override(owner.language or None):
+            gaps = queries.coverage(plan.account, today=today)["gaps"]
+            if not gaps:
+                continue
+            title = _("Relationship gaps at %(account)s") % {"account": plan.account}
+            body = "\n".join(gap.message for gap in gaps)
+        _notification, created = Notification.objects.get_or_create(
+            key=f"coverage:{plan.account_id}:{week.year}-W{week.week:02d}:u{owner.pk}",
+            defaults={"user": owner, "title": title[:300], "body": body, "url": plan.get_absolute_url()})
+        sent += created
+    return sent
