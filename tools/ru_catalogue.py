@@ -622,6 +622,8 @@ RU.update({
     "Event": "Событие", "Refresh the figures": "Обновить показатели",
     "Account plan review %(date)s: %(account)s": "Пересмотр плана по клиенту %(date)s: %(account)s",
     "Relationship gaps at %(account)s": "Пробелы в отношениях: %(account)s",
+    "Tender submission": "Подача заявки", "Notice date": "Дата уведомления",
+    "Account plan review": "Пересмотр плана по клиенту",
     "Events are written by Keyaccount itself; log a note instead.":
         "События записывает сам Keyaccount; добавьте заметку.",
 })

@@ -169,6 +169,7 @@ def _calendar_events(*, user, now: dt.datetime, base_url: str):
             uid=f"obligation-{obligation.pk}@keyaccount", sequence=obligation.version, stamp=obligation.updated_at,
             day=obligation.due_on, summary=f"☐ {obligation.title} — {obligation.contract.account}", url=url,
             description=str(obligation.contract), alarm_days=obligation.remind_days_before or 1)
+    notice_label = _("Notice date")
     for contract in Contract.objects.filter(owner=user, status=ContractStatus.ACTIVE, ends_on__isnull=False,
                                             ends_on__gte=today).select_related("account"):
         deadline = contract.notice_deadline
@@ -176,7 +177,7 @@ def _calendar_events(*, user, now: dt.datetime, base_url: str):
             continue
         yield calendar.all_day_event(
             uid=f"contract-notice-{contract.pk}@keyaccount", sequence=contract.version, stamp=contract.updated_at,
-            day=deadline, summary=f"✉ {_('Notice date')}: {contract} — {contract.account}",
+            day=deadline, summary=f"✉ {notice_label}: {contract} — {contract.account}",
             url=f"{base_url}{contract.get_absolute_url()}", description=contract.subject[:500],
             alarm_days=contract.remind_days_before or 1)
 

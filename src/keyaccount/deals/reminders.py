@@ -74,7 +74,8 @@ def _calendar_events(*, user, now: dt.datetime, base_url: str):
         event.add("uid", f"tender-{deal.pk}@keyaccount")
         event.add("sequence", deal.version)
         event.add("dtstamp", deal.updated_at)
-        event.add("summary", f"⚑ {_('Tender submission')}: {deal.title} — {deal.account}")
+        label = _("Tender submission")
+        event.add("summary", f"⚑ {label}: {deal.title} — {deal.account}")
         event.add("dtstart", deal.submission_deadline - dt.timedelta(minutes=30))
         event.add("dtend", deal.submission_deadline)
         url = f"{base_url}{reverse('deals:deal_detail', args=[deal.pk])}"

@@ -50,11 +50,12 @@ def _calendar_events(*, user, now: dt.datetime, base_url: str):
     from keyaccount.planning.models import AccountPlan
 
     today = timezone.localdate(now)
+    label = _("Account plan review")
     for plan in AccountPlan.objects.filter(owner=user, next_review_on__gte=today - calendar.PAST,
                                            next_review_on__lte=today + calendar.FUTURE).select_related("account"):
         yield calendar.all_day_event(
             uid=f"account-plan-review-{plan.pk}@keyaccount", sequence=plan.version, stamp=plan.updated_at,
-            day=plan.next_review_on, summary=f"◎ {_('Account plan review')}: {plan.account}",
+            day=plan.next_review_on, summary=f"◎ {label}: {plan.account}",
             url=f"{base_url}{plan.get_absolute_url()}", alarm_days=PREPARE_DAYS)
 
 
