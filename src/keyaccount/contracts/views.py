@@ -20,6 +20,7 @@ from keyaccount.contracts.filters import ContractFilterForm, ObligationFilterFor
 from keyaccount.contracts.forms import AttachmentForm, ContractForm, FulfilForm, ObligationForm
 from keyaccount.core.errors import AccessDenied, ConflictError
 from keyaccount.core.generic import (
+    AccountRecordFormView,
     EntityDeleteView,
     EntityFormView,
     EntityListView,
@@ -74,35 +75,24 @@ def contract_detail(request, pk):
     })
 
 
-class ContractFormView(EntityFormView):
+class ContractFormView(AccountRecordFormView):
     form_class = ContractForm
     new_title = gettext_lazy("New contract")
 
-    def get_object(self, request, pk=None, account_pk=None):
-        return queries.contract_get_for_user(contract_id=pk, user=request.user) if pk else None
+    def get_record(self, request, pk):
+        return queries.contract_get_for_user(contract_id=pk, user=request.user)
 
-    def _account(self, request, obj, account_pk):
-        return obj.account if obj else account_get_for_user(account_id=account_pk, user=request.user)
+    def get_account(self, request, account_pk):
+        return account_get_for_user(account_id=account_pk, user=request.user)
 
-    def get_form_kwargs(self, request, obj, account_pk=None, **kwargs):
-        return {"instance": obj, "user": request.user, "account": self._account(request, obj, account_pk)}
+    def may_edit(self, user, account):
+        return services.can_edit(user, account)
 
-    def check_allowed(self, request, obj, account_pk=None, **kwargs):
-        if not services.can_edit(request.user, self._account(request, obj, account_pk)):
-            raise AccessDenied()
+    def create(self, request, account, data):
+        return services.contract_create(user=request.user, account=account, data=data)
 
-    def save(self, request, form, obj, pk=None, account_pk=None):
-        if obj is None:
-            return services.contract_create(user=request.user, account=self._account(request, obj, account_pk),
-                                            data=form.service_data())
-        return services.contract_update(user=request.user, contract=obj, data=form.service_data(),
-                                        version=form.cleaned_data.get("version"))
-
-    def extra_context(self, request, obj, account_pk=None, **kwargs):
-        return {"account": self._account(request, obj, account_pk)}
-
-    def cancel_url(self, obj, account_pk=None, **kwargs):
-        return obj.get_absolute_url() if obj else reverse("accounts:account_detail", args=[account_pk])
+    def update(self, request, record, data, version):
+        return services.contract_update(user=request.user, contract=record, data=data, version=version)
 
 
 class ContractDeleteView(EntityDeleteView):

@@ -12,6 +12,7 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpResponseForbidden
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from django.views import View
@@ -295,3 +296,59 @@ class HistoryView(LoginRequiredMixin, View, abc.ABC):
             "object": obj, "page_obj": page, "entries": page.object_list, "filter_form": form,
             "actors": sorted(actors, key=str), "fragment": is_htmx_fragment(request),
         })
+
+
+class AccountRecordFormView(EntityFormView, abc.ABC):
+    """Create a record on an account (``account_pk`` in the URL) or edit one (``pk``): a deal, a
+    proposal, a contract, an account plan. A subclass names how to read the record and the account
+    (through their queries), who may edit, and the two services."""
+
+    @abc.abstractmethod
+    def get_record(self, request, pk):
+        ...
+
+    @abc.abstractmethod
+    def get_account(self, request, account_pk):
+        ...
+
+    @abc.abstractmethod
+    def may_edit(self, user, account) -> bool:
+        ...
+
+    @abc.abstractmethod
+    def create(self, request, account, data: dict):
+        ...
+
+    @abc.abstractmethod
+    def update(self, request, record, data: dict, version: int | None):
+        ...
+
+    def initial_for_new(self, request) -> dict:
+        return {}
+
+    def get_object(self, request, pk=None, **kwargs):
+        return self.get_record(request, pk) if pk else None
+
+    def account_of(self, request, obj, account_pk):
+        return obj.account if obj is not None else self.get_account(request, account_pk)
+
+    def get_form_kwargs(self, request, obj, account_pk=None, **kwargs) -> dict:
+        form_kwargs = {"instance": obj, "user": request.user, "account": self.account_of(request, obj, account_pk)}
+        if obj is None:
+            form_kwargs["initial"] = self.initial_for_new(request)
+        return form_kwargs
+
+    def check_allowed(self, request, obj, account_pk=None, **kwargs):
+        if not self.may_edit(request.user, self.account_of(request, obj, account_pk)):
+            raise AccessDenied()
+
+    def save(self, request, form, obj, pk=None, account_pk=None):
+        if obj is None:
+            return self.create(request, self.account_of(request, obj, account_pk), form.service_data())
+        return self.update(request, obj, form.service_data(), form.cleaned_data.get("version"))
+
+    def extra_context(self, request, obj, account_pk=None, **kwargs):
+        return {"account": self.account_of(request, obj, account_pk)}
+
+    def cancel_url(self, obj, account_pk=None, **kwargs):
+        return obj.get_absolute_url() if obj is not None else reverse("accounts:account_detail", args=[account_pk])

@@ -18,6 +18,7 @@ from keyaccount.core import access
 from keyaccount.core.documents import pdf_response
 from keyaccount.core.errors import AccessDenied, ConflictError
 from keyaccount.core.generic import (
+    AccountRecordFormView,
     EntityDeleteView,
     EntityFormView,
     EntityListView,
@@ -76,35 +77,24 @@ def deal_detail(request, pk):
     })
 
 
-class DealFormView(EntityFormView):
+class DealFormView(AccountRecordFormView):
     form_class = DealForm
     new_title = gettext_lazy("New deal")
 
-    def get_object(self, request, pk=None, account_pk=None):
-        return queries.deal_get_for_user(deal_id=pk, user=request.user) if pk else None
+    def get_record(self, request, pk):
+        return queries.deal_get_for_user(deal_id=pk, user=request.user)
 
-    def _account(self, request, obj, account_pk):
-        return obj.account if obj else account_get_for_user(account_id=account_pk, user=request.user)
+    def get_account(self, request, account_pk):
+        return account_get_for_user(account_id=account_pk, user=request.user)
 
-    def get_form_kwargs(self, request, obj, account_pk=None, **kwargs):
-        return {"instance": obj, "user": request.user, "account": self._account(request, obj, account_pk)}
+    def may_edit(self, user, account):
+        return services.can_edit(user, account)
 
-    def check_allowed(self, request, obj, account_pk=None, **kwargs):
-        if not services.can_edit(request.user, self._account(request, obj, account_pk)):
-            raise AccessDenied()
+    def create(self, request, account, data):
+        return services.deal_create(user=request.user, account=account, data=data)
 
-    def save(self, request, form, obj, pk=None, account_pk=None):
-        if obj is None:
-            return services.deal_create(user=request.user, account=self._account(request, obj, account_pk),
-                                        data=form.service_data())
-        return services.deal_update(user=request.user, deal=obj, data=form.service_data(),
-                                    version=form.cleaned_data.get("version"))
-
-    def extra_context(self, request, obj, account_pk=None, **kwargs):
-        return {"account": self._account(request, obj, account_pk)}
-
-    def cancel_url(self, obj, account_pk=None, **kwargs):
-        return obj.get_absolute_url() if obj else reverse("accounts:account_detail", args=[account_pk])
+    def update(self, request, record, data, version):
+        return services.deal_update(user=request.user, deal=record, data=data, version=version)
 
 
 def deal_move(request, pk):
@@ -217,38 +207,27 @@ def proposal_detail(request, pk):
     })
 
 
-class ProposalFormView(EntityFormView):
+class ProposalFormView(AccountRecordFormView):
     form_class = ProposalForm
     new_title = gettext_lazy("New commercial proposal")
 
-    def get_object(self, request, pk=None, account_pk=None):
-        return queries.proposal_get_for_user(proposal_id=pk, user=request.user) if pk else None
+    def get_record(self, request, pk):
+        return queries.proposal_get_for_user(proposal_id=pk, user=request.user)
 
-    def _account(self, request, obj, account_pk):
-        return obj.account if obj else account_get_for_user(account_id=account_pk, user=request.user)
+    def get_account(self, request, account_pk):
+        return account_get_for_user(account_id=account_pk, user=request.user)
 
-    def get_form_kwargs(self, request, obj, account_pk=None, **kwargs):
-        kwargs = {"instance": obj, "user": request.user, "account": self._account(request, obj, account_pk)}
-        if obj is None and request.GET.get("deal", "").isdigit():
-            kwargs["initial"] = {"deal": request.GET["deal"]}
-        return kwargs
+    def may_edit(self, user, account):
+        return services.can_edit(user, account)
 
-    def check_allowed(self, request, obj, account_pk=None, **kwargs):
-        if not services.can_edit(request.user, self._account(request, obj, account_pk)):
-            raise AccessDenied()
+    def initial_for_new(self, request):
+        return {"deal": request.GET["deal"]} if request.GET.get("deal", "").isdigit() else {}
 
-    def save(self, request, form, obj, pk=None, account_pk=None):
-        if obj is None:
-            return services.proposal_create(user=request.user, account=self._account(request, obj, account_pk),
-                                            data=form.service_data())
-        return services.proposal_update(user=request.user, proposal=obj, data=form.service_data(),
-                                        version=form.cleaned_data.get("version"))
+    def create(self, request, account, data):
+        return services.proposal_create(user=request.user, account=account, data=data)
 
-    def extra_context(self, request, obj, account_pk=None, **kwargs):
-        return {"account": self._account(request, obj, account_pk)}
-
-    def cancel_url(self, obj, account_pk=None, **kwargs):
-        return obj.get_absolute_url() if obj else reverse("accounts:account_detail", args=[account_pk])
+    def update(self, request, record, data, version):
+        return services.proposal_update(user=request.user, proposal=record, data=data, version=version)
 
 
 @login_required

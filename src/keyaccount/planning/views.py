@@ -21,6 +21,7 @@ from keyaccount.core import access, exports
 from keyaccount.core.documents import pdf_response, render_pdf
 from keyaccount.core.errors import AccessDenied, ConflictError
 from keyaccount.core.generic import (
+    AccountRecordFormView,
     EntityDeleteView,
     EntityFormView,
     HistoryView,
@@ -125,38 +126,27 @@ def account_plan_print(request, pk):
                         filename=f"{plan}.pdf")
 
 
-class AccountPlanFormView(EntityFormView):
+class AccountPlanFormView(AccountRecordFormView):
     form_class = AccountPlanForm
     new_title = gettext_lazy("New account plan")
 
-    def get_object(self, request, pk=None, account_pk=None):
-        return queries.account_plan_get_for_user(plan_id=pk, user=request.user) if pk else None
+    def get_record(self, request, pk):
+        return queries.account_plan_get_for_user(plan_id=pk, user=request.user)
 
-    def _account(self, request, obj, account_pk):
-        return obj.account if obj else account_get_for_user(account_id=account_pk, user=request.user)
+    def get_account(self, request, account_pk):
+        return account_get_for_user(account_id=account_pk, user=request.user)
 
-    def get_form_kwargs(self, request, obj, account_pk=None, **kwargs):
-        kwargs = {"instance": obj, "user": request.user, "account": self._account(request, obj, account_pk)}
-        if obj is None:
-            kwargs["initial"] = {"year": timezone.localdate().year}
-        return kwargs
+    def may_edit(self, user, account):
+        return access.can_edit_deals_of(user, account)
 
-    def check_allowed(self, request, obj, account_pk=None, **kwargs):
-        if not access.can_edit_deals_of(request.user, self._account(request, obj, account_pk)):
-            raise AccessDenied()
+    def initial_for_new(self, request):
+        return {"year": timezone.localdate().year}
 
-    def save(self, request, form, obj, pk=None, account_pk=None):
-        if obj is None:
-            return services.account_plan_create(user=request.user, account=self._account(request, obj, account_pk),
-                                                data=form.service_data())
-        return services.account_plan_update(user=request.user, plan=obj, data=form.service_data(),
-                                            version=form.cleaned_data.get("version"))
+    def create(self, request, account, data):
+        return services.account_plan_create(user=request.user, account=account, data=data)
 
-    def extra_context(self, request, obj, account_pk=None, **kwargs):
-        return {"account": self._account(request, obj, account_pk)}
-
-    def cancel_url(self, obj, account_pk=None, **kwargs):
-        return obj.get_absolute_url() if obj else reverse("accounts:account_detail", args=[account_pk])
+    def update(self, request, record, data, version):
+        return services.account_plan_update(user=request.user, plan=record, data=data, version=version)
 
 
 class AccountPlanHistoryView(HistoryView):
