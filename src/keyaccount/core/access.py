@@ -89,6 +89,21 @@ def account_q(user, prefix: str = "") -> Q:
     return scope
 
 
+def people_q(user, field: str = "user") -> Q | None:
+    """A filter over records that belong to a person rather than an account (a sales plan, a weekly
+    report), through ``field``: everyone's for administrators and analysts, the team members' for a
+    head of sales, one's own for a manager; None for those who see no such records (support)."""
+    role = role_of(user)
+    if role is None or role == Role.SUPPORT:
+        return None
+    if role in (Role.ADMIN, Role.ANALYST):
+        return Q()
+    scope = Q(**{f"{field}_id": user.pk})
+    if role == Role.HEAD and user.team_id:
+        scope |= Q(**{f"{field}__team_id": user.team_id})
+    return scope
+
+
 def sees_all_accounts(user) -> bool:
     return role_of(user) in _SEES_ALL_ACCOUNTS
 

@@ -45,16 +45,12 @@ def _percent(part: Decimal, whole: Decimal | None) -> Decimal | None:
 # Sales plans
 
 def plans_visible_to(user) -> QuerySet[SalesPlan]:
-    role = access.role_of(user)
-    if role is None or role == Role.SUPPORT:
+    """The plans of the people the user sees (``access.people_q``) and of the user's own team."""
+    scope = access.people_q(user)
+    if scope is None:
         return SalesPlan.objects.none()
-    if role in (Role.ADMIN, Role.ANALYST):
-        return SalesPlan.objects.all()
-    scope = Q(user_id=user.pk)
-    if user.team_id:
+    if scope and user.team_id:
         scope |= Q(team_id=user.team_id)
-        if role == Role.HEAD:
-            scope |= Q(user__team_id=user.team_id)
     return SalesPlan.objects.filter(scope)
 
 
@@ -362,15 +358,11 @@ def account_plan_brief(*, account, user) -> dict | None:
 # Weekly reports
 
 def reports_visible_to(user) -> QuerySet[WeeklyReport]:
-    role = access.role_of(user)
-    if role is None or role == Role.SUPPORT:
+    """One's own reports, drafts included, and the submitted reports of the people one sees."""
+    scope = access.people_q(user)
+    if scope is None:
         return WeeklyReport.objects.none()
-    if role in (Role.ADMIN, Role.ANALYST):
-        return WeeklyReport.objects.all()
-    scope = Q(user_id=user.pk)
-    if role == Role.HEAD and user.team_id:
-        scope |= Q(user__team_id=user.team_id, status="submitted")
-    return WeeklyReport.objects.filter(scope)
+    return WeeklyReport.objects.filter(Q(user_id=user.pk) | (scope & Q(status="submitted")) if scope else scope)
 
 
 def report_get_for_user(*, report_id, user) -> WeeklyReport:
