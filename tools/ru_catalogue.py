@@ -623,6 +623,8 @@ RU.update({
     "Account plan review %(date)s: %(account)s": "Пересмотр плана по клиенту %(date)s: %(account)s",
     "Relationship gaps at %(account)s": "Пробелы в отношениях: %(account)s",
     "Tender submission": "Подача заявки", "Notice date": "Дата уведомления",
+    "The Word template's file is missing; upload it again or choose another template.":
+        "Файл шаблона Word не найден; загрузите его снова или выберите другой шаблон.",
     "Account plan review": "Пересмотр плана по клиенту",
     "Events are written by Keyaccount itself; log a note instead.":
         "События записывает сам Keyaccount; добавьте заметку.",

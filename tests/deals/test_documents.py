@@ -106,3 +106,11 @@ def test_only_administrators_and_heads_upload_templates(people):
     with pytest.raises(AccessDenied):
         services.template_upload(user=people["anna"], data={"name": "x", "language": "ru",
                                                             "file": upload(template_with("{{ total }}"))})
+
+
+def test_a_template_whose_file_is_gone_is_a_clear_message_not_an_error_page(people, proposal, client_for):
+    template = services.template_upload(user=people["admin"], data={
+        "name": "Ours", "language": "ru", "is_default": True, "file": upload(template_with("{{ total }}"))})
+    template.file.storage.delete(template.file.name)
+    response = client_for(people["anna"]).get(f"/deals/proposals/{proposal.pk}/document.docx")
+    assert response.status_code == 422 and "missing" in response.content.decode()

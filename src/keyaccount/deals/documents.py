@@ -141,7 +141,11 @@ def render_docx(proposal: Proposal) -> bytes:
     a ValidationError naming that field."""
     import jinja2
 
-    source = template_for(proposal)
+    try:
+        source = template_for(proposal)
+    except OSError as error:  # the uploaded file is gone from the storage
+        raise ValidationError({"template": [_("The Word template's file is missing; upload it again or choose "
+                                              "another template.")]}) from error
     try:
         document = _open_docx(source)
     finally:
