@@ -11,11 +11,22 @@ UI_URLS = [
     f"/accounts/contacts/{HUGE}/", f"/accounts/1/history/?actor={HUGE}", "/accounts/?q=%00", "/accounts/?q=a%00b",
     "/accounts/contacts/?q=%00", "/catalog/?q=%00", "/accounts/competitors/?q=%00", "/orders/?q=%00",
     "/orders/?date_from=31.02.2026", "/accounts/?sort=-evil", f"/orders/{HUGE}/", f"/catalog/{HUGE}/",
+    f"/deals/?owner={HUGE}", "/deals/?q=%00", f"/deals/list/?stage={HUGE}&close_from=31.02.2026&sort=-evil",
+    f"/deals/{HUGE}/", f"/deals/{HUGE}/move/", f"/deals/proposals/{HUGE}/", "/deals/proposals/?q=%00&status=x",
+    f"/deals/proposals/{HUGE}/document.docx", "/deals/templates/default/xx.docx", f"/contracts/{HUGE}/",
+    f"/contracts/list/?account={HUGE}&ends_before=x", "/contracts/obligations/?due=never&side=x",
+    f"/contracts/files/{HUGE}/", f"/planning/?year={HUGE}&period_kind=x", f"/planning/account-plans/{HUGE}/",
+    f"/planning/account-plans/?year=-1&account={HUGE}", f"/planning/reports/{HUGE}/", "/planning/reports/?week_from=x",
+    f"/planning/account-plans/accounts/{HUGE}/new/", f"/deals/accounts/{HUGE}/new/",
 ]
 API_URLS = [
     f"/api/v1/accounts/?owner={HUGE}", f"/api/v1/orders/?account_id={HUGE}", f"/api/v1/contacts/?account_id={HUGE}",
     f"/api/v1/accounts/?limit={HUGE}", f"/api/v1/accounts/?offset={HUGE}", "/api/v1/accounts/?q=%00",
     "/api/v1/products/?q=%00", "/api/v1/competitors/?q=%00", f"/api/v1/accounts/{HUGE}", "/api/v1/orders/?status=x",
+    f"/api/v1/deals/?stage_id={HUGE}", "/api/v1/deals/?q=%00&state=x", f"/api/v1/deals/{HUGE}",
+    f"/api/v1/proposals/{HUGE}/document.pdf", f"/api/v1/contracts/?account_id={HUGE}", "/api/v1/obligations/?due=x",
+    f"/api/v1/plans/?year={HUGE}", f"/api/v1/plans/{HUGE}/progress", f"/api/v1/account-plans/{HUGE}/picture",
+    f"/api/v1/weekly-reports/{HUGE}", "/api/v1/deals/board?kind=x",
 ]
 
 
