@@ -1,0 +1,535 @@
+"""Buy-till-you-die models, from the original papers, fitted by maximum likelihood.
+
+* BG/NBD: Fader, Hardie & Lee (2005), "Counting your customers the easy way: an alternative to the
+  Pareto/NBD model", Marketing Science 24(2), equations (6), (10) and (13).
+* Pareto/NBD: Schmittlein, Morrison & Colombo (1987), "Counting your customers: who are they and
+  what will they do next?", Management Science 33(1); the likelihood in the form of Fader & Hardie
+  (2005), "A note on deriving the Pareto/NBD model and related expressions", equations (11)-(13).
+* Gamma-Gamma spend: Fader, Hardie & Lee (2005), "RFM and CLV: using iso-value curves for customer
+  base analysis", Journal of Marketing Research 42(4), appendix.
+
+Every fit maximises the summed log-likelihood over the distinct (x, t_x, T) rows weighted by how
+many customers share them (customers with day-resolution dates share rows often), in log-parameter
+space with L-BFGS-B and analytic gradients. Terms that depend on x only are computed once per
+distinct x. Standard errors come from the observed information (the Hessian of the negative
+log-likelihood, by central differences of the analytic gradient, in the natural parameters).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+from scipy import optimize, special
+
+# Parameters are kept inside [MIN, MAX] (their logarithm is what the optimiser moves); a fit that
+# ends on a bound says so (``at_bound``) rather than failing.
+MIN_PARAM = 1e-8
+MAX_PARAM = 1e8
+_LOG_BOUNDS = (np.log(MIN_PARAM), np.log(MAX_PARAM))
+# Newton stops when no log-parameter's gradient exceeds this per customer: the log-likelihood is then
+# within about N·1e-16 of its maximum, far inside any precision the results are read with.
+NEWTON_TOLERANCE = 1e-8
+
+
+@dataclass
+class Fit:
+    params: dict[str, float]
+    loglik: float
+    converged: bool
+    se: dict[str, float | None]
+    iterations: int
+    at_bound: list[str] = field(default_factory=list)
+    message: str = ""
+
+    def as_dict(self) -> dict:
+        return {**self.params, "loglik": self.loglik, "converged": self.converged}
+
+
+@dataclass(frozen=True)
+class Compressed:
+    """Distinct (x, t_x, T) rows and how many customers share each, with the distinct values of x,
+    t_x and T and each row's index into them (the likelihood computes x-, t_x- and T-only terms once
+    per distinct value)."""
+
+    x: np.ndarray
+    t_x: np.ndarray
+    T: np.ndarray
+    weight: np.ndarray
+    x_values: np.ndarray
+    x_index: np.ndarray
+    t_values: np.ndarray
+    t_index: np.ndarray
+    big_t_values: np.ndarray
+    big_t_index: np.ndarray
+
+    @classmethod
+    def of(cls, frequency, recency, T) -> Compressed:
+        import polars as pl
+
+        x = np.asarray(frequency, dtype=np.float64)
+        t_x = np.asarray(recency, dtype=np.float64)
+        big_t = np.asarray(T, dtype=np.float64)
+        _check_summary(x, t_x, big_t)
+        # Each distinct t_x and T numbered (a hash for the distinct values, a binary search for each
+        # customer's), then one integer key per (x, t_x, T).
+        t_values = np.sort(pl.Series(t_x).unique().to_numpy())
+        big_t_values = np.sort(pl.Series(big_t).unique().to_numpy())
+        t_rank = pl.Series(t_x).replace_strict(t_values, np.arange(len(t_values)), return_dtype=pl.Int64).to_numpy()
+        big_t_rank = pl.Series(big_t).replace_strict(big_t_values, np.arange(len(big_t_values)),
+                                                     return_dtype=pl.Int64).to_numpy()
+        n_t, n_big_t = len(t_values), len(big_t_values)
+        key = (x.astype(np.int64) * n_t + t_rank) * n_big_t + big_t_rank
+        rows = pl.DataFrame({"key": key}).group_by("key").len()
+        key, weight = rows["key"].to_numpy(), rows["len"].to_numpy().astype(np.float64)
+        big_t_index = key % n_big_t
+        t_index = (key // n_big_t) % n_t
+        x_index = key // (n_big_t * n_t)
+        return cls(x_index.astype(np.float64), t_values[t_index], big_t_values[big_t_index], weight,
+                   np.arange(x_index.max() + 1.0), x_index, t_values, t_index, big_t_values, big_t_index)
+
+    def sample(self, size: int, seed: int = 7) -> Compressed:
+        """A random subset of the distinct rows (for a quick first fit); weights keep their meaning."""
+        if len(self.x) <= size:
+            return self
+        pick = np.sort(np.random.default_rng(seed).choice(len(self.x), size=size, replace=False))
+        return Compressed(self.x[pick], self.t_x[pick], self.T[pick], self.weight[pick], self.x_values,
+                          self.x_index[pick], self.t_values, self.t_index[pick], self.big_t_values,
+                          self.big_t_index[pick])
+
+
+def _check_summary(x, t_x, big_t) -> None:
+    if not (len(x) == len(t_x) == len(big_t)) or len(x) == 0:
+        raise ValueError("frequency, recency and T must be non-empty and of one length")
+    if not (np.all(np.isfinite(x)) and np.all(np.isfinite(t_x)) and np.all(np.isfinite(big_t))):
+        raise ValueError("frequency, recency and T must be finite numbers")
+    if np.any(x < 0) or np.any(x != np.round(x)):
+        raise ValueError("frequency must be a whole number of repeat purchases, 0 or more")
+    if np.any(t_x < 0) or np.any(t_x > big_t + 1e-9):
+        raise ValueError("recency must lie between 0 and T")
+    if np.any((x == 0) & (t_x != 0)):
+        raise ValueError("recency must be 0 for customers without repeat purchases")
+
+
+def _fit(negative_ll_and_grad, start: np.ndarray, names: list[str], weight_total: float, *,
+         standard_errors: bool = True) -> Fit:
+    """Minimise the negative log-likelihood over log-parameters; standard errors from the Hessian."""
+    bounds = [_LOG_BOUNDS] * len(start)
+
+    def objective(log_params):
+        params = np.exp(log_params)
+        value, grad = negative_ll_and_grad(params)
+        # Scaled by the number of customers so the tolerances mean the same for 2,000 or 2,000,000.
+        return value / weight_total, grad * params / weight_total
+
+    result = optimize.minimize(objective, np.log(start), jac=True, method="L-BFGS-B", bounds=bounds,
+                               options={"maxiter": 1000, "ftol": 1e-15, "gtol": 1e-10, "maxcor": 20})
+    params = np.exp(result.x)
+    value, grad = negative_ll_and_grad(params)
+    at_bound = [name for name, p in zip(names, result.x, strict=True)
+                if p <= _LOG_BOUNDS[0] + 1e-6 or p >= _LOG_BOUNDS[1] - 1e-6]
+    gradient_small = float(np.max(np.abs(grad * params)) / weight_total) < 1e-5
+    se = _standard_errors(negative_ll_and_grad, params, names) if standard_errors else dict.fromkeys(names)
+    return Fit(params=dict(zip(names, map(float, params), strict=True)), loglik=float(-value),
+               converged=bool(result.success or gradient_small) and not at_bound, se=se,
+               iterations=int(result.nit), at_bound=at_bound, message=str(result.message))
+
+
+def _trust_region(negative_ll_grad_hess, start: np.ndarray, weight_total: float) -> np.ndarray:
+    """A robust first maximum (trust region with the exact Hessian, in log-parameters), for a
+    subsample: Newton's method on all the data then starts close to the answer."""
+    def scaled(log_params):
+        params = np.exp(log_params)
+        value, grad, hess = negative_ll_grad_hess(params)
+        g_log = grad * params
+        return value / weight_total, g_log / weight_total, \
+            (params[:, None] * hess * params[None, :] + np.diag(g_log)) / weight_total
+
+    memo: dict = {}
+
+    def evaluate(log_params):
+        key = log_params.tobytes()
+        if key not in memo:
+            memo.clear()
+            memo[key] = scaled(log_params)
+        return memo[key]
+
+    result = optimize.minimize(lambda lp: evaluate(lp)[0], np.log(start), jac=lambda lp: evaluate(lp)[1],
+                               hess=lambda lp: evaluate(lp)[2], method="trust-exact", options={"gtol": 1e-8})
+    return np.exp(np.clip(result.x, *_LOG_BOUNDS))
+
+
+def _newton(negative_ll_grad_hess, start: np.ndarray, names: list[str], weight_total: float,
+            max_steps: int = 50) -> Fit:
+    """Newton's method on log-parameters with the exact Hessian, halving a step that does not
+    improve the likelihood; a gradient step where the Hessian is not negative definite. Standard
+    errors from the inverse of the exact Hessian at the maximum."""
+    log_params = np.log(np.clip(start, MIN_PARAM, MAX_PARAM))
+    params = np.exp(log_params)
+    value, grad, hess = negative_ll_grad_hess(params, True)
+    steps = 0
+    converged = False
+    while steps < max_steps:
+        steps += 1
+        g_log = grad * params
+        h_log = params[:, None] * hess * params[None, :] + np.diag(g_log)
+        if np.max(np.abs(g_log)) / weight_total < NEWTON_TOLERANCE:
+            converged = True
+            break
+        try:
+            step = -np.linalg.solve(h_log, g_log)
+            if np.dot(step, g_log) >= 0:  # not a descent direction for the negative log-likelihood
+                raise np.linalg.LinAlgError
+        except np.linalg.LinAlgError:
+            step = -g_log / (np.abs(np.diag(h_log)) + 1.0)
+        for _halving in range(40):
+            candidate = np.clip(log_params + step, *_LOG_BOUNDS)
+            new_value, new_grad, new_hess = negative_ll_grad_hess(np.exp(candidate), True)
+            if np.isfinite(new_value) and new_value <= value + 1e-12 * abs(value):
+                break
+            step /= 2
+        else:
+            break
+        log_params = candidate
+        params = np.exp(log_params)
+        value, grad, hess = new_value, new_grad, new_hess
+        if np.max(np.abs(step)) < 1e-12:
+            converged = np.max(np.abs(grad * params)) / weight_total < 1e-7
+            break
+    at_bound = [name for name, p in zip(names, log_params, strict=True)
+                if p <= _LOG_BOUNDS[0] + 1e-6 or p >= _LOG_BOUNDS[1] - 1e-6]
+    se: dict[str, float | None] = dict.fromkeys(names)
+    try:
+        variances = np.diag(np.linalg.inv(hess))
+        se = {name: (float(np.sqrt(v)) if np.isfinite(v) and v > 0 else None)
+              for name, v in zip(names, variances, strict=True)}
+    except np.linalg.LinAlgError:
+        pass
+    return Fit(params=dict(zip(names, map(float, params), strict=True)), loglik=float(-value),
+               converged=converged and not at_bound, se=se, iterations=steps, at_bound=at_bound,
+               message="Newton" if converged else "Newton: did not converge")
+
+
+def _standard_errors(negative_ll_and_grad, params: np.ndarray, names: list[str]) -> dict[str, float | None]:
+    size = len(params)
+    hessian = np.empty((size, size))
+    for i in range(size):
+        step = 1e-5 * max(abs(params[i]), 1e-8)
+        up, down = params.copy(), params.copy()
+        up[i] += step
+        down[i] -= step
+        hessian[i] = (negative_ll_and_grad(up)[1] - negative_ll_and_grad(down)[1]) / (2 * step)
+    hessian = (hessian + hessian.T) / 2
+    try:
+        covariance = np.linalg.inv(hessian)
+        variances = np.diag(covariance)
+    except np.linalg.LinAlgError:
+        return dict.fromkeys(names)
+    return {name: (float(np.sqrt(v)) if np.isfinite(v) and v > 0 else None)
+            for name, v in zip(names, variances, strict=True)}
+
+
+def _by_x(x: np.ndarray):
+    """Distinct x values and the index of each row's x among them."""
+    values, index = np.unique(x, return_inverse=True)
+    return values, index.ravel()
+
+
+# BG/NBD
+
+class BGNBD:
+    names = ["r", "alpha", "a", "b"]
+
+    def __init__(self, params: dict[str, float] | None = None):
+        self.params = params
+        self.fit_result: Fit | None = None
+
+    @staticmethod
+    def negative_log_likelihood(params, data: Compressed, hessian: bool = False):
+        """The negative of equation (6) summed over customers, its gradient in (r, alpha, a, b) and,
+        when asked, its Hessian (all analytic)."""
+        r, alpha, a, b = params
+        x, w = data.x, data.weight
+        xs, ix = data.x_values, data.x_index
+        lg, dg = special.gammaln, special.digamma
+        # Terms of x, t_x or T alone are computed once per distinct value and summed with the
+        # weights they carry; only the term of (x, t_x, T) together is evaluated row by row.
+        w_x = np.bincount(ix, weights=w, minlength=len(xs))
+        w_t = np.bincount(data.big_t_index, weights=w, minlength=len(data.big_t_values))
+        wx_t = np.bincount(data.big_t_index, weights=w * x, minlength=len(data.big_t_values))
+        total = w.sum()
+        log_at_v = np.log(alpha + data.big_t_values)
+        inv_at_v = 1 / (alpha + data.big_t_values)
+        b_x1 = np.where(xs > 0, b + xs - 1, 1.0)
+        per_x = lg(r + xs) - lg(r) + lg(a + b) + lg(b + xs) - lg(b) - lg(a + b + xs)
+        # Only repeat buyers have the row-level term (share = 0 for the others).
+        rep = x > 0
+        xr, wr, ixr = x[rep], w[rep], ix[rep]
+        t_i, big_t_i = data.t_index[rep], data.big_t_index[rep]
+        rx = r + xr
+        inv_atx_v = 1 / (alpha + data.t_values)
+        span = log_at_v[big_t_i] - np.log(alpha + data.t_values)[t_i]
+        z = np.log(a) - np.log(b_x1)[ixr] + rx * span
+        # log(1 + e^z) and e^z / (1 + e^z) from one exponential, without overflow.
+        small = np.exp(-np.abs(z))
+        soft = np.maximum(z, 0.0) + np.log1p(small)
+        share = np.where(z > 0, 1.0, small) / (1.0 + small)
+        ll = (np.dot(w_x, per_x) + r * np.log(alpha) * total - r * np.dot(w_t, log_at_v) - np.dot(wx_t, log_at_v)
+              + np.dot(wr, soft))
+        u = wr * share
+        d_inv = inv_at_v[big_t_i] - inv_atx_v[t_i]
+        z_alpha = rx * d_inv
+        u_x = np.bincount(ixr, weights=u, minlength=len(xs))
+        g = np.array([
+            np.dot(w_x, dg(r + xs) - dg(r)) + (np.log(alpha) * total - np.dot(w_t, log_at_v)) + np.dot(u, span),
+            r / alpha * total - r * np.dot(w_t, inv_at_v) - np.dot(wx_t, inv_at_v) + np.dot(u, z_alpha),
+            np.dot(w_x, dg(a + b) - dg(a + b + xs)) + u_x.sum() / a,
+            np.dot(w_x, dg(a + b) + dg(b + xs) - dg(b) - dg(a + b + xs)) - np.dot(u_x, 1 / b_x1),
+        ])
+        if not hessian:
+            return -ll, -g
+        v = u * (1 - share)
+        v_span = v * span
+        v_alpha = v * z_alpha
+        v_x = np.bincount(ixr, weights=v, minlength=len(xs))
+        v_span_x = np.bincount(ixr, weights=v_span, minlength=len(xs))
+        v_alpha_x = np.bincount(ixr, weights=v_alpha, minlength=len(xs))
+        k = 1 / b_x1
+        tg = special.polygamma(1, a + b) - special.polygamma(1, a + b + xs)
+        h = np.empty((4, 4))
+        h[0, 0] = np.dot(w_x, special.polygamma(1, r + xs) - special.polygamma(1, r)) + np.dot(v_span, span)
+        h[0, 1] = total / alpha - np.dot(w_t, inv_at_v) + np.dot(v_span, z_alpha) + np.dot(u, d_inv)
+        h[0, 2] = v_span_x.sum() / a
+        h[0, 3] = -np.dot(v_span_x, k)
+        h[1, 1] = (-r / alpha ** 2 * total + r * np.dot(w_t, inv_at_v ** 2) + np.dot(wx_t, inv_at_v ** 2)
+                   + np.dot(v_alpha, z_alpha)
+                   + np.dot(u * rx, (inv_atx_v ** 2)[t_i] - (inv_at_v ** 2)[big_t_i]))
+        h[1, 2] = v_alpha_x.sum() / a
+        h[1, 3] = -np.dot(v_alpha_x, k)
+        h[2, 2] = np.dot(w_x, tg) + v_x.sum() / a ** 2 - u_x.sum() / a ** 2
+        h[2, 3] = np.dot(w_x, tg) - np.dot(v_x, k) / a
+        h[3, 3] = (np.dot(w_x, tg + special.polygamma(1, b + xs) - special.polygamma(1, b))
+                   + np.dot(v_x, k * k) + np.dot(u_x, k * k))
+        h = np.triu(h) + np.triu(h, 1).T
+        return -ll, -g, -h
+
+    def fit(self, frequency, recency, T, *, start=(1.0, 1.0, 1.0, 1.0)) -> Fit:
+        """A first fit on up to 20,000 distinct rows, then Newton steps with the exact Hessian on all
+        of them: a handful of full passes however many customers there are."""
+        data = Compressed.of(frequency, recency, T)
+        start = np.array(start, dtype=float)
+        start[1] = max(start[1], float(np.average(data.T, weights=data.weight)) / 10 or 1.0)
+        sample = data.sample(20_000)
+        first = _trust_region(lambda p: self.negative_log_likelihood(p, sample, True), start,
+                              float(sample.weight.sum()))
+        self.fit_result = _newton(lambda p, h: self.negative_log_likelihood(p, data, h), first, self.names,
+                                  float(data.weight.sum()))
+        self.params = self.fit_result.params
+        return self.fit_result
+
+    def _p(self):
+        if self.params is None:
+            raise RuntimeError("fit the model first")
+        return (self.params[name] for name in self.names)
+
+    def p_alive(self, frequency, recency, T) -> np.ndarray:
+        """Equation (13)."""
+        r, alpha, a, b = self._p()
+        x, t_x, big_t = (np.asarray(v, dtype=float) for v in (frequency, recency, T))
+        repeat = x > 0
+        z = np.where(repeat, np.log(a) - np.log(np.where(repeat, b + x - 1, 1.0))
+                     + (r + x) * (np.log(alpha + big_t) - np.log(alpha + t_x)), -np.inf)
+        return special.expit(-z)
+
+    def expected_purchases(self, t, frequency, recency, T) -> np.ndarray:
+        """Equation (10): expected purchases in the next ``t`` periods."""
+        r, alpha, a, b = self._p()
+        x, t_x, big_t = (np.asarray(v, dtype=float) for v in (frequency, recency, T))
+        t = np.asarray(t, dtype=float)
+        hyp = special.hyp2f1(r + x, b + x, a + b + x - 1, t / (alpha + big_t + t))
+        first = (a + b + x - 1) / (a - 1) * (1 - np.exp((r + x) * np.log((alpha + big_t) / (alpha + big_t + t))) * hyp)
+        return first * self.p_alive(x, t_x, big_t)
+
+
+# Pareto/NBD
+
+def _log_tail_integral(n, b, c, v0, v1):
+    """log of ∫_{v1}^{v0} v^(n-1) (1 - c v)^(-b) dv = F(v0) - F(v1), F(v) = v^n / n · 2F1(b, n; n+1; c v);
+    0 <= c v < 1. The Pareto/NBD likelihood's integral over the dropout time, after v = 1/(max(α,β) + τ)."""
+    log_f0 = n * np.log(v0) - np.log(n) + np.log(special.hyp2f1(b, n, n + 1, c * v0))
+    log_f1 = n * np.log(v1) - np.log(n) + np.log(special.hyp2f1(b, n, n + 1, c * v1))
+    with np.errstate(divide="ignore"):
+        return log_f0 + np.log1p(-np.exp(np.minimum(log_f1 - log_f0, 0.0)))
+
+
+# Gauss-Legendre nodes on [0, 1] for the parts of the Pareto/NBD gradient that have no closed form.
+_GL_NODES, _GL_WEIGHTS = np.polynomial.legendre.leggauss(48)
+_GL_NODES = (_GL_NODES + 1) / 2
+_GL_WEIGHTS = _GL_WEIGHTS / 2
+
+
+def _log_integral_by_quadrature(r, alpha, s, beta, x, t_x, big_t):
+    tau = t_x[:, None] + (big_t - t_x)[:, None] * _GL_NODES[None, :]
+    log_f = -(r + x)[:, None] * np.log(alpha + tau) - (s + 1) * np.log(beta + tau) + np.log(_GL_WEIGHTS)[None, :]
+    peak = np.max(log_f, axis=1)
+    return peak + np.log(np.exp(log_f - peak[:, None]).sum(axis=1)) + np.log(big_t - t_x)
+
+
+class ParetoNBD:
+    names = ["r", "alpha", "s", "beta"]
+
+    def __init__(self, params: dict[str, float] | None = None):
+        self.params = params
+        self.fit_result: Fit | None = None
+
+    @staticmethod
+    def _parts(params, x, t_x, big_t):
+        """log of the two terms of the likelihood (alive at T; died between t_x and T) and pieces for
+        the gradient."""
+        r, alpha, s, beta = params
+        big = max(alpha, beta)
+        n = r + s + x
+        if alpha >= beta:
+            b_exp, c = s + 1, alpha - beta
+        else:
+            b_exp, c = r + x, beta - alpha
+        v0, v1 = 1 / (big + t_x), 1 / (big + big_t)
+        alive = -(r + x) * np.log(alpha + big_t) - s * np.log(beta + big_t)
+        # ∫_{t_x}^{T} (α+τ)^-(r+x) (β+τ)^-(s+1) dτ, whose v-form is the 2F1 integral above.
+        with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+            died = np.where(big_t > t_x, np.log(s) + _log_tail_integral(n, b_exp, c, v0, v1), -np.inf)
+        broken = ~np.isfinite(died) & (big_t > t_x)
+        if broken.any():
+            # Far from any sensible optimum 2F1 can overflow: the same integral by quadrature there.
+            died[broken] = np.log(s) + _log_integral_by_quadrature(r, alpha, s, beta, x[broken], t_x[broken],
+                                                                  big_t[broken])
+        return alive, died, n, b_exp, c, v0, v1
+
+    @classmethod
+    def negative_log_likelihood(cls, params, data: Compressed):
+        r, alpha, s, beta = params
+        x, t_x, big_t, w = data.x, data.t_x, data.T, data.weight
+        xs, ix = data.x_values, data.x_index
+        head = special.gammaln(r + xs)[ix] - special.gammaln(r) + r * np.log(alpha) + s * np.log(beta)
+        alive, died, *_ = cls._parts(params, x, t_x, big_t)
+        total = np.logaddexp(alive, died)
+        value = -np.dot(w, head + total)
+        # Gradient: d log(A + s·I) with A the "alive" term, I the integral.
+        share_died = np.exp(died - total)
+        share_alive = 1 - share_died
+        # Closed forms: dA/dα, dA/dβ, dA/dr, dA/ds (over A), and dI/dα, dI/dβ through shifted exponents;
+        # E[ln(α+τ)] and E[ln(β+τ)] under the died-term's density by Gauss-Legendre quadrature.
+        tau = t_x[:, None] + (big_t - t_x)[:, None] * _GL_NODES[None, :]
+        log_density = -(r + x)[:, None] * np.log(alpha + tau) - (s + 1) * np.log(beta + tau)
+        peak = np.max(log_density, axis=1, keepdims=True)
+        density = np.exp(log_density - peak) * _GL_WEIGHTS[None, :]
+        norm = density.sum(axis=1)
+        norm = np.where(norm > 0, norm, 1.0)
+        mean_log_a = (density * np.log(alpha + tau)).sum(axis=1) / norm
+        mean_log_b = (density * np.log(beta + tau)).sum(axis=1) / norm
+        mean_inv_a = (density / (alpha + tau)).sum(axis=1) / norm
+        mean_inv_b = (density / (beta + tau)).sum(axis=1) / norm
+        d_r = special.digamma(r + xs)[ix] - special.digamma(r) + np.log(alpha) \
+            + share_alive * -np.log(alpha + big_t) + share_died * -mean_log_a
+        d_alpha = r / alpha + share_alive * -(r + x) / (alpha + big_t) + share_died * -(r + x) * mean_inv_a
+        d_s = np.log(beta) + share_alive * -np.log(beta + big_t) + share_died * (1 / s - mean_log_b)
+        d_beta = s / beta + share_alive * -s / (beta + big_t) + share_died * -(s + 1) * mean_inv_b
+        grad = -np.array([np.dot(w, d_r), np.dot(w, d_alpha), np.dot(w, d_s), np.dot(w, d_beta)])
+        return value, grad
+
+    def fit(self, frequency, recency, T, *, start=(1.0, 1.0, 1.0, 1.0)) -> Fit:
+        data = Compressed.of(frequency, recency, T)
+        scale = float(np.mean(np.asarray(T, dtype=float))) or 1.0
+        start = np.array(start, dtype=float)
+        start[1] = max(start[1], scale / 10)
+        start[3] = max(start[3], scale / 10)
+        self.fit_result = _fit(lambda p: self.negative_log_likelihood(p, data), start, self.names,
+                               float(data.weight.sum()))
+        self.params = self.fit_result.params
+        return self.fit_result
+
+    def _p(self):
+        if self.params is None:
+            raise RuntimeError("fit the model first")
+        return np.array([self.params[name] for name in self.names])
+
+    def p_alive(self, frequency, recency, T) -> np.ndarray:
+        params = self._p()
+        x, t_x, big_t = (np.asarray(v, dtype=float) for v in (frequency, recency, T))
+        alive, died, *_ = self._parts(params, x, t_x, big_t)
+        return np.exp(alive - np.logaddexp(alive, died))
+
+    def expected_purchases(self, t, frequency, recency, T) -> np.ndarray:
+        """Schmittlein et al. (1987), equation (22)."""
+        r, alpha, s, beta = self._p()
+        x, t_x, big_t = (np.asarray(v, dtype=float) for v in (frequency, recency, T))
+        t = np.asarray(t, dtype=float)
+        if abs(s - 1) < 1e-9:
+            rate = (r + x) * (beta + big_t) / (alpha + big_t) * np.log((beta + big_t + t) / (beta + big_t))
+        else:
+            rate = (r + x) * (beta + big_t) / ((alpha + big_t) * (s - 1)) * (
+                1 - np.exp((s - 1) * np.log((beta + big_t) / (beta + big_t + t))))
+        return rate * self.p_alive(x, t_x, big_t)
+
+
+# Gamma-Gamma
+
+class GammaGamma:
+    names = ["p", "q", "gamma"]
+
+    def __init__(self, params: dict[str, float] | None = None):
+        self.params = params
+        self.fit_result: Fit | None = None
+
+    @staticmethod
+    def negative_log_likelihood(params, x, m, w):
+        p, q, gamma = params
+        px = p * x
+        lg, dg = special.gammaln, special.digamma
+        log_gm = np.log(gamma + m * x)
+        ll = lg(px + q) - lg(px) - lg(q) + q * np.log(gamma) + (px - 1) * np.log(m) + px * np.log(x) - (px + q) * log_gm
+        g_p = x * (dg(px + q) - dg(px) + np.log(m) + np.log(x) - log_gm)
+        g_q = dg(px + q) - dg(q) + np.log(gamma) - log_gm
+        g_gamma = q / gamma - (px + q) / (gamma + m * x)
+        return -np.dot(w, ll), -np.array([np.dot(w, g_p), np.dot(w, g_q), np.dot(w, g_gamma)])
+
+    def fit(self, frequency, monetary_value, *, start=(1.0, 1.0, 1.0)) -> Fit:
+        """Fitted on repeat customers (frequency > 0) with their average repeat-purchase value."""
+        x = np.asarray(frequency, dtype=float)
+        m = np.asarray(monetary_value, dtype=float)
+        keep = (x > 0) & np.isfinite(m) & (m > 0)
+        if not keep.any():
+            raise ValueError("Gamma-Gamma needs customers with repeat purchases of positive value")
+        rows, inverse, counts = np.unique(np.stack([x[keep], m[keep]], axis=1), axis=0, return_inverse=True,
+                                          return_counts=True)
+        xs, ms, ws = rows[:, 0], rows[:, 1], counts.astype(float)
+        start = np.array(start, dtype=float)
+        start[2] = max(start[2], float(np.mean(ms)))
+        self.fit_result = _fit(lambda params: self.negative_log_likelihood(params, xs, ms, ws), start, self.names,
+                               float(ws.sum()))
+        self.params = self.fit_result.params
+        return self.fit_result
+
+    def expected_spend(self, frequency, monetary_value) -> np.ndarray:
+        """The expected average value of a customer's future purchases (the paper's equation 5);
+        the population mean for customers without repeat purchases."""
+        p, q, gamma = (self.params[name] for name in self.names)
+        x = np.asarray(frequency, dtype=float)
+        m = np.nan_to_num(np.asarray(monetary_value, dtype=float), nan=0.0)
+        population = p * gamma / (q - 1) if q > 1 else np.nan
+        with np.errstate(divide="ignore", invalid="ignore"):
+            individual = (gamma + m * x) * p / (p * x + q - 1)
+        return np.where(x > 0, individual, population)
+
+
+def clv(model, spend: np.ndarray, frequency, recency, T, *, horizon: int, discount_per_period: float) -> np.ndarray:
+    """Discounted value over ``horizon`` periods: each period's expected purchases times the expected
+    spend per purchase, discounted to today."""
+    x, t_x, big_t = (np.asarray(v, dtype=float) for v in (frequency, recency, T))
+    total = np.zeros_like(x)
+    previous = np.zeros_like(x)
+    for period in range(1, horizon + 1):
+        cumulative = model.expected_purchases(period, x, t_x, big_t)
+        total += (cumulative - previous) / (1 + discount_per_period) ** period
+        previous = cumulative
+    return total * spend

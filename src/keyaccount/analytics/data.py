@@ -1,0 +1,225 @@
+"""Reading order lines or a per-customer summary from a file into a polars frame, with errors that
+say which column and which row.
+
+CSV files may use any delimiter (comma, semicolon, tab, pipe) and UTF-8 (with or without BOM) or
+CP1251, as Russian accounting software writes them; amounts may be written "1 234,56"; dates as
+2026-03-01, 01.03.2026, 2026/03/01, 20260301 or 01/03/2026 (day first) with an optional time.
+"""
+
+from __future__ import annotations
+
+import csv
+import difflib
+import io
+from pathlib import Path
+
+import polars as pl
+
+from keyaccount.analytics.errors import InputError
+
+# Names people give these columns, most common first; matching ignores case, spaces and "_".
+CUSTOMER_NAMES = ("customer", "customer_id", "client", "client_id", "account", "account_id", "buyer", "id",
+                  "клиент", "покупатель", "контрагент", "инн", "customerid", "cust_id")
+DATE_NAMES = ("date", "order_date", "ordered_on", "purchase_date", "invoice_date", "datetime", "timestamp",
+              "дата", "дата заказа", "дата документа", "invoicedate")
+AMOUNT_NAMES = ("amount", "revenue", "total", "sum", "sales", "value", "price_total", "line_total", "сумма",
+                "выручка", "стоимость", "amount_rub")
+OPTIONAL_NAMES = {
+    "order_id": ("order_id", "order", "order_number", "invoice", "invoiceno", "номер заказа", "заказ", "документ"),
+    "product": ("product", "product_id", "sku", "item", "stockcode", "товар", "артикул", "номенклатура"),
+    "category": ("category", "product_category", "group", "категория", "группа"),
+    "quantity": ("quantity", "qty", "количество", "кол-во"),
+}
+SUMMARY_ID_NAMES = ("customer", "customer_id", "id", "client", "клиент")
+DATE_FORMATS = ("%Y-%m-%d", "%d.%m.%Y", "%Y/%m/%d", "%Y%m%d", "%d/%m/%Y", "%d-%m-%Y",
+                "%Y-%m-%d %H:%M:%S", "%Y-%m-%dT%H:%M:%S", "%d.%m.%Y %H:%M:%S", "%d.%m.%Y %H:%M",
+                "%Y-%m-%d %H:%M")
+
+
+def _key(name: str) -> str:
+    return "".join(ch for ch in name.lower() if ch.isalnum())
+
+
+def _find(columns: list[str], wanted: str | None, candidates: tuple[str, ...], role: str,
+          required: bool = True) -> str | None:
+    """The column for ``role``: the one named (``--customer`` …) or the first known name present."""
+    keys = {_key(column): column for column in columns}
+    if wanted:
+        if wanted in columns:
+            return wanted
+        if _key(wanted) in keys:
+            return keys[_key(wanted)]
+        close = difflib.get_close_matches(wanted, columns, n=1, cutoff=0.5)
+        hint = f"; did you mean '{close[0]}'?" if close else ""
+        raise InputError(f"no column '{wanted}' for the {role}{hint} The file has: {', '.join(columns)}")
+    for candidate in candidates:
+        if _key(candidate) in keys:
+            return keys[_key(candidate)]
+    if not required:
+        return None
+    close = difflib.get_close_matches(candidates[0], columns, n=1, cutoff=0.6) or \
+        difflib.get_close_matches(candidates[0], [c.lower() for c in columns], n=1, cutoff=0.6)
+    hint = f" (is it '{close[0]}'? then say --{role} '{close[0]}')" if close else f" (say which with --{role})"
+    raise InputError(f"no {role} column found{hint}. The file has: {', '.join(columns)}")
+
+
+def _decode(raw: bytes) -> str:
+    for encoding in ("utf-8-sig", "cp1251"):
+        try:
+            return raw.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    raise InputError("the file is neither UTF-8 nor CP1251 text")
+
+
+def _read_csv(path: Path) -> pl.DataFrame:
+    raw = path.read_bytes()
+    if not raw.strip():
+        raise InputError(f"{path.name} is empty")
+    text = _decode(raw)
+    sample = text[:65536]
+    try:
+        delimiter = csv.Sniffer().sniff(sample, delimiters=",;\t|").delimiter
+    except csv.Error:
+        first = sample.splitlines()[0] if sample else ""
+        delimiter = max(",;\t|", key=first.count)
+    try:
+        frame = pl.read_csv(io.StringIO(text) if len(raw) < 200_000_000 else path, separator=delimiter,
+                            infer_schema=False, truncate_ragged_lines=False)
+    except pl.exceptions.PolarsError as error:
+        raise InputError(f"{path.name} is not a readable table: {str(error).splitlines()[0]}") from error
+    return frame
+
+
+def _read_xlsx(path: Path) -> pl.DataFrame:
+    from openpyxl import load_workbook
+
+    try:
+        sheet = load_workbook(path, read_only=True, data_only=True).worksheets[0]
+    except Exception as error:  # openpyxl raises many kinds for a damaged or foreign file
+        raise InputError(f"{path.name} is not a readable XLSX workbook") from error
+    rows = sheet.iter_rows(values_only=True)
+    header = next(rows, None)
+    if header is None:
+        raise InputError(f"{path.name} is empty")
+    names = [str(value).strip() if value is not None else f"column_{i + 1}" for i, value in enumerate(header)]
+    data = [["" if value is None else (value.isoformat() if hasattr(value, "isoformat") else str(value))
+             for value in row] for row in rows]
+    return pl.DataFrame(data, schema=names, orient="row") if data else pl.DataFrame(schema=names)
+
+
+def read_table(path: str | Path) -> pl.DataFrame:
+    path = Path(path)
+    if not path.exists():
+        raise InputError(f"no such file: {path}")
+    suffix = path.suffix.lower()
+    if suffix == ".parquet":
+        try:
+            return pl.read_parquet(path)
+        except pl.exceptions.PolarsError as error:
+            raise InputError(f"{path.name} is not a readable Parquet file") from error
+    if suffix in (".xlsx", ".xlsm"):
+        return _read_xlsx(path)
+    return _read_csv(path)
+
+
+def _row_of(frame: pl.DataFrame, mask: pl.Series) -> int:
+    """The file row (1 = header) of the first row where ``mask`` holds."""
+    return int(mask.arg_true()[0]) + 2
+
+
+def _dates(frame: pl.DataFrame, column: str) -> pl.Series:
+    values = frame[column]
+    if values.dtype in (pl.Date,):
+        return values
+    if values.dtype == pl.Datetime or isinstance(values.dtype, pl.Datetime):
+        return values.dt.date()
+    text = values.cast(pl.Utf8).str.strip_chars()
+    if text.is_null().any() or (text == "").any():
+        bad = text.is_null() | (text == "")
+        raise InputError(f"column '{column}', row {_row_of(frame, bad)}: no date")
+    best = None
+    for fmt in DATE_FORMATS:
+        parsed = text.str.to_datetime(fmt, strict=False).dt.date()
+        missing = parsed.null_count()
+        if missing == 0:
+            return parsed
+        if best is None or missing < best[1]:
+            best = (parsed, missing)
+    parsed = best[0]
+    bad = parsed.is_null()
+    raise InputError(f"column '{column}', row {_row_of(frame, bad)}: '{text[int(bad.arg_true()[0])]}' is not a "
+                     f"date (write it as 2026-03-01 or 01.03.2026)")
+
+
+def _numbers(frame: pl.DataFrame, column: str, what: str = "a number") -> pl.Series:
+    values = frame[column]
+    if values.dtype.is_numeric():
+        numbers = values.cast(pl.Float64)
+    else:
+        text = (values.cast(pl.Utf8).str.strip_chars().str.replace_all(r"[\s\u00a0\u202f]", "")
+                .str.replace_all(r"[₽$€]|руб\.?|RUB", "").str.replace(",", "."))
+        numbers = text.cast(pl.Float64, strict=False)
+        bad = numbers.is_null()
+        if bad.any():
+            row = int(bad.arg_true()[0])
+            raise InputError(f"column '{column}', row {row + 2}: '{values[row]}' is not {what}")
+    bad = ~numbers.is_finite()
+    if bad.any():
+        raise InputError(f"column '{column}', row {_row_of(frame, bad)}: not {what}")
+    return numbers
+
+
+def read_orders(path: str | Path, *, customer: str | None = None, date: str | None = None,
+                amount: str | None = None) -> pl.DataFrame:
+    """Order lines as a frame of customer (text), date, amount and the optional order_id, product,
+    category, quantity."""
+    frame = read_table(path)
+    if frame.height == 0:
+        raise InputError(f"{Path(path).name} has no rows")
+    columns = frame.columns
+    found = {"customer": _find(columns, customer, CUSTOMER_NAMES, "customer"),
+             "date": _find(columns, date, DATE_NAMES, "date"),
+             "amount": _find(columns, amount, AMOUNT_NAMES, "amount")}
+    customers = frame[found["customer"]].cast(pl.Utf8).str.strip_chars()
+    empty = customers.is_null() | (customers == "")
+    if empty.any():
+        raise InputError(f"column '{found['customer']}', row {_row_of(frame, empty)}: no customer")
+    result = {"customer": customers, "date": _dates(frame, found["date"]),
+              "amount": _numbers(frame, found["amount"], "an amount")}
+    for role, names in OPTIONAL_NAMES.items():
+        column = _find(columns, None, names, role, required=False)
+        if column and column not in found.values():
+            result[role] = _numbers(frame, column) if role == "quantity" else frame[column].cast(pl.Utf8)
+    return pl.DataFrame(result)
+
+
+def read_summary(path: str | Path) -> pl.DataFrame:
+    """A ready summary: frequency, recency, T and optionally monetary_value and a customer id."""
+    frame = read_table(path)
+    if frame.height == 0:
+        raise InputError(f"{Path(path).name} has no rows")
+    columns = frame.columns
+    result = {}
+    for role, names in (("frequency", ("frequency", "x", "repeat_purchases")), ("recency", ("recency", "t_x")),
+                        ("T", ("T", "age", "tenure"))):
+        column = _find(columns, None, names, role)
+        result[role] = _numbers(frame, column)
+    monetary = _find(columns, None, ("monetary_value", "monetary", "zbar", "avg_spend"), "monetary_value",
+                     required=False)
+    if monetary:
+        result["monetary_value"] = _numbers(frame, monetary)
+    identity = _find(columns, None, SUMMARY_ID_NAMES, "customer", required=False)
+    result["customer"] = (frame[identity].cast(pl.Utf8) if identity
+                          else pl.Series([str(i + 1) for i in range(frame.height)]))
+    summary = pl.DataFrame(result)
+    checks = [(summary["frequency"] < 0, "frequency", "is negative"),
+              (summary["frequency"] != summary["frequency"].round(), "frequency", "is not a whole number"),
+              (summary["recency"] < 0, "recency", "is negative"),
+              (summary["recency"] > summary["T"] + 1e-9, "recency", "is greater than T"),
+              ((summary["frequency"] == 0) & (summary["recency"] != 0), "recency", "is not 0 for a customer "
+                                                                                   "without repeat purchases")]
+    for mask, column, problem in checks:
+        if mask.any():
+            raise InputError(f"column '{column}', row {_row_of(summary, mask)}: {problem}")
+    return summary
