@@ -93,21 +93,33 @@ def bench_fit(customers: int) -> None:
 
 
 def write_orders(lines: int, path: Path, seed: int = 2) -> None:
+    """Order lines of customers who buy at their own pace and stop one day (the BG/NBD story), at
+    whole days over two years, several lines per order (about 50 lines per customer)."""
     import polars as pl
 
     rng = np.random.default_rng(seed)
     customers = max(1, lines // 50)
-    # Customers differ in how often they buy; each order line is one day's purchase or part of it.
-    weight = rng.gamma(0.7, 1.0, customers)
-    who = rng.choice(customers, size=lines, p=weight / weight.sum())
-    first = rng.integers(0, 365, customers)
-    day = first[who] + (rng.random(lines) * (DAYS - first[who])).astype(np.int64)
-    amount = np.round(rng.lognormal(4.0, 0.8, lines), 2)
-    frame = pl.DataFrame({"customer": who.astype(np.int64), "date": pl.Series(day).cast(pl.Int32),
+    x, last, horizon = simulate_customers(customers, seed=seed)
+    first = DAYS - np.round(horizon * 7).astype(np.int64)
+    # Purchase days: the first, the last, and x-1 days between them (whole days).
+    counts = x.astype(np.int64) + 1
+    owner = np.repeat(np.arange(customers), counts)
+    start_of = first[owner]
+    span = np.round(last * 7).astype(np.int64)[owner]
+    position = np.arange(len(owner)) - np.repeat(np.cumsum(counts) - counts, counts)
+    fraction = np.where(position == 0, 0.0, np.where(position == counts[owner] - 1, 1.0,
+                                                     rng.uniform(0, 1, len(owner))))
+    day = start_of + np.round(fraction * span).astype(np.int64)
+    # Lines per purchase day so that the file has about ``lines`` lines.
+    per_day = rng.poisson(max(lines / len(day) - 1, 0), len(day)) + 1
+    line_owner = np.repeat(owner, per_day)[:lines]
+    line_day = np.repeat(day, per_day)[:lines]
+    amount = np.round(rng.lognormal(4.0, 0.8, len(line_owner)), 2)
+    frame = pl.DataFrame({"customer": line_owner.astype(np.int64), "date": line_day.astype(np.int32),
                           "amount": amount}).with_columns(
         (pl.lit(START) + pl.duration(days=pl.col("date"))).alias("date"), pl.col("customer").cast(pl.Utf8))
     frame.write_parquet(path)
-    print(f"{lines:,} order lines, {frame['customer'].n_unique():,} customers -> {path}")
+    print(f"{frame.height:,} order lines, {frame['customer'].n_unique():,} customers -> {path}")
 
 
 def run_ours(path: str) -> dict:
