@@ -629,6 +629,51 @@ RU.update({
     "Events are written by Keyaccount itself; log a note instead.":
         "События записывает сам Keyaccount; добавьте заметку.",
 })
+# Issue 5: insights.
+RU.update({
+    "Insights": "Аналитика",
+    "last order %(days)s days ago; usually every %(gap)s days":
+        "последний заказ %(days)s дн. назад; обычно раз в %(gap)s дн.",
+    "revenue %(growth)+d %% in the last six months against the six before":
+        "выручка %(growth)+d %% за последние полгода к предыдущим",
+    "%(p)s %% chance still buying (BG/NBD)": "вероятность, что клиент ещё покупает, %(p)s %% (BG/NBD)",
+    "%(on_time)s of %(due)s invoices paid on time in a year": "%(on_time)s из %(due)s счетов оплачены в срок за год",
+    "%(n)s people known; decision maker %(dm)s, payer %(payer)s":
+        "известно людей: %(n)s; ЛПР %(dm)s, плательщик %(payer)s",
+    "known": "известен", "unknown": "неизвестен", "no contact recorded": "контактов нет",
+    "last contact %(days)s days ago": "последний контакт %(days)s дн. назад",
+    "%(n)s overdue contract obligations": "просроченных обязательств по договорам: %(n)s",
+    "computed on": "рассчитано", "repeat customer": "постоянный клиент", "purchase days": "дней с покупками",
+    "days since the last order": "дней с последнего заказа", "usual days between orders": "обычный интервал, дней",
+    "total spend": "сумма покупок", "chance still buying": "вероятность, что ещё покупает",
+    "expected purchases, next year": "ожидаемых покупок за год", "expected spend per purchase": "ожидаемый чек",
+    "customer lifetime value, next year": "ценность клиента на год вперёд", "RFM": "RFM", "ABC": "ABC", "XYZ": "XYZ",
+    "revenue growth, %": "рост выручки, %", "health": "здоровье", "health parts": "составляющие здоровья",
+    "account score": "оценка клиента", "account scores": "оценки клиентов",
+    "class %(abc)s%(xyz)s, %(growth)s, lifetime value %(clv)s": "класс %(abc)s%(xyz)s, %(growth)s, ценность %(clv)s",
+    "growing": "растёт", "steady": "стабилен", "class C: among the smallest buyers": "класс C: среди самых мелких",
+    "%(p).0f %% chance still buying": "вероятность, что ещё покупает, %(p).0f %%", "Uncategorised": "Без категории",
+    "no order for %(days)s days; usually orders every %(gap)s days":
+        "нет заказов %(days)s дн.; обычно заказывает раз в %(gap)s дн.",
+    "chance still buying fell from %(before).0f %% to %(now).0f %%":
+        "вероятность, что ещё покупает, упала с %(before).0f %% до %(now).0f %%",
+    "revenue %(growth).0f %% in the last six months against the six before":
+        "выручка %(growth).0f %% за последние полгода к предыдущим",
+    "%(account)s may be leaving": "%(account)s может уйти", "Health and outlook": "Здоровье и прогноз",
+    "as of %(day)s": "на %(day)s", "Class": "Класс", "value next year": "ценность на год",
+    "Health over time": "Здоровье во времени", "Portfolio": "Портфель", "scores of %(day)s": "оценки на %(day)s",
+    "No scores yet: the worker computes them every night (or kam insights refresh).":
+        "Оценок пока нет: их рассчитывает фоновый процесс каждую ночь (или kam insights refresh).",
+    "Accounts by status": "Клиенты по статусам",
+    "The top 20 %% of customers bring this share of revenue: %(share)s":
+        "Доля выручки от 20 %% крупнейших клиентов: %(share)s",
+    "Treat as key": "Стоит сделать ключевыми", "No account to promote now.": "Сейчас некого повышать.",
+    "Key accounts to reconsider": "Ключевые клиенты под вопросом", "Weakest health": "Слабее всего здоровье",
+    "First purchases and second purchases": "Первые и повторные покупки", "New buyers": "Новых покупателей",
+    "Bought again": "Купили снова", "Market indicator: what key accounts buy": "Индикатор рынка: что покупают ключевые",
+    "Biggest movers": "Сильнее всего изменились",
+})
+
 
 # Messages with a context (pgettext, {% translate ... context ... %}): (context, message) -> Russian.
 RU_CONTEXT = {

@@ -87,6 +87,7 @@ INSTALLED_APPS = [
     "keyaccount.deals",
     "keyaccount.contracts",
     "keyaccount.planning",
+    "keyaccount.insights",
     "keyaccount.api",
 ]
 
@@ -168,6 +169,9 @@ KAM_COMPANY_DETAILS = os.environ.get("KAM_COMPANY_DETAILS", "")
 KAM_DEFAULT_VAT_RATE = os.environ.get("KAM_DEFAULT_VAT_RATE", "20")
 # A decision maker, payer or champion not contacted for longer than this is a gap in an account plan.
 KAM_COVERAGE_STALE_DAYS = int(os.environ.get("KAM_COVERAGE_STALE_DAYS", "90"))
+# Weights of the parts of an account's health score, "part=weight,..."; a part left out weighs 0.
+KAM_HEALTH_WEIGHTS = os.environ.get(
+    "KAM_HEALTH_WEIGHTS", "rhythm=3,trend=2,p_alive=2,payment=2,contacts=1,last_contact=1,obligations=1")
 KAM_REDIS_URL = os.environ.get("KAM_REDIS_URL", "")
 
 STATIC_URL = "/static/"

@@ -12,6 +12,7 @@ urlpatterns = [
     path("deals/", include("keyaccount.deals.urls")),
     path("contracts/", include("keyaccount.contracts.urls")),
     path("planning/", include("keyaccount.planning.urls")),
+    path("insights/", include("keyaccount.insights.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),

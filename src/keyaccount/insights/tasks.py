@@ -1,0 +1,14 @@
+"""Background jobs of the insights, run by ``kam worker`` (huey; discovered by name)."""
+
+from __future__ import annotations
+
+from huey import crontab
+from huey.contrib.djhuey import db_periodic_task, lock_task
+
+from keyaccount.insights import services
+
+
+@db_periodic_task(crontab(hour="1", minute="30"))
+@lock_task("insights-refresh")
+def refresh_scores():
+    return services.refresh()
