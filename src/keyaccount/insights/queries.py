@@ -100,7 +100,17 @@ def portfolio(user) -> dict:
         cohorts[quarter][1] += row["orders"] > 1
     conversion = [{"quarter": q, "new": n, "returned": r, "rate": r / n if n else 0}
                   for q, (n, r) in sorted(cohorts.items())][-8:]
-    return {"by_status": [(status, label, by_status.get(status, 0)) for status, label in AccountStatus.choices],
+    widest = max([row["new"] for row in conversion] or [1]) or 1
+    for index, row in enumerate(conversion):
+        # Bars of the chart, in SVG units: new buyers, and those who bought again.
+        row.update(y=index * 22, new_width=f"{row['new'] * 400 / widest:.1f}",
+                   returned_width=f"{row['returned'] * 400 / widest:.1f}")
+    statuses = [(status, label, by_status.get(status, 0)) for status, label in AccountStatus.choices]
+    most = max([count for _s, _l, count in statuses] or [1]) or 1
+    status_bars = [{"label": label, "count": count, "y": index * 22, "width": f"{count * 400 / most:.1f}"}
+                   for index, (_status, label, count) in enumerate(statuses)]
+    return {"by_status": statuses, "status_bars": status_bars, "status_height": 22 * len(statuses),
+            "conversion_height": 22 * max(len(conversion), 1),
             "matrix": matrix, "concentration": concentration, "scored": len(spends), "conversion": conversion,
             "day": latest_day()}
 
