@@ -135,6 +135,48 @@ def _fit(negative_ll_and_grad, start: np.ndarray, names: list[str], weight_total
                iterations=int(result.nit), at_bound=at_bound, message=str(result.message))
 
 
+def _preconditioned(negative_ll_and_grad, start: np.ndarray, hessian: np.ndarray, names: list[str],
+                    weight_total: float) -> Fit:
+    """L-BFGS in coordinates where an estimate of the Hessian is the identity (its Cholesky factor of
+    the log-parameter Hessian): a handful of passes over all the data from a subsample's optimum.
+    Standard errors from that Hessian estimate."""
+    log0 = np.log(start)
+    grad0 = negative_ll_and_grad(start)[1]
+    h_log = start[:, None] * hessian * start[None, :] + np.diag(grad0 * start)
+    values, vectors = np.linalg.eigh((h_log + h_log.T) / 2)
+    values = np.maximum(values, 1e-8 * max(values.max(), 1e-12))
+    to_log = vectors / np.sqrt(values)  # log-parameters = log0 + to_log @ u
+
+    root = np.sqrt(weight_total)
+    last = {}
+
+    def objective(u):
+        log_params = np.clip(log0 + to_log @ (u * root), *_LOG_BOUNDS)
+        params = np.exp(log_params)
+        value, grad = negative_ll_and_grad(params)
+        last["gap"] = float(np.max(np.abs(grad * params)) / weight_total)
+        return value / weight_total, to_log.T @ (grad * params) * root / weight_total
+
+    def stop_when_settled(intermediate_result):
+        if last.get("gap", 1.0) < 1e-7:
+            raise StopIteration
+
+    result = optimize.minimize(objective, np.zeros(len(start)), jac=True, method="BFGS", callback=stop_when_settled,
+                               options={"gtol": 1e-12, "maxiter": 30})
+    params = np.exp(np.clip(log0 + to_log @ (result.x * root), *_LOG_BOUNDS))
+    value, grad = negative_ll_and_grad(params)
+    converged = float(np.max(np.abs(grad * params)) / weight_total) < 1e-6
+    se: dict[str, float | None] = dict.fromkeys(names)
+    try:
+        variances = np.diag(np.linalg.inv(hessian))
+        se = {n: (float(np.sqrt(v)) if np.isfinite(v) and v > 0 else None) for n, v in zip(names, variances,
+                                                                                           strict=True)}
+    except np.linalg.LinAlgError:
+        pass
+    return Fit(params=dict(zip(names, map(float, params), strict=True)), loglik=float(-value), converged=converged,
+               se=se, iterations=int(result.nit), message="preconditioned BFGS")
+
+
 def _trust_region(negative_ll_grad_hess, start: np.ndarray, weight_total: float) -> np.ndarray:
     """A robust first maximum (trust region with the exact Hessian, in log-parameters), for a
     subsample: Newton's method on all the data then starts close to the answer."""
@@ -453,10 +495,10 @@ class ParetoNBD:
         start = np.array(start, dtype=float)
         start[1] = max(start[1], scale / 10)
         start[3] = max(start[3], scale / 10)
-        # The maximum on up to 5,000 distinct rows first; then Newton steps on all rows with that
+        # The maximum on up to 20,000 distinct rows first; then Newton steps on all rows with that
         # subsample's Hessian (central differences of the analytic gradient) scaled to the whole, one
         # pass each; L-BFGS on all rows if they do not settle.
-        sample = data.sample(5_000)
+        sample = data.sample(20_000)
         total = float(data.weight.sum())
         if sample is not data:
             first = _fit(lambda p: self.negative_log_likelihood(p, sample), start, self.names,
@@ -464,11 +506,9 @@ class ParetoNBD:
             start = np.array([first.params[name] for name in self.names])
             hessian = _hessian_by_differences(lambda p: self.negative_log_likelihood(p, sample), start) * (
                 total / float(sample.weight.sum()))
-            refined = _newton(lambda p, h: (*self.negative_log_likelihood(p, data), hessian) if h
-                              else self.negative_log_likelihood(p, data), start, self.names, total, max_steps=8,
-                              tolerance=1e-6)
+            refined = _preconditioned(lambda p: self.negative_log_likelihood(p, data), start, hessian, self.names,
+                                      total)
             if refined.converged:
-                # Standard errors from the same scaled Hessian (an estimate of the observed information).
                 self.fit_result = refined
                 self.params = self.fit_result.params
                 return self.fit_result
