@@ -671,7 +671,9 @@ RU.update({
     "Key accounts to reconsider": "Ключевые клиенты под вопросом", "Weakest health": "Слабее всего здоровье",
     "First purchases and second purchases": "Первые и повторные покупки", "New buyers": "Новых покупателей",
     "Bought again": "Купили снова", "Market indicator: what key accounts buy": "Индикатор рынка: что покупают ключевые",
-    "Biggest movers": "Сильнее всего изменились",
+    "Biggest movers": "Сильнее всего изменились", "Recompute now": "Пересчитать сейчас",
+    "The scores are being recomputed; reload the page in a minute.":
+        "Оценки пересчитываются; обновите страницу через минуту.",
 })
 
 

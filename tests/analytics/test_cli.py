@@ -135,3 +135,10 @@ def test_a_file_that_is_not_there_or_not_a_workbook(tmp_path):
     fake.write_bytes(b"not a zip")
     result = kam_analyze(fake)
     assert result.returncode == 2 and "not a readable XLSX" in result.stderr
+
+
+def test_the_engine_imports_nothing_from_django():
+    code = ("import sys; import keyaccount.analytics.cli, keyaccount.analytics.pipeline, keyaccount.analytics.report;"
+            "print(any(name == 'django' or name.startswith('django.') for name in sys.modules))")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert result.stdout.strip() == "False", result.stderr

@@ -100,3 +100,14 @@ def test_scores_through_the_api_follow_the_access_rule(book, api_as):
 def test_kam_insights_refresh(book, capsys):
     call_command("insights", "refresh")
     assert "accounts scored" in capsys.readouterr().out
+
+
+def test_heads_recompute_the_scores_from_the_page(book, people, client_for):
+    from huey.contrib.djhuey import HUEY
+
+    HUEY.flush()
+    response = client_for(people["head"]).post(reverse("insights:refresh"))
+    assert response.status_code == 302 and HUEY.pending_count() == 1
+    HUEY.execute(HUEY.dequeue())  # what the worker does with it
+    assert AccountScore.objects.filter(account=book["slipping"]).exists()
+    assert client_for(people["anna"]).post(reverse("insights:refresh")).status_code == 403

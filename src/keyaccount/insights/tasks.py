@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from huey import crontab
-from huey.contrib.djhuey import db_periodic_task, lock_task
+from huey.contrib.djhuey import db_periodic_task, db_task, lock_task
 
 from keyaccount.insights import services
 
@@ -11,4 +11,11 @@ from keyaccount.insights import services
 @db_periodic_task(crontab(hour="1", minute="30"))
 @lock_task("insights-refresh")
 def refresh_scores():
+    return services.refresh()
+
+
+@db_task()
+@lock_task("insights-refresh")
+def refresh_now():
+    """Asked for from the portfolio page: the same refresh, now, in the worker."""
     return services.refresh()

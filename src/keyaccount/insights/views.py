@@ -2,10 +2,17 @@
 
 from __future__ import annotations
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
+from keyaccount.core import access
+from keyaccount.core.choices import Role
+from keyaccount.core.errors import AccessDenied
+from keyaccount.core.generic import forbidden
 from keyaccount.insights import queries
 
 
@@ -18,4 +25,18 @@ def portfolio(request):
         "market": queries.market_indicator(request.user),
         "at_risk": queries.latest_scores(request.user).filter(health__isnull=False).select_related("account")
         .order_by("health")[:15],
+        "can_refresh": access.role_of(request.user) in (Role.ADMIN, Role.HEAD),
     })
+
+
+@login_required
+@require_POST
+def refresh(request):
+    """Recompute the scores now (in the worker: on a long history it takes a while)."""
+    if access.role_of(request.user) not in (Role.ADMIN, Role.HEAD):
+        return forbidden(request, AccessDenied())
+    from keyaccount.insights.tasks import refresh_now
+
+    refresh_now()
+    messages.success(request, _("The scores are being recomputed; reload the page in a minute."))
+    return redirect("insights:portfolio")
