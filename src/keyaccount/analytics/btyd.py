@@ -489,16 +489,16 @@ class ParetoNBD:
         return value, grad
 
     def fit(self, frequency, recency, T, *, start=(1.0, 1.0, 1.0, 1.0)) -> Fit:
-        """L-BFGS on up to 20,000 distinct rows, then on all of them from there (few passes)."""
+        """A subsample first, then a few passes over all distinct rows (see below)."""
         data = Compressed.of(frequency, recency, T)
         scale = float(np.average(data.T, weights=data.weight)) or 1.0
         start = np.array(start, dtype=float)
         start[1] = max(start[1], scale / 10)
         start[3] = max(start[3], scale / 10)
-        # The maximum on up to 20,000 distinct rows first; then Newton steps on all rows with that
-        # subsample's Hessian (central differences of the analytic gradient) scaled to the whole, one
-        # pass each; L-BFGS on all rows if they do not settle.
-        sample = data.sample(20_000)
+        # The maximum on up to 5,000 distinct rows first; then BFGS on all rows in coordinates that
+        # the subsample's Hessian (central differences of the analytic gradient, scaled to the whole)
+        # makes round, a handful of passes; L-BFGS on all rows if that does not settle.
+        sample = data.sample(5_000)
         total = float(data.weight.sum())
         if sample is not data:
             first = _fit(lambda p: self.negative_log_likelihood(p, sample), start, self.names,
