@@ -75,6 +75,9 @@ def analyze(*, orders: pl.DataFrame | None = None, summary: pl.DataFrame | None 
             raise InputError(f"no orders on or before {until}")
         progress("summary")
         until = until or orders["date"].max()
+        # One row per customer and day first: everything after reads days, not order lines.
+        orders = (orders.lazy().filter(pl.col("date") <= until).group_by("customer", "date")
+                  .agg(pl.col("amount").sum()).collect())
         table = customer_summary(orders, until=until, period=period)
         progress("segments")
         table = segments.rfm_and_abc(table, thresholds)
