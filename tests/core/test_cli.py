@@ -28,6 +28,9 @@ def test_kam_demo_loads_the_demo_company_once_and_every_login_works(client, caps
     assert Deal.objects.filter(stage__outcome="open").exists() and Deal.objects.filter(loss_reason__gt="").exists()
     assert Proposal.objects.exists() and AccountPlan.objects.exists() and SalesPlan.objects.exists()
     assert Obligation.objects.filter(status="open").exists()
+    from keyaccount.insights.models import AccountScore
+
+    assert AccountScore.objects.filter(health__isnull=False).count() >= 40
     for username, _role in generator.DEMO_USERS:
         signed_in = client.post("/login/", {"username": username, "password": "demo"})
         assert signed_in.status_code == 302 and signed_in["Location"] == "/accounts/", username

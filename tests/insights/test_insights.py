@@ -111,3 +111,11 @@ def test_heads_recompute_the_scores_from_the_page(book, people, client_for):
     HUEY.execute(HUEY.dequeue())  # what the worker does with it
     assert AccountScore.objects.filter(account=book["slipping"]).exists()
     assert client_for(people["anna"]).post(reverse("insights:refresh")).status_code == 403
+
+
+def test_each_account_is_scored_in_the_currency_it_buys_in(book, people):
+    euro = AccountFactory(owner=people["anna"], name="Euro GmbH")
+    history(euro, [TODAY - dt.timedelta(days=30 * k + 5) for k in range(6)], amount="700", currency="EUR")
+    assert services.refresh(today=TODAY)["scored"] == 4
+    assert AccountScore.objects.get(account=euro).currency == "EUR"
+    assert AccountScore.objects.get(account=book["steady"]).currency == "RUB"

@@ -8,7 +8,6 @@ from collections import defaultdict
 from decimal import Decimal
 
 import polars as pl
-from django.conf import settings
 from django.db import transaction
 from django.db.models import Count, F, Max, Q
 from django.utils import timezone, translation
@@ -72,18 +71,36 @@ def _facts(account_ids: list[int], today: dt.date) -> dict[int, dict]:
     return facts
 
 
-def refresh(*, today: dt.date | None = None, currency: str | None = None) -> dict:
-    """Score every account with purchases in ``currency`` (the default currency) as of ``today``:
-    run again the same day, it replaces that day's scores."""
+def refresh(*, today: dt.date | None = None) -> dict:
+    """Score every account with purchases as of ``today``, each in the currency it buys in most (one
+    model per currency: amounts in different currencies do not mix); run again the same day, it
+    replaces that day's scores."""
     today = today or timezone.localdate()
-    currency = currency or settings.KAM_DEFAULT_CURRENCY
+    currencies = list(Order.objects.exclude(status__in=[OrderStatus.DRAFT, OrderStatus.CANCELLED])
+                      .filter(ordered_on__lte=today).values("currency").annotate(n=Count("id"))
+                      .order_by("-n").values_list("currency", flat=True))
+    scored: set[int] = set()
+    alerts = 0
+    with transaction.atomic():
+        AccountScore.objects.filter(computed_on=today).delete()
+        for currency in currencies:
+            rows = _score_currency(currency, today, skip=scored)
+            AccountScore.objects.bulk_create(rows, batch_size=2000)
+            scored |= {row.account_id for row in rows}
+            alerts += churn_alerts(today=today, currency=currency)
+    return {"scored": len(scored), "alerts": alerts}
+
+
+def _score_currency(currency: str, today: dt.date, *, skip: set[int]) -> list[AccountScore]:
     orders = _orders_frame(currency, today)
+    if skip:
+        orders = orders.filter(~pl.col("account").is_in(list(skip)))
     if orders.height == 0:
-        return {"scored": 0, "alerts": 0}
+        return []
     try:
         analysis = pipeline.analyze(orders=orders.select("customer", "date", "amount"), until=today, period="week")
     except InputError:
-        return {"scored": 0, "alerts": 0}
+        return []
     table = analysis.customers
     account_ids = [int(c) for c in table["customer"].to_list()]
     extra = _facts(account_ids, today)
@@ -103,11 +120,7 @@ def refresh(*, today: dt.date | None = None, currency: str | None = None) -> dic
             expected_purchases=record.get("expected_purchases"), expected_spend=_finite(record.get("expected_spend")),
             clv=_finite(record.get("clv")), rfm=record.get("rfm") or "", abc=record.get("abc") or "",
             xyz=record.get("xyz") or "", growth_pct=record.get("growth_pct"), health=points, health_parts=details))
-    with transaction.atomic():
-        AccountScore.objects.filter(computed_on=today, currency=currency).delete()
-        AccountScore.objects.bulk_create(rows, batch_size=2000)
-        alerts = churn_alerts(today=today, currency=currency)
-    return {"scored": len(rows), "alerts": alerts}
+    return rows
 
 
 def _finite(value):

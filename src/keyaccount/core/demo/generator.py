@@ -498,6 +498,10 @@ class DemoGenerator:
         order_services.orders_bulk_load(user=admin, orders=orders)
         self.progress("deals, contracts and plans")
         pipeline = self.pipeline(accounts, users, products, competitors)
+        self.progress("scores")
+        from keyaccount.insights import services as insight_services
+
+        pipeline["scored"] = insight_services.refresh(today=self.today)["scored"]
         return {"users": len(users), "accounts": len(accounts), "orders": len(orders),
                 "order_lines": sum(len(order["lines"]) for order in orders), "products": len(products), **pipeline}
 
