@@ -142,3 +142,16 @@ def test_the_engine_imports_nothing_from_django():
             "print(any(name == 'django' or name.startswith('django.') for name in sys.modules))")
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert result.stdout.strip() == "False", result.stderr
+
+
+@pytest.mark.parametrize("content", [
+    "customer,date,amount\nA,2026-01-01,5\nA,2026-02-01,7\n",  # one customer
+    "customer,date,amount\nA,2026-01-01,5\nB,2026-01-02,7\nC,2026-02-01,9\n",  # nobody came back
+])
+def test_data_too_thin_for_the_models_still_gives_a_result_quietly(tmp_path, content):
+    path = tmp_path / "thin.csv"
+    path.write_text(content, encoding="utf-8")
+    result = kam_analyze(path, "--format", "json")
+    assert result.returncode == 0 and result.stderr == ""
+    body = json.loads(result.stdout)
+    assert body["customers"] and all(m is None or m["converged"] in (True, False) for m in body["models"].values())

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import warnings
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -49,8 +50,13 @@ def _number(value):
 
 
 def _safe_fit(fit: Callable[[], btyd.Fit]) -> btyd.Fit | None:
+    """A fit, or None when the data cannot carry the model; on degenerate data (a handful of
+    customers, nobody buying twice) the optimiser wanders far out and numpy's overflow warnings say
+    nothing the fit's ``converged`` and ``at_bound`` do not."""
     try:
-        return fit()
+        with np.errstate(all="ignore"), warnings.catch_warnings():
+            warnings.simplefilter("ignore", RuntimeWarning)
+            return fit()
     except (ValueError, FloatingPointError, np.linalg.LinAlgError):
         return None
 
@@ -105,6 +111,15 @@ def analyze(*, orders: pl.DataFrame | None = None, summary: pl.DataFrame | None 
         progress("Gamma-Gamma")
         gg_fit = _safe_fit(lambda: gg.fit(x, table["monetary_value"].cast(pl.Float64).to_numpy()))
     progress("scores")
+    with np.errstate(all="ignore"):
+        columns = _scores(table, x, t_x, big_t, bg, bg_fit, pareto, pareto_fit, gg, gg_fit, horizon=horizon,
+                          discount_rate=discount_rate, period=period)
+    table = table.with_columns([pl.Series(name, values) for name, values in columns.items()])
+    return Analysis(customers=table, models={"bgnbd": bg_fit, "pareto_nbd": pareto_fit, "gamma_gamma": gg_fit},
+                    period=period, until=until)
+
+
+def _scores(table, x, t_x, big_t, bg, bg_fit, pareto, pareto_fit, gg, gg_fit, *, horizon, discount_rate, period):
     columns = {}
     if bg_fit is not None:
         columns["p_alive"] = bg.p_alive(x, t_x, big_t)
@@ -117,6 +132,4 @@ def analyze(*, orders: pl.DataFrame | None = None, summary: pl.DataFrame | None 
         if bg_fit is not None:
             per_period = (1 + discount_rate) ** (PERIOD_DAYS[period] / 365.25) - 1
             columns["clv"] = btyd.clv(bg, spend, x, t_x, big_t, horizon=horizon, discount_per_period=per_period)
-    table = table.with_columns([pl.Series(name, values) for name, values in columns.items()])
-    return Analysis(customers=table, models={"bgnbd": bg_fit, "pareto_nbd": pareto_fit, "gamma_gamma": gg_fit},
-                    period=period, until=until)
+    return columns
