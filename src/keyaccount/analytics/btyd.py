@@ -173,8 +173,8 @@ def _preconditioned(negative_ll_and_grad, start: np.ndarray, hessian: np.ndarray
                                                                                            strict=True)}
     except np.linalg.LinAlgError:
         pass
-    return Fit(params=dict(zip(names, map(float, params), strict=True)), loglik=float(-value), converged=converged,
-               se=se, iterations=int(result.nit), message="preconditioned BFGS")
+    return Fit(params=dict(zip(names, map(float, params), strict=True)), loglik=float(-value),
+               converged=bool(converged), se=se, iterations=int(result.nit), message="preconditioned BFGS")
 
 
 def _trust_region(negative_ll_grad_hess, start: np.ndarray, weight_total: float) -> np.ndarray:
@@ -248,7 +248,7 @@ def _newton(negative_ll_grad_hess, start: np.ndarray, names: list[str], weight_t
     except np.linalg.LinAlgError:
         pass
     return Fit(params=dict(zip(names, map(float, params), strict=True)), loglik=float(-value),
-               converged=converged and not at_bound, se=se, iterations=steps, at_bound=at_bound,
+               converged=bool(converged and not at_bound), se=se, iterations=steps, at_bound=at_bound,
                message="Newton" if converged else "Newton: did not converge")
 
 

@@ -11,6 +11,7 @@ import csv
 import datetime as dt
 import io
 import json
+import os
 import sys
 from pathlib import Path
 
@@ -153,3 +154,9 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     except KeyboardInterrupt:
         return 130
+    except Exception as error:  # a fault of ours, not of the input: said in one line, exit 1
+        if os.environ.get("KAM_ANALYZE_TRACEBACK"):
+            raise
+        sys.stderr.write(f"kam analyze: internal error ({type(error).__name__}: {error}); please report it, "
+                         "with KAM_ANALYZE_TRACEBACK=1 set for the details\n")
+        return 1

@@ -32,8 +32,8 @@ class Analysis:
         models = {}
         for name, fit in self.models.items():
             models[name] = None if fit is None else {
-                **{key: _number(fit.params[key]) for key in keys[name]}, "loglik": _number(fit.loglik),
-                "converged": fit.converged}
+                **{key: _number(float(fit.params[key])) for key in keys[name]}, "loglik": _number(float(fit.loglik)),
+                "converged": bool(fit.converged)}
         columns = ["customer", "frequency", "recency", "T", "monetary_value", "p_alive", "expected_purchases",
                    "expected_spend", "clv", "rfm", "abc", "xyz", "status"]
         rows = self.customers.select([pl.col(c) if c in self.customers.columns else pl.lit(None).alias(c)
