@@ -148,12 +148,6 @@ class ObligationFilters(InputSchema):
     responsible_id: DbId | None = None
 
 
-def _data(payload, *, exclude=frozenset()) -> dict:
-    data = payload.model_dump(exclude_unset=True, exclude={"version", *exclude})
-    return {key: value for key, value in data.items() if value is not None or key in ("deal_id", "ends_on",
-                                                                                       "responsible_id", "amount")}
-
-
 @router.get("/", response=list[ContractOut])
 @paginate(Pagination)
 def list_contracts(request, filters: Query[ContractFilters]):
@@ -170,8 +164,9 @@ def get_contract(request, contract_id: int):
 @router.post("/", response={201: ContractOut})
 def create_contract(request, payload: ContractIn):
     account = account_get_for_user(account_id=payload.account_id, user=request.user)
-    return Status(201, services.contract_create(user=request.user, account=account,
-                                                data=_data(payload, exclude={"account_id"})))
+    data = patch_data(payload, Contract)
+    data.pop("account_id", None)
+    return Status(201, services.contract_create(user=request.user, account=account, data=data))
 
 
 @router.patch("/{int:contract_id}", response=ContractOut)
@@ -210,8 +205,9 @@ def get_obligation(request, obligation_id: int):
 @obligations_router.post("/", response={201: ObligationOut})
 def create_obligation(request, payload: ObligationIn):
     contract = queries.contract_get_for_user(contract_id=payload.contract_id, user=request.user)
-    return Status(201, services.obligation_create(user=request.user, contract=contract,
-                                                  data=_data(payload, exclude={"contract_id"})))
+    data = patch_data(payload, Obligation)
+    data.pop("contract_id", None)
+    return Status(201, services.obligation_create(user=request.user, contract=contract, data=data))
 
 
 @obligations_router.patch("/{int:obligation_id}", response=ObligationOut)

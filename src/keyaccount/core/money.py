@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from babel.core import get_global
 from babel.numbers import (
@@ -61,6 +61,18 @@ def format_number(value, language: str | None = None) -> str:
 
 def currency_name(code: str, language: str | None = None) -> str:
     return get_currency_name(code, locale=babel_locale(language))
+
+
+def parse_decimal(value, default: Decimal | None = None) -> Decimal | None:
+    """A number typed or sent as text, or ``default`` when empty; None when it is not a finite number
+    (the caller reports which field of which line)."""
+    if value is None or value == "":
+        return default
+    try:
+        number = value if isinstance(value, Decimal) else Decimal(str(value))
+    except (InvalidOperation, ValueError):
+        return None
+    return number if number.is_finite() else None
 
 
 def to_decimal(value) -> Decimal:

@@ -132,10 +132,6 @@ class ColumnOut(Schema):
     deals: list[DealOut]
 
 
-def _clean(data: dict) -> dict:
-    return {key: value for key, value in data.items() if value is not None or key in ("contact_id",)}
-
-
 @router.get("/stages", response=list[StageOut])
 def list_stages(request):
     return queries.stages(active_only=False)
@@ -164,7 +160,8 @@ def get_deal(request, deal_id: int):
 @router.post("/", response={201: DealOut})
 def create_deal(request, payload: DealIn):
     account = account_get_for_user(account_id=payload.account_id, user=request.user)
-    data = _clean(payload.model_dump(exclude={"account_id"}, exclude_unset=True))
+    data = patch_data(payload, Deal)
+    data.pop("account_id", None)
     if data.get("stage_id"):
         data["stage"] = queries.stage_get(stage_id=data.pop("stage_id"))
     return Status(201, services.deal_create(user=request.user, account=account, data=data))
@@ -284,12 +281,10 @@ class ProposalFilters(InputSchema):
     status: ProposalStatus | None = None
 
 
-def _proposal_data(payload, *, exclude=frozenset()) -> dict:
-    data = payload.model_dump(exclude_unset=True, exclude={"version", *exclude})
-    without_vat = data.pop("without_vat", None)
-    data = {key: value for key, value in data.items() if value is not None or key in ("deal_id", "contact_id",
-                                                                                       "valid_until", "template_id")}
-    if without_vat:
+def _proposal_data(payload) -> dict:
+    data = patch_data(payload, Proposal)
+    data.pop("account_id", None)
+    if data.pop("without_vat", None):
         data["vat_rate"] = None
     return data
 
@@ -310,7 +305,7 @@ def get_proposal(request, proposal_id: int):
 @proposals_router.post("/", response={201: ProposalOut})
 def create_proposal(request, payload: ProposalIn):
     account = account_get_for_user(account_id=payload.account_id, user=request.user)
-    data = _proposal_data(payload, exclude={"account_id"})
+    data = _proposal_data(payload)
     return Status(201, services.proposal_create(user=request.user, account=account, data=data))
 
 

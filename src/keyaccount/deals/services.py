@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Mapping
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from django.conf import settings
@@ -24,9 +24,11 @@ from keyaccount.core.choices import Role
 from keyaccount.core.concurrency import save_versioned
 from keyaccount.core.editing import assign_fields, require
 from keyaccount.core.models import User
+from keyaccount.core.money import parse_decimal
 from keyaccount.deals import reminders
 from keyaccount.deals.choices import DEFAULT_STAGES, DealKind, LossReason, ProposalStatus, StageOutcome
 from keyaccount.deals.models import Deal, DealStageChange, Proposal, ProposalLine, ProposalTemplate, Stage
+from keyaccount.orders.services import CENT, line_amount
 from keyaccount.timeline.services import event_record, moment_of
 
 DEAL_FIELDS = (
@@ -39,7 +41,6 @@ CLOSE_FIELDS = ("closed_on", "loss_reason", "lost_to", "competitor_offer", "loss
 STAGE_FIELDS = ("code", "name", "position", "probability", "outcome", "is_active")
 PROPOSAL_FIELDS = ("title", "deal", "contact", "language", "currency", "vat_rate", "prices_include_vat",
                    "valid_until", "status", "sent_on", "terms", "template")
-CENT = Decimal("0.01")
 # Any constant: the key of the lock under which proposal numbers are handed out.
 NUMBERING_LOCK = 4_242_001
 
@@ -266,20 +267,6 @@ def deal_delete(*, user, deal: Deal) -> None:
 
 # Proposals
 
-def _decimal(value, default=None) -> Decimal | None:
-    if value is None or value == "":
-        return default
-    try:
-        number = value if isinstance(value, Decimal) else Decimal(str(value))
-    except (InvalidOperation, ValueError):
-        return None
-    return number if number.is_finite() else None
-
-
-def line_amount(quantity: Decimal, unit_price: Decimal, discount_percent: Decimal) -> Decimal:
-    return (quantity * unit_price * (Decimal(100) - discount_percent) / Decimal(100)).quantize(CENT, ROUND_HALF_UP)
-
-
 def totals(amounts: Iterable[Decimal], vat_rate: Decimal | None, prices_include_vat: bool):
     """(net, VAT, total) of the line amounts: VAT is taken out of prices that include it
     ("в т.ч. НДС 20 %") or added to prices that do not; no rate means no VAT."""
@@ -306,10 +293,10 @@ def _build_lines(proposal: Proposal, rows: list[Mapping[str, Any]]) -> list[Prop
         if product is None:
             errors.append(_("Line %(n)s, product: choose a product from the catalog.") % {"n": number})
             continue
-        quantity = _decimal(row.get("quantity"))
-        price = _decimal(row.get("unit_price"), default=product.list_price if product.currency == proposal.currency
+        quantity = parse_decimal(row.get("quantity"))
+        price = parse_decimal(row.get("unit_price"), default=product.list_price if product.currency == proposal.currency
                          else None)
-        discount = _decimal(row.get("discount_percent"), default=Decimal("0"))
+        discount = parse_decimal(row.get("discount_percent"), default=Decimal("0"))
         if price is None:
             errors.append(_("Line %(n)s, unit price: give a price in %(currency)s (the list price is in "
                             "%(list)s).") % {"n": number, "currency": proposal.currency, "list": product.currency})

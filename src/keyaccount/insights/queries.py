@@ -16,9 +16,8 @@ from keyaccount.accounts.models import Account
 from keyaccount.core import access
 from keyaccount.core.access import Capability
 from keyaccount.insights.models import AccountScore
-from keyaccount.orders.models import Order, OrderLine, OrderStatus
-
-NOT_PURCHASES = [OrderStatus.DRAFT, OrderStatus.CANCELLED]
+from keyaccount.orders.models import Order, OrderLine
+from keyaccount.orders.queries import NOT_PURCHASES
 
 
 def sees_insights(user) -> bool:

@@ -21,7 +21,7 @@ from keyaccount.contracts.models import Obligation
 from keyaccount.core.models import Notification
 from keyaccount.insights import health
 from keyaccount.insights.models import AccountScore
-from keyaccount.orders.models import Order, OrderStatus
+from keyaccount.orders.models import Order
 from keyaccount.timeline.choices import InteractionKind, MeetingStatus
 from keyaccount.timeline.models import Interaction
 
@@ -34,7 +34,7 @@ TREND_ALERT_PCT = -30.0
 
 
 def _orders_frame(currency: str, today: dt.date) -> pl.DataFrame:
-    rows = (Order.objects.exclude(status__in=[OrderStatus.DRAFT, OrderStatus.CANCELLED])
+    rows = (Order.objects.counted()
             .filter(currency=currency, ordered_on__lte=today).values_list("account_id", "ordered_on", "total"))
     frame = pl.DataFrame(list(rows.iterator(chunk_size=20_000)), schema={"account": pl.Int64, "date": pl.Date,
                                                                          "amount": pl.Float64}, orient="row")
@@ -76,7 +76,7 @@ def refresh(*, today: dt.date | None = None) -> dict:
     model per currency: amounts in different currencies do not mix); run again the same day, it
     replaces that day's scores."""
     today = today or timezone.localdate()
-    currencies = list(Order.objects.exclude(status__in=[OrderStatus.DRAFT, OrderStatus.CANCELLED])
+    currencies = list(Order.objects.counted()
                       .filter(ordered_on__lte=today).values("currency").annotate(n=Count("id"))
                       .order_by("-n").values_list("currency", flat=True))
     scored: set[int] = set()

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -14,6 +14,7 @@ from keyaccount.catalog.models import Product
 from keyaccount.core import access, audit
 from keyaccount.core.concurrency import save_versioned
 from keyaccount.core.editing import assign_fields, require
+from keyaccount.core.money import parse_decimal
 from keyaccount.orders.models import Order, OrderLine
 
 ORDER_FIELDS = ("number", "account", "ordered_on", "currency", "status", "payment_due_on", "paid_on", "notes")
@@ -23,15 +24,6 @@ CENT = Decimal("0.01")
 def line_amount(quantity: Decimal, unit_price: Decimal, discount_percent: Decimal) -> Decimal:
     """Quantity × price less the discount, rounded half-up to the cent as invoices do."""
     return (quantity * unit_price * (Decimal(100) - discount_percent) / Decimal(100)).quantize(CENT, ROUND_HALF_UP)
-
-
-def _decimal(value, default=None):
-    if value is None or value == "":
-        return default
-    try:
-        return value if isinstance(value, Decimal) else Decimal(str(value))
-    except (InvalidOperation, ValueError):
-        return None
 
 
 def _build_lines(order: Order, rows) -> list[OrderLine]:
@@ -45,10 +37,10 @@ def _build_lines(order: Order, rows) -> list[OrderLine]:
         if product is None:
             errors.append(_("Line %(n)s, product: no product with id %(id)s.") % {"n": number, "id": product_id})
             continue
-        quantity = _decimal(row.get("quantity"))
-        price = _decimal(row.get("unit_price"), default=product.list_price if product.currency == order.currency
+        quantity = parse_decimal(row.get("quantity"))
+        price = parse_decimal(row.get("unit_price"), default=product.list_price if product.currency == order.currency
                          else None)
-        discount = _decimal(row.get("discount_percent"), default=Decimal("0"))
+        discount = parse_decimal(row.get("discount_percent"), default=Decimal("0"))
         line = OrderLine(order=order, product=product, quantity=quantity, unit_price=price,
                          discount_percent=discount, amount=Decimal("0"))
         if price is None:

@@ -27,13 +27,13 @@ from keyaccount.core.choices import Role
 from keyaccount.core.editing import get_or_404
 from keyaccount.deals.choices import StageOutcome
 from keyaccount.deals.models import Deal
-from keyaccount.orders.models import Order, OrderLine, OrderStatus
+from keyaccount.orders.models import Order, OrderLine
+from keyaccount.orders.queries import NOT_PURCHASES
 from keyaccount.planning.choices import PeriodKind
 from keyaccount.planning.models import AccountPlan, SalesPlan, WeeklyReport, period_end
 from keyaccount.timeline.choices import MeetingStatus
 from keyaccount.timeline.models import InteractionContact
 
-NOT_PURCHASES = [OrderStatus.DRAFT, OrderStatus.CANCELLED]
 HUNDRED = Decimal(100)
 CENT = Decimal("0.01")
 
