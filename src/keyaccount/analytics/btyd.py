@@ -18,6 +18,7 @@ log-likelihood, by central differences of the analytic gradient, in the natural 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 
 import numpy as np
 from scipy import optimize, special
@@ -88,6 +89,13 @@ class Compressed:
         return cls(x_index.astype(np.float64), t_values[t_index], big_t_values[big_t_index], weight,
                    np.arange(x_index.max() + 1.0), x_index, t_values, t_index, big_t_values, big_t_index)
 
+    @cached_property
+    def pairs(self) -> tuple[Pairs, Pairs]:
+        """The distinct (x, t_x) and (x, T) pairs: the Pareto/NBD's integral over the dropout time is
+        the difference of two tails, one at t_x and one at T, each a function of x and that end."""
+        return (Pairs.of(self.x_values, self.x_index, self.t_values, self.t_index),
+                Pairs.of(self.x_values, self.x_index, self.big_t_values, self.big_t_index))
+
     def sample(self, size: int, seed: int = 7) -> Compressed:
         """A random subset of the distinct rows (for a quick first fit); weights keep their meaning."""
         if len(self.x) <= size:
@@ -96,6 +104,21 @@ class Compressed:
         return Compressed(self.x[pick], self.t_x[pick], self.T[pick], self.weight[pick], self.x_values,
                           self.x_index[pick], self.t_values, self.t_index[pick], self.big_t_values,
                           self.big_t_index[pick])
+
+
+@dataclass(frozen=True)
+class Pairs:
+    """Distinct (x, t) pairs and each row's index among them."""
+
+    x: np.ndarray
+    t: np.ndarray
+    index: np.ndarray
+
+    @classmethod
+    def of(cls, x_values, x_index, t_values, t_index) -> Pairs:
+        key = x_index * len(t_values) + t_index
+        distinct, index = np.unique(key, return_inverse=True)
+        return cls(x_values[distinct // len(t_values)], t_values[distinct % len(t_values)], index.ravel())
 
 
 def _check_summary(x, t_x, big_t) -> None:
@@ -399,26 +422,66 @@ class BGNBD:
 
 # Pareto/NBD
 
-def _log_tail_integral(n, b, c, v0, v1):
-    """log of ∫_{v1}^{v0} v^(n-1) (1 - c v)^(-b) dv = F(v0) - F(v1), F(v) = v^n / n · 2F1(b, n; n+1; c v);
-    0 <= c v < 1. The Pareto/NBD likelihood's integral over the dropout time, after v = 1/(max(α,β) + τ)."""
-    log_f0 = n * np.log(v0) - np.log(n) + np.log(special.hyp2f1(b, n, n + 1, c * v0))
-    log_f1 = n * np.log(v1) - np.log(n) + np.log(special.hyp2f1(b, n, n + 1, c * v1))
-    with np.errstate(divide="ignore"):
-        return log_f0 + np.log1p(-np.exp(np.minimum(log_f1 - log_f0, 0.0)))
+def _tail(params, x, t):
+    """log G and its gradient in (r, alpha, s, beta) for each (x, t), where
+    G(x, t) = ∫_t^∞ (α+τ)^-(r+x) (β+τ)^-(s+1) dτ = (m+t)^-n / n · 2F1(b, n; n+1; z)
+    with n = r+s+x, m = max(α, β), z = |α-β| / (m+t) in [0, 1), and b = s+1 when α ≥ β, else r+x
+    (Fader & Hardie 2005, the note's equation (13), read as a tail). The derivative of 2F1 in z is
+    exact (another 2F1); in b and n it is a central difference of 2F1, which is smooth in its
+    parameters: with steps of 1e-5 relative the error is near 1e-10. ``bad`` marks where 2F1
+    overflowed (far from any sensible optimum)."""
+    r, alpha, s, beta = params
+    n = r + s + x
+    if alpha >= beta:
+        m, c, b = alpha, alpha - beta, np.full_like(x, s + 1)
+    else:
+        m, c, b = beta, beta - alpha, r + x
+    mt = m + t
+    z = c / mt
+    hyp = special.hyp2f1
+    with np.errstate(all="ignore"):  # overflow is flagged in ``bad`` and handled by the caller
+        h = hyp(b, n, n + 1, z)
+        db, dn = 1e-5 * b, 1e-5 * n
+        d_b = (hyp(b + db, n, n + 1, z) - hyp(b - db, n, n + 1, z)) / (2 * db * h)
+        d_n = (hyp(b, n + dn, n + 1 + dn, z) - hyp(b, n - dn, n + 1 - dn, z)) / (2 * dn * h)
+        d_z = b * n / (n + 1) * hyp(b + 1, n + 1, n + 2, z) / h
+        log_g = -n * np.log(mt) - np.log(n) + np.log(h)
+    by_n = -np.log(mt) - 1 / n + d_n
+    if alpha >= beta:
+        grad = np.stack([by_n, -n / mt + d_z * (beta + t) / mt ** 2, by_n + d_b, -d_z / mt], axis=1)
+    else:
+        grad = np.stack([by_n + d_b, -d_z / mt, by_n, -n / mt + d_z * (alpha + t) / mt ** 2], axis=1)
+    bad = ~(np.isfinite(log_g) & np.all(np.isfinite(grad), axis=1))
+    return log_g, grad, bad
 
 
-# Gauss-Legendre nodes on [0, 1] for the parts of the Pareto/NBD gradient that have no closed form.
+def _pairs_of(x, t) -> Pairs:
+    t_values, t_index = np.unique(t, return_inverse=True)
+    x_values, x_index = np.unique(x, return_inverse=True)
+    return Pairs.of(x_values, x_index.ravel(), t_values, t_index.ravel())
+
+
+# Gauss-Legendre nodes on [0, 1], for the rows where 2F1 overflows: the died-term's integral and the
+# expectations its gradient needs, over [t_x, T] directly.
 _GL_NODES, _GL_WEIGHTS = np.polynomial.legendre.leggauss(24)
 _GL_NODES = (_GL_NODES + 1) / 2
 _GL_WEIGHTS = _GL_WEIGHTS / 2
 
 
-def _log_integral_by_quadrature(r, alpha, s, beta, x, t_x, big_t):
+def _died_by_quadrature(params, x, t_x, big_t):
+    """log ∫_{t_x}^{T} (α+τ)^-(r+x) (β+τ)^-(s+1) dτ and its gradient in (r, alpha, s, beta)."""
+    r, alpha, s, beta = params
     tau = t_x[:, None] + (big_t - t_x)[:, None] * _GL_NODES[None, :]
-    log_f = -(r + x)[:, None] * np.log(alpha + tau) - (s + 1) * np.log(beta + tau) + np.log(_GL_WEIGHTS)[None, :]
-    peak = np.max(log_f, axis=1)
-    return peak + np.log(np.exp(log_f - peak[:, None]).sum(axis=1)) + np.log(big_t - t_x)
+    log_a, log_b = np.log(alpha + tau), np.log(beta + tau)
+    log_f = -(r + x)[:, None] * log_a - (s + 1) * log_b + np.log(_GL_WEIGHTS)[None, :]
+    peak = np.max(log_f, axis=1, keepdims=True)
+    density = np.exp(log_f - peak)
+    norm = density.sum(axis=1)
+    density /= norm[:, None]
+    log_i = peak[:, 0] + np.log(norm) + np.log(big_t - t_x)
+    grad = np.stack([-(density * log_a).sum(axis=1), -(r + x) * (density * np.exp(-log_a)).sum(axis=1),
+                     -(density * log_b).sum(axis=1), -(s + 1) * (density * np.exp(-log_b)).sum(axis=1)], axis=1)
+    return log_i, grad
 
 
 class ParetoNBD:
@@ -429,64 +492,62 @@ class ParetoNBD:
         self.fit_result: Fit | None = None
 
     @staticmethod
-    def _parts(params, x, t_x, big_t):
-        """log of the two terms of the likelihood (alive at T; died between t_x and T) and pieces for
-        the gradient."""
+    def _terms(params, x, t_x, big_t, at_t: Pairs, at_big_t: Pairs):
+        """Per row: log of the two terms of the likelihood's bracket, "alive at T" and s times
+        "died between t_x and T", and the died-term's gradient pieces: the weight of each tail
+        (s·G/bracket comes later) and the rows computed by quadrature instead."""
         r, alpha, s, beta = params
-        big = max(alpha, beta)
-        n = r + s + x
-        if alpha >= beta:
-            b_exp, c = s + 1, alpha - beta
-        else:
-            b_exp, c = r + x, beta - alpha
-        v0, v1 = 1 / (big + t_x), 1 / (big + big_t)
         alive = -(r + x) * np.log(alpha + big_t) - s * np.log(beta + big_t)
-        # ∫_{t_x}^{T} (α+τ)^-(r+x) (β+τ)^-(s+1) dτ, whose v-form is the 2F1 integral above.
+        log_g0, grad0, bad0 = _tail(params, at_t.x, at_t.t)
+        log_g1, grad1, bad1 = _tail(params, at_big_t.x, at_big_t.t)
+        g0, g1 = log_g0[at_t.index], log_g1[at_big_t.index]
+        has_died = big_t > t_x
         with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
-            died = np.where(big_t > t_x, np.log(s) + _log_tail_integral(n, b_exp, c, v0, v1), -np.inf)
-        broken = ~np.isfinite(died) & (big_t > t_x)
+            # log(G(t_x) - G(T)); G falls with t, so the difference is positive where T > t_x.
+            died = np.where(has_died, np.log(s) + g0 + np.log1p(-np.exp(np.minimum(g1 - g0, 0.0))), -np.inf)
+        broken = has_died & (~np.isfinite(died) | bad0[at_t.index] | bad1[at_big_t.index])
+        quadrature = None
         if broken.any():
-            # Far from any sensible optimum 2F1 can overflow: the same integral by quadrature there.
-            died[broken] = np.log(s) + _log_integral_by_quadrature(r, alpha, s, beta, x[broken], t_x[broken],
-                                                                  big_t[broken])
-        return alive, died, n, b_exp, c, v0, v1
+            log_i, grad_i = _died_by_quadrature(params, x[broken], t_x[broken], big_t[broken])
+            died[broken] = np.log(s) + log_i
+            quadrature = (broken, grad_i)
+        return alive, died, (g0, g1, grad0, grad1, has_died & ~broken), quadrature
 
     @classmethod
     def negative_log_likelihood(cls, params, data: Compressed):
         r, alpha, s, beta = params
         x, t_x, big_t, w = data.x, data.t_x, data.T, data.weight
         xs, ix = data.x_values, data.x_index
-        head = special.gammaln(r + xs)[ix] - special.gammaln(r) + r * np.log(alpha) + s * np.log(beta)
-        alive, died, *_ = cls._parts(params, x, t_x, big_t)
-        total = np.logaddexp(alive, died)
-        value = -np.dot(w, head + total)
-        # Gradient: d log(A + s·I) with A the "alive" term, I the integral.
-        share_died = np.exp(died - total)
-        share_alive = 1 - share_died
-        # Closed forms: dA/dα, dA/dβ, dA/dr, dA/ds (over A), and dI/dα, dI/dβ through shifted exponents;
-        # E[ln(α+τ)] and E[ln(β+τ)] under the died-term's density by Gauss-Legendre quadrature.
-        # In single precision: these only weight the derivative, whose terms need seven digits, and
-        # halving the memory the quadrature streams through halves its time.
-        f32 = np.float32
-        tau = (t_x.astype(f32)[:, None] + (big_t - t_x).astype(f32)[:, None] * _GL_NODES.astype(f32)[None, :])
-        log_a = np.log(f32(alpha) + tau)
-        log_b = np.log(f32(beta) + tau)
-        log_density = -(r + x).astype(f32)[:, None] * log_a - f32(s + 1) * log_b
-        log_density -= np.max(log_density, axis=1, keepdims=True)
-        density = np.exp(log_density) * _GL_WEIGHTS.astype(f32)[None, :]
-        norm = density.sum(axis=1, dtype=np.float64)
-        norm = np.where(norm > 0, norm, 1.0)
-        mean_log_a = np.einsum("ij,ij->i", density, log_a, dtype=np.float64) / norm
-        mean_log_b = np.einsum("ij,ij->i", density, log_b, dtype=np.float64) / norm
-        mean_inv_a = np.einsum("ij,ij->i", density, np.exp(-log_a), dtype=np.float64) / norm
-        mean_inv_b = np.einsum("ij,ij->i", density, np.exp(-log_b), dtype=np.float64) / norm
-        d_r = special.digamma(r + xs)[ix] - special.digamma(r) + np.log(alpha) \
-            + share_alive * -np.log(alpha + big_t) + share_died * -mean_log_a
-        d_alpha = r / alpha + share_alive * -(r + x) / (alpha + big_t) + share_died * -(r + x) * mean_inv_a
-        d_s = np.log(beta) + share_alive * -np.log(beta + big_t) + share_died * (1 / s - mean_log_b)
-        d_beta = s / beta + share_alive * -s / (beta + big_t) + share_died * -(s + 1) * mean_inv_b
-        grad = -np.array([np.dot(w, d_r), np.dot(w, d_alpha), np.dot(w, d_s), np.dot(w, d_beta)])
-        return value, grad
+        at_t, at_big_t = data.pairs
+        w_x = np.bincount(ix, weights=w, minlength=len(xs))
+        total_w = w.sum()
+        head = (np.dot(w_x, special.gammaln(r + xs)) + total_w * (-special.gammaln(r) + r * np.log(alpha)
+                                                                   + s * np.log(beta)))
+        alive, died, (g0, g1, grad0, grad1, by_tails), quadrature = cls._terms(params, x, t_x, big_t, at_t,
+                                                                                at_big_t)
+        bracket = np.logaddexp(alive, died)
+        value = -(head + np.dot(w, bracket))
+        # d log(A + s·I): the alive term's share times d log A; s·dI over the bracket, with
+        # I = G(t_x) - G(T) and dG = G · d log G per pair; and I over the bracket for s itself.
+        share_alive = np.exp(alive - bracket)
+        share_died = 1 - share_alive
+        with np.errstate(over="ignore", invalid="ignore"):
+            weight0 = np.where(by_tails, w * np.exp(np.log(s) + g0 - bracket), 0.0)
+            weight1 = np.where(by_tails, w * np.exp(np.log(s) + g1 - bracket), 0.0)
+        died_grad = (np.bincount(at_t.index, weights=weight0, minlength=len(at_t.x)) @ grad0
+                     - np.bincount(at_big_t.index, weights=weight1, minlength=len(at_big_t.x)) @ grad1)
+        if quadrature is not None:
+            rows, grad_i = quadrature
+            died_grad = died_grad + (w[rows] * share_died[rows]) @ grad_i
+        wa = w * share_alive
+        grad = np.array([
+            np.dot(w_x, special.digamma(r + xs)) + total_w * (np.log(alpha) - special.digamma(r))
+            - np.dot(wa, np.log(alpha + big_t)),
+            total_w * r / alpha - np.dot(wa, (r + x) / (alpha + big_t)),
+            total_w * np.log(beta) - np.dot(wa, np.log(beta + big_t)) + np.dot(w, share_died) / s,
+            total_w * s / beta - np.dot(wa, s / (beta + big_t)),
+        ]) + died_grad
+        return value, -grad
 
     def fit(self, frequency, recency, T, *, start=(1.0, 1.0, 1.0, 1.0)) -> Fit:
         """A subsample first, then a few passes over all distinct rows (see below)."""
@@ -525,7 +586,7 @@ class ParetoNBD:
     def p_alive(self, frequency, recency, T) -> np.ndarray:
         params = self._p()
         x, t_x, big_t = (np.asarray(v, dtype=float) for v in (frequency, recency, T))
-        alive, died, *_ = self._parts(params, x, t_x, big_t)
+        alive, died, *_ = self._terms(params, x, t_x, big_t, _pairs_of(x, t_x), _pairs_of(x, big_t))
         return np.exp(alive - np.logaddexp(alive, died))
 
     def expected_purchases(self, t, frequency, recency, T) -> np.ndarray:
@@ -543,6 +604,33 @@ class ParetoNBD:
 
 # Gamma-Gamma
 
+@dataclass(frozen=True)
+class Spend:
+    """Repeat customers' frequency x and average repeat-purchase value m, with the distinct values
+    of x (the likelihood's x-only terms are computed once per distinct x) and the sums that do not
+    depend on the parameters."""
+
+    x: np.ndarray
+    m: np.ndarray
+    x_values: np.ndarray
+    x_weight: np.ndarray
+    sum_log_m: float
+    sum_x_log_m: float
+
+    @classmethod
+    def of(cls, x: np.ndarray, m: np.ndarray) -> Spend:
+        x_values, x_index = np.unique(x, return_inverse=True)
+        log_m = np.log(m)
+        return cls(x, m, x_values, np.bincount(x_index.ravel(), minlength=len(x_values)).astype(float),
+                   float(log_m.sum()), float(np.dot(x, log_m)))
+
+    def sample(self, size: int, seed: int = 7) -> Spend:
+        if len(self.x) <= size:
+            return self
+        rows = np.sort(np.random.default_rng(seed).choice(len(self.x), size=size, replace=False))
+        return Spend.of(self.x[rows], self.m[rows])
+
+
 class GammaGamma:
     names = ["p", "q", "gamma"]
 
@@ -551,31 +639,36 @@ class GammaGamma:
         self.fit_result: Fit | None = None
 
     @staticmethod
-    def negative_log_likelihood(params, x, m, w):
+    def negative_log_likelihood(params, data: Spend, hessian: bool = False):
+        """The negative of the appendix's log-likelihood summed over repeat customers, its gradient
+        in (p, q, gamma) and, when asked, its Hessian (all analytic)."""
         p, q, gamma = params
-        px = p * x
+        xs, wx = data.x_values, data.x_weight
+        total = wx.sum()
+        pxs = p * xs
         lg, dg = special.gammaln, special.digamma
-        log_gm = np.log(gamma + m * x)
-        ll = lg(px + q) - lg(px) - lg(q) + q * np.log(gamma) + (px - 1) * np.log(m) + px * np.log(x) - (px + q) * log_gm
-        g_p = x * (dg(px + q) - dg(px) + np.log(m) + np.log(x) - log_gm)
-        g_q = dg(px + q) - dg(q) + np.log(gamma) - log_gm
-        g_gamma = q / gamma - (px + q) / (gamma + m * x)
-        return -np.dot(w, ll), -np.array([np.dot(w, g_p), np.dot(w, g_q), np.dot(w, g_gamma)])
-
-    @staticmethod
-    def hessian(params, x, m, w):
-        p, q, gamma = params
-        px = p * x
-        t1 = special.polygamma(1, px + q)
-        denominator = gamma + m * x
+        denominator = gamma + data.m * data.x
+        log_d = np.log(denominator)
+        weighted_log_d = np.dot(data.x, log_d)
+        ll = (np.dot(wx, lg(pxs + q) - lg(pxs) + pxs * np.log(xs)) + total * (q * np.log(gamma) - lg(q))
+              + p * data.sum_x_log_m - data.sum_log_m - p * weighted_log_d - q * log_d.sum())
+        inverse = 1 / denominator
+        g = np.array([
+            np.dot(wx, xs * (dg(pxs + q) - dg(pxs) + np.log(xs))) + data.sum_x_log_m - weighted_log_d,
+            np.dot(wx, dg(pxs + q)) + total * (np.log(gamma) - dg(q)) - log_d.sum(),
+            total * q / gamma - np.dot(p * data.x + q, inverse),
+        ])
+        if not hessian:
+            return -ll, -g
+        t1 = special.polygamma(1, pxs + q)
         h = np.empty((3, 3))
-        h[0, 0] = np.dot(w, x * x * (t1 - special.polygamma(1, px)))
-        h[0, 1] = np.dot(w, x * t1)
-        h[0, 2] = -np.dot(w, x / denominator)
-        h[1, 1] = np.dot(w, t1 - special.polygamma(1, q))
-        h[1, 2] = np.dot(w, 1 / gamma - 1 / denominator)
-        h[2, 2] = np.dot(w, -q / gamma ** 2 + (px + q) / denominator ** 2)
-        return -(np.triu(h) + np.triu(h, 1).T)
+        h[0, 0] = np.dot(wx, xs * xs * (t1 - special.polygamma(1, pxs)))
+        h[0, 1] = np.dot(wx, xs * t1)
+        h[0, 2] = -np.dot(data.x, inverse)
+        h[1, 1] = np.dot(wx, t1) - total * special.polygamma(1, q)
+        h[1, 2] = total / gamma - inverse.sum()
+        h[2, 2] = -total * q / gamma ** 2 + np.dot(p * data.x + q, inverse * inverse)
+        return -ll, -g, -(np.triu(h) + np.triu(h, 1).T)
 
     def fit(self, frequency, monetary_value, *, start=(1.0, 1.0, 1.0)) -> Fit:
         """Fitted on repeat customers (frequency > 0) with their average repeat-purchase value, by
@@ -585,20 +678,15 @@ class GammaGamma:
         keep = (x > 0) & np.isfinite(m) & (m > 0)
         if not keep.any():
             raise ValueError("Gamma-Gamma needs customers with repeat purchases of positive value")
-        xs, ms = x[keep], m[keep]
-        ws = np.ones_like(xs)
+        data = Spend.of(x[keep], m[keep])
         start = np.array(start, dtype=float)
-        start[2] = max(start[2], float(np.mean(ms)))
-
-        def with_hessian(params, hessian=True, rows=slice(None)):
-            x_, m_, w_ = xs[rows], ms[rows], ws[rows]
-            value, grad = self.negative_log_likelihood(params, x_, m_, w_)
-            return (value, grad, self.hessian(params, x_, m_, w_)) if hessian else (value, grad)
-
+        start[2] = max(start[2], float(np.mean(data.m)))
         # A first maximum on up to 20,000 customers, then Newton on all of them.
-        rows = np.sort(np.random.default_rng(7).choice(len(xs), size=min(len(xs), 20_000), replace=False))
-        first = _trust_region(lambda params: with_hessian(params, True, rows), start, float(len(rows)))
-        self.fit_result = _newton(with_hessian, first, self.names, float(len(xs)))
+        sample = data.sample(20_000)
+        first = _trust_region(lambda params: self.negative_log_likelihood(params, sample, True), start,
+                              float(len(sample.x)))
+        self.fit_result = _newton(lambda params, hessian: self.negative_log_likelihood(params, data, hessian),
+                                  first, self.names, float(len(data.x)))
         self.params = self.fit_result.params
         return self.fit_result
 

@@ -14,7 +14,7 @@ import polars as pl
 
 from keyaccount.analytics import btyd, segments
 from keyaccount.analytics.errors import InputError
-from keyaccount.analytics.summary import PERIOD_DAYS, customer_summary
+from keyaccount.analytics.summary import PERIOD_DAYS, CustomerDays, order_days
 
 DEFAULT_HORIZON = {"day": 365, "week": 52, "month": 12}
 
@@ -61,12 +61,14 @@ def _safe_fit(fit: Callable[[], btyd.Fit]) -> btyd.Fit | None:
         return None
 
 
-def analyze(*, orders: pl.DataFrame | None = None, summary: pl.DataFrame | None = None,
+def analyze(*, orders: pl.DataFrame | CustomerDays | None = None, summary: pl.DataFrame | None = None,
             until: dt.date | None = None, period: str = "week", horizon: int | None = None,
             discount_rate: float = 0.10, thresholds: segments.Thresholds = segments.DEFAULT_THRESHOLDS,
             progress: Callable[[str], None] = lambda step: None) -> Analysis:
-    """Order lines (customer, date, amount) or a summary (frequency, recency, T[, monetary_value])
-    in; every customer scored out. ``discount_rate`` is yearly; ``horizon`` counts periods."""
+    """Order lines (customer, date, amount; or already one row per customer and day), their
+    :class:`CustomerDays` (:func:`data.read_customer_days`), or a summary (frequency, recency,
+    T[, monetary_value]) in; every customer scored out. ``discount_rate`` is yearly; ``horizon``
+    counts periods."""
     if period not in PERIOD_DAYS:
         raise InputError(f"--period must be one of {', '.join(PERIOD_DAYS)}")
     horizon = DEFAULT_HORIZON[period] if horizon is None else horizon
@@ -75,20 +77,19 @@ def analyze(*, orders: pl.DataFrame | None = None, summary: pl.DataFrame | None 
     if not -0.99 < discount_rate < 10:
         raise InputError("--discount-rate is a yearly rate such as 0.1 (10 %)")
     if orders is not None:
-        if orders.height == 0:
-            raise InputError("the file has no order lines")
-        if until is not None and orders["date"].min() > until:
-            raise InputError(f"no orders on or before {until}")
         progress("summary")
-        until = until or orders["date"].max()
-        # One row per customer and day first: everything after reads days, not order lines.
-        orders = (orders.lazy().filter(pl.col("date") <= until).group_by("customer", "date")
-                  .agg(pl.col("amount").sum()).collect())
-        table = customer_summary(orders, until=until, period=period)
+        if isinstance(orders, CustomerDays):
+            customer_days = orders if until is None else orders.up_to(until)
+        else:
+            if orders.height == 0:
+                raise InputError("the file has no order lines")
+            customer_days = CustomerDays.of(order_days(orders), until)
+        until = customer_days.until
+        table = customer_days.summary(period)
         progress("segments")
         table = segments.rfm_and_abc(table, thresholds)
-        table = table.join(segments.xyz_and_trend(orders, table, until=until, thresholds=thresholds),
-                           on="customer", how="left")
+        trend = segments.xyz_and_trend(customer_days, table, thresholds=thresholds)
+        table = pl.concat([table.drop("_code"), trend.drop("customer")], how="horizontal")
     else:
         table = summary
         if table is None or table.height == 0:

@@ -13,11 +13,12 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import dataclass
 
 import numpy as np
 import polars as pl
+
+from keyaccount.analytics.summary import CustomerDays
 
 
 @dataclass(frozen=True)
@@ -31,81 +32,85 @@ class Thresholds:
 DEFAULT_THRESHOLDS = Thresholds()
 
 
-def _quintile(values: pl.Expr, *, descending: bool = False) -> pl.Expr:
-    rank = values.rank(method="max", descending=descending)
-    return ((rank * 5 / pl.len()).ceil().clip(1, 5)).cast(pl.Int8)
+def _quintile(values: np.ndarray, *, descending: bool = False) -> np.ndarray:
+    """Scores 1-5 from the "max" rank (ties share the highest rank of their group)."""
+    ordered = np.sort(values)
+    if descending:
+        rank = len(values) - np.searchsorted(ordered, values, side="left")
+    else:
+        rank = np.searchsorted(ordered, values, side="right")
+    return np.clip(np.ceil(rank * 5 / len(values)), 1, 5).astype(np.int8)
 
 
 def rfm_and_abc(summary: pl.DataFrame, thresholds: Thresholds = DEFAULT_THRESHOLDS) -> pl.DataFrame:
-    scored = summary.with_columns(
-        _quintile(pl.col("days_since_last"), descending=True).alias("r_score"),
-        _quintile(pl.col("purchase_days")).alias("f_score"),
-        _quintile(pl.col("total_spend")).alias("m_score"),
-    ).with_columns(
-        pl.concat_str([pl.col("r_score").cast(pl.Utf8), pl.col("f_score").cast(pl.Utf8),
-                       pl.col("m_score").cast(pl.Utf8)]).alias("rfm"),
+    """RFM scores, repeat status, ABC class and revenue share; ``summary`` is sorted by customer."""
+    r = _quintile(summary["days_since_last"].to_numpy(), descending=True)
+    f = _quintile(summary["purchase_days"].to_numpy())
+    spend = summary["total_spend"].to_numpy()
+    m = _quintile(spend)
+    positive = np.clip(spend, 0, None)
+    total = float(positive.sum()) or 1.0
+    # Largest spend first, ties by customer (the summary's own order); the share before each.
+    order = np.lexsort((np.arange(len(spend)), -spend))
+    before = np.empty_like(positive)
+    before[order] = np.cumsum(positive[order]) - positive[order]
+    return summary.with_columns(
+        pl.Series("r_score", r), pl.Series("f_score", f), pl.Series("m_score", m),
+        pl.Series("_rfm", r.astype(np.int16) * 100 + f * 10 + m).cast(pl.Utf8).alias("rfm"),
         pl.when(pl.col("frequency") > 0).then(pl.lit("repeat customer")).otherwise(pl.lit("one-time buyer"))
         .alias("status"),
-    )
-    total = float(scored["total_spend"].clip(lower_bound=0).sum()) or 1.0
-    ranked = scored.sort(["total_spend", "customer"], descending=[True, False]).with_columns(
-        (pl.col("total_spend").clip(lower_bound=0).cum_sum() - pl.col("total_spend").clip(lower_bound=0))
-        .alias("_before"))
-    ranked = ranked.with_columns(
-        pl.when(pl.col("_before") < thresholds.a * total).then(pl.lit("A"))
-        .when(pl.col("_before") < thresholds.b * total).then(pl.lit("B")).otherwise(pl.lit("C")).alias("abc"),
-        (pl.col("total_spend") / total).alias("revenue_share"),
-    ).drop("_before")
-    return ranked.sort("customer")
+        pl.when(pl.Series(before) < thresholds.a * total).then(pl.lit("A"))
+        .when(pl.Series(before) < thresholds.b * total).then(pl.lit("B")).otherwise(pl.lit("C")).alias("abc"),
+        pl.Series("revenue_share", spend / total))
 
 
-def _month_index(dates: pl.Expr) -> pl.Expr:
-    return dates.dt.year().cast(pl.Int32) * 12 + dates.dt.month().cast(pl.Int32) - 1
+def _months(day: np.ndarray) -> np.ndarray:
+    """Calendar month numbers (year * 12 + month - 1) of days counted from 1970-01-01."""
+    dates = day.astype("datetime64[D]")
+    return dates.astype("datetime64[M]").astype(np.int64) + 1970 * 12
 
 
-def xyz_and_trend(orders: pl.DataFrame, summary: pl.DataFrame, *, until: dt.date,
+def xyz_and_trend(days: CustomerDays, summary: pl.DataFrame, *,
                   thresholds: Thresholds = DEFAULT_THRESHOLDS) -> pl.DataFrame:
-    """XYZ class and revenue trend per customer, from monthly revenue (one grouped pass)."""
+    """XYZ class and revenue trend per customer of ``summary``, from monthly revenue: the days are
+    sorted by customer and date, so each (customer, month) is one contiguous block."""
+    until = days.until
     last_month = until.year * 12 + until.month - 1
-    monthly = (orders.lazy().filter(pl.col("date") <= until)
-               .group_by("customer", _month_index(pl.col("date")).alias("month"))
-               .agg(pl.col("amount").sum().alias("revenue")).collect())
-    firsts = summary.select("customer", _month_index(pl.col("first_purchase")).alias("first_month"))
-    monthly = monthly.join(firsts, on="customer", how="inner")
-    span = (pl.lit(last_month) - pl.col("first_month") + 1).alias("months")
+    month = _months(days.day)
+    edge = np.flatnonzero(np.r_[True, (days.code[1:] != days.code[:-1]) | (month[1:] != month[:-1])])
+    m_code, m_month = days.code[edge], month[edge]
+    revenue = np.add.reduceat(days.amount, edge)
+    codes = summary["_code"].to_numpy()
+    size = len(days.names)
+    first_month = np.zeros(size, dtype=np.int64)
+    first_month[codes] = _months(summary["first_purchase"].cast(pl.Int32).to_numpy().astype(np.int64))
+    months = (last_month - first_month[codes] + 1).astype(np.float64)
     # Mean and variance over all months of the span, zeros included, from sums of revenue and squares.
-    stats = monthly.group_by("customer").agg(
-        pl.col("revenue").sum().alias("_sum"), (pl.col("revenue") ** 2).sum().alias("_sum2"),
-        pl.col("first_month").first(),
-    ).with_columns(span).with_columns(
-        (pl.col("_sum") / pl.col("months")).alias("_mean"),
-    ).with_columns(
-        ((pl.col("_sum2") / pl.col("months") - pl.col("_mean") ** 2).clip(lower_bound=0).sqrt()
-         / pl.col("_mean")).alias("revenue_cv"),
-    ).with_columns(
-        pl.when((pl.col("months") < 3) | (pl.col("_mean") <= 0)).then(None)
-        .when(pl.col("revenue_cv") <= thresholds.x).then(pl.lit("X"))
-        .when(pl.col("revenue_cv") <= thresholds.y).then(pl.lit("Y")).otherwise(pl.lit("Z")).alias("xyz"),
-    )
-    # Trend over the last 12 months: slope by least squares with months as x (zeros included).
-    window = monthly.filter(pl.col("month") > last_month - 12).with_columns(
-        (pl.col("month") - (last_month - 11)).alias("k"))
+    total = np.bincount(m_code, weights=revenue, minlength=size)[codes]
+    squares = np.bincount(m_code, weights=revenue * revenue, minlength=size)[codes]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        mean = total / months
+        cv = np.sqrt(np.clip(squares / months - mean ** 2, 0, None)) / mean
+    undefined = (months < 3) | (mean <= 0)
+    xyz = np.where(cv <= thresholds.x, "X", np.where(cv <= thresholds.y, "Y", "Z")).astype(object)
+    xyz[undefined] = None
+    cv = np.where(mean == 0, np.nan, cv)
+    # Trend over the last 12 months: slope by least squares with months as x (zeros included), and
+    # the last six months against the six before.
+    k = m_month - (last_month - 11)
+    window = k >= 0
+    w_code, w_k, w_revenue = m_code[window], k[window], revenue[window]
     k_mean = 5.5
-    k_var_sum = float(sum((k - k_mean) ** 2 for k in range(12)))
-    trend = window.group_by("customer").agg(
-        ((pl.col("k") - k_mean) * pl.col("revenue")).sum().alias("_cov"),
-        pl.col("revenue").filter(pl.col("k") >= 6).sum().alias("_recent"),
-        pl.col("revenue").filter(pl.col("k") < 6).sum().alias("_before"),
-    ).with_columns(
-        (pl.col("_cov") / k_var_sum).alias("trend_slope"),
-        pl.when(pl.col("_before") > 0).then((pl.col("_recent") - pl.col("_before")) / pl.col("_before") * 100)
-        .otherwise(None).alias("growth_pct"),
-    )
-    return (summary.select("customer")
-            .join(stats.select("customer", "revenue_cv", "xyz"), on="customer", how="left")
-            .join(trend.select("customer", "trend_slope", "growth_pct"), on="customer", how="left")
-            .with_columns(pl.col("trend_slope").fill_null(0.0)))
-
-
-def np_float(series: pl.Series) -> np.ndarray:
-    return series.cast(pl.Float64).to_numpy()
+    k_var_sum = float(sum((i - k_mean) ** 2 for i in range(12)))
+    slope = np.bincount(w_code, weights=(w_k - k_mean) * w_revenue, minlength=size)[codes] / k_var_sum
+    recent = np.bincount(w_code[w_k >= 6], weights=w_revenue[w_k >= 6], minlength=size)[codes]
+    earlier = np.bincount(w_code[w_k < 6], weights=w_revenue[w_k < 6], minlength=size)[codes]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        growth = np.where(earlier > 0, (recent - earlier) / earlier * 100, np.nan)
+    return pl.DataFrame({
+        "customer": summary["customer"],
+        "revenue_cv": pl.Series(cv).fill_nan(None),
+        "xyz": pl.Series(xyz, dtype=pl.Utf8),
+        "trend_slope": slope,
+        "growth_pct": pl.Series(growth).fill_nan(None),
+    })
