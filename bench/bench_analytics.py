@@ -126,7 +126,7 @@ def run_ours(path: str) -> dict:
     from keyaccount.analytics import data, pipeline
 
     started = time.perf_counter()
-    analysis = pipeline.analyze(orders=data.read_orders(path))
+    analysis = pipeline.analyze(orders=data.read_customer_days(path))
     return {"seconds": time.perf_counter() - started, "customers": analysis.customers.height,
             "bgnbd": analysis.models["bgnbd"].as_dict()}
 

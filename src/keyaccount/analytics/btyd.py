@@ -81,7 +81,7 @@ class Compressed:
                                                      return_dtype=pl.Int64).to_numpy()
         n_t, n_big_t = len(t_values), len(big_t_values)
         key = (x.astype(np.int64) * n_t + t_rank) * n_big_t + big_t_rank
-        rows = pl.DataFrame({"key": key}).group_by("key").len()
+        rows = pl.DataFrame({"key": key}).group_by("key").len().sort("key")  # sorted: the same fit every run
         key, weight = rows["key"].to_numpy(), rows["len"].to_numpy().astype(np.float64)
         big_t_index = key % n_big_t
         t_index = (key // n_big_t) % n_t
@@ -275,6 +275,67 @@ def _newton(negative_ll_grad_hess, start: np.ndarray, names: list[str], weight_t
                message="Newton" if converged else "Newton: did not converge")
 
 
+def _quasi_newton(negative_ll_and_grad, start: np.ndarray, hessian: np.ndarray, names: list[str],
+                  weight_total: float, max_steps: int = 50, tolerance: float = NEWTON_TOLERANCE) -> Fit:
+    """Newton steps in log-parameters with a Hessian estimate (a subsample's) that each step
+    corrects by the BFGS update from the gradients it sees: one evaluation per step where the full
+    step improves the likelihood, halved where it does not. Where a model's exact Hessian costs
+    several times its gradient this reaches the maximum in a handful of passes over the data.
+    Standard errors from the corrected estimate."""
+    log_params = np.log(np.clip(start, MIN_PARAM, MAX_PARAM))
+    params = np.exp(log_params)
+    value, grad = negative_ll_and_grad(params)
+    g_log = grad * params
+    b = params[:, None] * hessian * params[None, :] + np.diag(g_log)
+    b = (b + b.T) / 2
+    steps = 0
+    converged = False
+    while steps < max_steps:
+        if np.max(np.abs(g_log)) / weight_total < tolerance:
+            converged = True
+            break
+        steps += 1
+        try:
+            step = -np.linalg.solve(b, g_log)
+            if np.dot(step, g_log) >= 0:
+                raise np.linalg.LinAlgError
+        except np.linalg.LinAlgError:
+            b = np.diag(np.abs(np.diag(b)) + 1.0)
+            step = -g_log / np.diag(b)
+        for _halving in range(40):
+            candidate = np.clip(log_params + step, *_LOG_BOUNDS)
+            new_value, new_grad = negative_ll_and_grad(np.exp(candidate))
+            if np.isfinite(new_value) and new_value <= value + 1e-12 * abs(value):
+                break
+            step /= 2
+        else:
+            break
+        new_g_log = new_grad * np.exp(candidate)
+        moved, change = candidate - log_params, new_g_log - g_log
+        curvature = float(np.dot(moved, change))
+        if curvature > 1e-12 * float(np.linalg.norm(moved) * np.linalg.norm(change)):
+            bs = b @ moved
+            b = b - np.outer(bs, bs) / float(np.dot(moved, bs)) + np.outer(change, change) / curvature
+        log_params, value, g_log = candidate, new_value, new_g_log
+        if np.max(np.abs(moved)) < 1e-13:
+            converged = np.max(np.abs(g_log)) / weight_total < 1e-7
+            break
+    params = np.exp(log_params)
+    at_bound = [name for name, p in zip(names, log_params, strict=True)
+                if p <= _LOG_BOUNDS[0] + 1e-6 or p >= _LOG_BOUNDS[1] - 1e-6]
+    se: dict[str, float | None] = dict.fromkeys(names)
+    try:
+        natural = (b - np.diag(g_log)) / np.outer(params, params)
+        variances = np.diag(np.linalg.inv(natural))
+        se = {name: (float(np.sqrt(v)) if np.isfinite(v) and v > 0 else None)
+              for name, v in zip(names, variances, strict=True)}
+    except np.linalg.LinAlgError:
+        pass
+    return Fit(params=dict(zip(names, map(float, params), strict=True)), loglik=float(-value),
+               converged=bool(converged and not at_bound), se=se, iterations=steps, at_bound=at_bound,
+               message="quasi-Newton" if converged else "quasi-Newton: did not converge")
+
+
 def _hessian_by_differences(negative_ll_and_grad, params: np.ndarray) -> np.ndarray:
     size = len(params)
     hessian = np.empty((size, size))
@@ -383,9 +444,11 @@ class BGNBD:
         return -ll, -g, -h
 
     def fit(self, frequency, recency, T, *, start=(1.0, 1.0, 1.0, 1.0)) -> Fit:
+        return self.fit_compressed(Compressed.of(frequency, recency, T), start=start)
+
+    def fit_compressed(self, data: Compressed, *, start=(1.0, 1.0, 1.0, 1.0)) -> Fit:
         """A first fit on up to 20,000 distinct rows, then Newton steps with the exact Hessian on all
         of them: a handful of full passes however many customers there are."""
-        data = Compressed.of(frequency, recency, T)
         start = np.array(start, dtype=float)
         start[1] = max(start[1], float(np.average(data.T, weights=data.weight)) / 10 or 1.0)
         sample = data.sample(20_000)
@@ -412,17 +475,22 @@ class BGNBD:
 
     def expected_purchases(self, t, frequency, recency, T) -> np.ndarray:
         """Equation (10): expected purchases in the next ``t`` periods."""
-        r, alpha, a, b = self._p()
         x, t_x, big_t = (np.asarray(v, dtype=float) for v in (frequency, recency, T))
-        t = np.asarray(t, dtype=float)
+        at_t = _pairs_of(x, big_t)
+        return self.purchases_if_alive(t, at_t.x, at_t.t)[at_t.index] * self.p_alive(x, t_x, big_t)
+
+    def purchases_if_alive(self, t, x, big_t) -> np.ndarray:
+        """Equation (10) without its P(alive) factor: a function of x and T alone, so it is worked out
+        once per distinct (x, T) (2F1 is the costly part)."""
+        r, alpha, a, b = self._p()
+        t = float(t)
         hyp = special.hyp2f1(r + x, b + x, a + b + x - 1, t / (alpha + big_t + t))
-        first = (a + b + x - 1) / (a - 1) * (1 - np.exp((r + x) * np.log((alpha + big_t) / (alpha + big_t + t))) * hyp)
-        return first * self.p_alive(x, t_x, big_t)
+        return (a + b + x - 1) / (a - 1) * (1 - np.exp((r + x) * np.log((alpha + big_t) / (alpha + big_t + t))) * hyp)
 
 
 # Pareto/NBD
 
-def _tail(params, x, t):
+def _tail(params, x, t, gradient: bool = True):
     """log G and its gradient in (r, alpha, s, beta) for each (x, t), where
     G(x, t) = ∫_t^∞ (α+τ)^-(r+x) (β+τ)^-(s+1) dτ = (m+t)^-n / n · 2F1(b, n; n+1; z)
     with n = r+s+x, m = max(α, β), z = |α-β| / (m+t) in [0, 1), and b = s+1 when α ≥ β, else r+x
@@ -441,6 +509,9 @@ def _tail(params, x, t):
     hyp = special.hyp2f1
     with np.errstate(all="ignore"):  # overflow is flagged in ``bad`` and handled by the caller
         h = hyp(b, n, n + 1, z)
+        if not gradient:
+            log_g = -n * np.log(mt) - np.log(n) + np.log(h)
+            return log_g, None, ~np.isfinite(log_g)
         db, dn = 1e-5 * b, 1e-5 * n
         d_b = (hyp(b + db, n, n + 1, z) - hyp(b - db, n, n + 1, z)) / (2 * db * h)
         d_n = (hyp(b, n + dn, n + 1 + dn, z) - hyp(b, n - dn, n + 1 - dn, z)) / (2 * dn * h)
@@ -492,39 +563,42 @@ class ParetoNBD:
         self.fit_result: Fit | None = None
 
     @staticmethod
-    def _terms(params, x, t_x, big_t, at_t: Pairs, at_big_t: Pairs):
+    def _terms(params, x, t_x, big_t, at_t: Pairs, at_big_t: Pairs, gradient: bool = True):
         """Per row: log of the two terms of the likelihood's bracket, "alive at T" and s times
-        "died between t_x and T", and the died-term's gradient pieces: the weight of each tail
-        (s·G/bracket comes later) and the rows computed by quadrature instead."""
+        "died between t_x and T"; and for the gradient, each row's log G at both ends, e^(G(T) -
+        G(t_x)), the tails' gradients per pair, which rows the tails serve and which were computed
+        by quadrature instead (where 2F1 overflowed). The alive term is a function of (x, T), so it
+        is computed per pair too."""
         r, alpha, s, beta = params
-        alive = -(r + x) * np.log(alpha + big_t) - s * np.log(beta + big_t)
-        log_g0, grad0, bad0 = _tail(params, at_t.x, at_t.t)
-        log_g1, grad1, bad1 = _tail(params, at_big_t.x, at_big_t.t)
+        alive = (-(r + at_big_t.x) * np.log(alpha + at_big_t.t) - s * np.log(beta + at_big_t.t))[at_big_t.index]
+        log_g0, grad0, bad0 = _tail(params, at_t.x, at_t.t, gradient)
+        log_g1, grad1, bad1 = _tail(params, at_big_t.x, at_big_t.t, gradient)
         g0, g1 = log_g0[at_t.index], log_g1[at_big_t.index]
         has_died = big_t > t_x
         with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
             # log(G(t_x) - G(T)); G falls with t, so the difference is positive where T > t_x.
-            died = np.where(has_died, np.log(s) + g0 + np.log1p(-np.exp(np.minimum(g1 - g0, 0.0))), -np.inf)
+            ratio = np.exp(np.minimum(g1 - g0, 0.0))
+            died = np.where(has_died, np.log(s) + g0 + np.log1p(-ratio), -np.inf)
         broken = has_died & (~np.isfinite(died) | bad0[at_t.index] | bad1[at_big_t.index])
         quadrature = None
         if broken.any():
             log_i, grad_i = _died_by_quadrature(params, x[broken], t_x[broken], big_t[broken])
             died[broken] = np.log(s) + log_i
             quadrature = (broken, grad_i)
-        return alive, died, (g0, g1, grad0, grad1, has_died & ~broken), quadrature
+        return alive, died, (g0, ratio, grad0, grad1, has_died & ~broken), quadrature
 
     @classmethod
     def negative_log_likelihood(cls, params, data: Compressed):
         r, alpha, s, beta = params
-        x, t_x, big_t, w = data.x, data.t_x, data.T, data.weight
+        w = data.weight
         xs, ix = data.x_values, data.x_index
         at_t, at_big_t = data.pairs
         w_x = np.bincount(ix, weights=w, minlength=len(xs))
         total_w = w.sum()
         head = (np.dot(w_x, special.gammaln(r + xs)) + total_w * (-special.gammaln(r) + r * np.log(alpha)
                                                                    + s * np.log(beta)))
-        alive, died, (g0, g1, grad0, grad1, by_tails), quadrature = cls._terms(params, x, t_x, big_t, at_t,
-                                                                                at_big_t)
+        alive, died, (g0, ratio, grad0, grad1, by_tails), quadrature = cls._terms(
+            params, data.x, data.t_x, data.T, at_t, at_big_t)
         bracket = np.logaddexp(alive, died)
         value = -(head + np.dot(w, bracket))
         # d log(A + s·I): the alive term's share times d log A; s·dI over the bracket, with
@@ -533,42 +607,48 @@ class ParetoNBD:
         share_died = 1 - share_alive
         with np.errstate(over="ignore", invalid="ignore"):
             weight0 = np.where(by_tails, w * np.exp(np.log(s) + g0 - bracket), 0.0)
-            weight1 = np.where(by_tails, w * np.exp(np.log(s) + g1 - bracket), 0.0)
+        weight1 = weight0 * ratio
         died_grad = (np.bincount(at_t.index, weights=weight0, minlength=len(at_t.x)) @ grad0
                      - np.bincount(at_big_t.index, weights=weight1, minlength=len(at_big_t.x)) @ grad1)
         if quadrature is not None:
             rows, grad_i = quadrature
             died_grad = died_grad + (w[rows] * share_died[rows]) @ grad_i
-        wa = w * share_alive
+        # The alive term's derivatives are functions of (x, T): summed per pair.
+        wa = np.bincount(at_big_t.index, weights=w * share_alive, minlength=len(at_big_t.x))
+        x_p, big_t_p = at_big_t.x, at_big_t.t
         grad = np.array([
             np.dot(w_x, special.digamma(r + xs)) + total_w * (np.log(alpha) - special.digamma(r))
-            - np.dot(wa, np.log(alpha + big_t)),
-            total_w * r / alpha - np.dot(wa, (r + x) / (alpha + big_t)),
-            total_w * np.log(beta) - np.dot(wa, np.log(beta + big_t)) + np.dot(w, share_died) / s,
-            total_w * s / beta - np.dot(wa, s / (beta + big_t)),
+            - np.dot(wa, np.log(alpha + big_t_p)),
+            total_w * r / alpha - np.dot(wa, (r + x_p) / (alpha + big_t_p)),
+            total_w * np.log(beta) - np.dot(wa, np.log(beta + big_t_p)) + np.dot(w, share_died) / s,
+            total_w * s / beta - s * np.dot(wa, 1 / (beta + big_t_p)),
         ]) + died_grad
         return value, -grad
 
     def fit(self, frequency, recency, T, *, start=(1.0, 1.0, 1.0, 1.0)) -> Fit:
+        return self.fit_compressed(Compressed.of(frequency, recency, T), start=start)
+
+    def fit_compressed(self, data: Compressed, *, start=(1.0, 1.0, 1.0, 1.0)) -> Fit:
         """A subsample first, then a few passes over all distinct rows (see below)."""
-        data = Compressed.of(frequency, recency, T)
         scale = float(np.average(data.T, weights=data.weight)) or 1.0
         start = np.array(start, dtype=float)
         start[1] = max(start[1], scale / 10)
         start[3] = max(start[3], scale / 10)
-        # The maximum on up to 5,000 distinct rows first; then BFGS on all rows in coordinates that
-        # the subsample's Hessian (central differences of the analytic gradient, scaled to the whole)
-        # makes round, a handful of passes; L-BFGS on all rows if that does not settle.
-        sample = data.sample(5_000)
+        # The maximum on up to 2,000 distinct rows first (L-BFGS, cheap); then quasi-Newton steps on
+        # all rows starting from the Hessian of 5,000 rows there (central differences of the
+        # analytic gradient, scaled to the whole): each step one pass over the data.
+        sample = data.sample(2_000)
         total = float(data.weight.sum())
         if sample is not data:
             first = _fit(lambda p: self.negative_log_likelihood(p, sample), start, self.names,
                          float(sample.weight.sum()), standard_errors=False)
             start = np.array([first.params[name] for name in self.names])
-            hessian = _hessian_by_differences(lambda p: self.negative_log_likelihood(p, sample), start) * (
-                total / float(sample.weight.sum()))
-            refined = _preconditioned(lambda p: self.negative_log_likelihood(p, data), start, hessian, self.names,
-                                      total)
+            wider = data.sample(5_000, seed=11)
+            hessian = _hessian_by_differences(lambda p: self.negative_log_likelihood(p, wider), start) * (
+                total / float(wider.weight.sum()))
+
+            refined = _quasi_newton(lambda p: self.negative_log_likelihood(p, data), start, hessian, self.names,
+                                    total)
             if refined.converged:
                 self.fit_result = refined
                 self.params = self.fit_result.params
@@ -586,20 +666,22 @@ class ParetoNBD:
     def p_alive(self, frequency, recency, T) -> np.ndarray:
         params = self._p()
         x, t_x, big_t = (np.asarray(v, dtype=float) for v in (frequency, recency, T))
-        alive, died, *_ = self._terms(params, x, t_x, big_t, _pairs_of(x, t_x), _pairs_of(x, big_t))
+        alive, died, *_ = self._terms(params, x, t_x, big_t, _pairs_of(x, t_x), _pairs_of(x, big_t), gradient=False)
         return np.exp(alive - np.logaddexp(alive, died))
 
     def expected_purchases(self, t, frequency, recency, T) -> np.ndarray:
         """Schmittlein et al. (1987), equation (22)."""
-        r, alpha, s, beta = self._p()
         x, t_x, big_t = (np.asarray(v, dtype=float) for v in (frequency, recency, T))
-        t = np.asarray(t, dtype=float)
+        return self.purchases_if_alive(t, x, big_t) * self.p_alive(x, t_x, big_t)
+
+    def purchases_if_alive(self, t, x, big_t) -> np.ndarray:
+        """Equation (22) without its P(alive) factor."""
+        r, alpha, s, beta = self._p()
+        t = float(t)
         if abs(s - 1) < 1e-9:
-            rate = (r + x) * (beta + big_t) / (alpha + big_t) * np.log((beta + big_t + t) / (beta + big_t))
-        else:
-            rate = (r + x) * (beta + big_t) / ((alpha + big_t) * (s - 1)) * (
-                1 - np.exp((s - 1) * np.log((beta + big_t) / (beta + big_t + t))))
-        return rate * self.p_alive(x, t_x, big_t)
+            return (r + x) * (beta + big_t) / (alpha + big_t) * np.log((beta + big_t + t) / (beta + big_t))
+        return (r + x) * (beta + big_t) / ((alpha + big_t) * (s - 1)) * (
+            1 - np.exp((s - 1) * np.log((beta + big_t) / (beta + big_t + t))))
 
 
 # Gamma-Gamma
@@ -711,10 +793,12 @@ def clv(model, spend: np.ndarray, frequency, recency, T, *, horizon: int, discou
     x, t_x, big_t = (np.asarray(v, dtype=float) for v in (frequency, recency, T))
     steps = max(1, min(steps, horizon))
     edges = np.linspace(0, horizon, steps + 1)
+    alive = model.p_alive(x, t_x, big_t)
+    at_t = _pairs_of(x, big_t)
     total = np.zeros_like(x)
     previous = np.zeros_like(x)
     for start, end in zip(edges[:-1], edges[1:], strict=True):
-        cumulative = model.expected_purchases(end, x, t_x, big_t)
+        cumulative = model.purchases_if_alive(end, at_t.x, at_t.t)[at_t.index] * alive
         total += (cumulative - previous) / (1 + discount_per_period) ** ((start + end) / 2)
         previous = cumulative
     return total * spend

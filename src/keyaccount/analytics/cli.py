@@ -119,7 +119,8 @@ def run(argv: list[str]) -> int:
             analysis = pipeline.analyze(summary=table, period=args.period, horizon=args.horizon,
                                         discount_rate=args.discount_rate, progress=progress)
         else:
-            orders = data.read_orders(args.file, customer=args.customer, date=args.date, amount=args.amount)
+            orders = data.read_customer_days(args.file, customer=args.customer, date=args.date, amount=args.amount,
+                                             until=until)
             analysis = pipeline.analyze(orders=orders, until=until, period=args.period, horizon=args.horizon,
                                         discount_rate=args.discount_rate, progress=progress)
         progress("write")

@@ -101,11 +101,15 @@ def analyze(*, orders: pl.DataFrame | CustomerDays | None = None, summary: pl.Da
     t_x = table["recency"].cast(pl.Float64).to_numpy()
     big_t = table["T"].cast(pl.Float64).to_numpy()
     progress("BG/NBD")
+    try:
+        compressed = btyd.Compressed.of(x, t_x, big_t)
+    except ValueError as error:
+        raise InputError(f"the summary does not add up: {error}") from error
     bg = btyd.BGNBD()
-    bg_fit = _safe_fit(lambda: bg.fit(x, t_x, big_t))
+    bg_fit = _safe_fit(lambda: bg.fit_compressed(compressed))
     progress("Pareto/NBD")
     pareto = btyd.ParetoNBD()
-    pareto_fit = _safe_fit(lambda: pareto.fit(x, t_x, big_t))
+    pareto_fit = _safe_fit(lambda: pareto.fit_compressed(compressed))
     gg_fit = None
     gg = btyd.GammaGamma()
     if "monetary_value" in table.columns:

@@ -34,11 +34,14 @@ DEFAULT_THRESHOLDS = Thresholds()
 
 def _quintile(values: np.ndarray, *, descending: bool = False) -> np.ndarray:
     """Scores 1-5 from the "max" rank (ties share the highest rank of their group)."""
-    ordered = np.sort(values)
+    order = np.argsort(values)
+    ordered = values[order]
+    # Looked up in sorted order (a binary search that walks memory forward), then put back.
+    rank = np.empty(len(values), dtype=np.int64)
     if descending:
-        rank = len(values) - np.searchsorted(ordered, values, side="left")
+        rank[order] = len(values) - np.searchsorted(ordered, ordered, side="left")
     else:
-        rank = np.searchsorted(ordered, values, side="right")
+        rank[order] = np.searchsorted(ordered, ordered, side="right")
     return np.clip(np.ceil(rank * 5 / len(values)), 1, 5).astype(np.int8)
 
 
@@ -65,9 +68,11 @@ def rfm_and_abc(summary: pl.DataFrame, thresholds: Thresholds = DEFAULT_THRESHOL
 
 
 def _months(day: np.ndarray) -> np.ndarray:
-    """Calendar month numbers (year * 12 + month - 1) of days counted from 1970-01-01."""
-    dates = day.astype("datetime64[D]")
-    return dates.astype("datetime64[M]").astype(np.int64) + 1970 * 12
+    """Calendar month numbers (year * 12 + month - 1) of days counted from 1970-01-01, through a
+    table of the days between the first and the last."""
+    first = int(day.min())
+    calendar = np.arange(first, int(day.max()) + 1).astype("datetime64[D]").astype("datetime64[M]")
+    return (calendar.astype(np.int64) + 1970 * 12)[day - first]
 
 
 def xyz_and_trend(days: CustomerDays, summary: pl.DataFrame, *,
