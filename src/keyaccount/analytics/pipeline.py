@@ -117,24 +117,31 @@ def analyze(*, orders: pl.DataFrame | CustomerDays | None = None, summary: pl.Da
         gg_fit = _safe_fit(lambda: gg.fit(x, table["monetary_value"].cast(pl.Float64).to_numpy()))
     progress("scores")
     with np.errstate(all="ignore"):
-        columns = _scores(table, x, t_x, big_t, bg, bg_fit, pareto, pareto_fit, gg, gg_fit, horizon=horizon,
+        columns = _scores(table, compressed, bg, bg_fit, pareto, pareto_fit, gg, gg_fit, horizon=horizon,
                           discount_rate=discount_rate, period=period)
     table = table.with_columns([pl.Series(name, values) for name, values in columns.items()])
     return Analysis(customers=table, models={"bgnbd": bg_fit, "pareto_nbd": pareto_fit, "gamma_gamma": gg_fit},
                     period=period, until=until)
 
 
-def _scores(table, x, t_x, big_t, bg, bg_fit, pareto, pareto_fit, gg, gg_fit, *, horizon, discount_rate, period):
+def _scores(table, data, bg, bg_fit, pareto, pareto_fit, gg, gg_fit, *, horizon, discount_rate, period):
+    """Every per-customer figure of the models: worked out per distinct (x, t_x, T) row of ``data``
+    and spread to the customers who share it (spend, which depends on each customer's average, last)."""
     columns = {}
+    rows = data.customer_row
     if bg_fit is not None:
-        columns["p_alive"] = bg.p_alive(x, t_x, big_t)
-        columns["expected_purchases"] = bg.expected_purchases(horizon, x, t_x, big_t)
+        alive = bg.p_alive_of(data)
+        at_t = data.pairs[1]
+        columns["p_alive"] = alive[rows]
+        columns["expected_purchases"] = (bg.purchases_if_alive(horizon, at_t.x, at_t.t)[at_t.index] * alive)[rows]
         if pareto_fit is not None:
-            columns["p_alive_pareto"] = pareto.p_alive(x, t_x, big_t)
+            columns["p_alive_pareto"] = pareto.p_alive_of(data)[rows]
     if gg_fit is not None:
+        x = table["frequency"].cast(pl.Float64).to_numpy()
         spend = gg.expected_spend(x, table["monetary_value"].cast(pl.Float64).to_numpy())
         columns["expected_spend"] = spend
         if bg_fit is not None:
             per_period = (1 + discount_rate) ** (PERIOD_DAYS[period] / 365.25) - 1
-            columns["clv"] = btyd.clv(bg, spend, x, t_x, big_t, horizon=horizon, discount_per_period=per_period)
+            columns["clv"] = btyd.discounted_purchases(bg, data, horizon=horizon,
+                                                       discount_per_period=per_period)[rows] * spend
     return columns
