@@ -63,8 +63,14 @@ class Compressed:
     t_index: np.ndarray
     big_t_values: np.ndarray
     big_t_index: np.ndarray
-    # For each customer given to ``of``, the index of its row (None for a sample).
-    customer_row: np.ndarray | None = None
+    # The rows' integer keys (sorted) and each customer's, as ``of`` made them (None for a sample).
+    keys: np.ndarray | None = None
+    customer_keys: np.ndarray | None = None
+
+    @cached_property
+    def customer_row(self) -> np.ndarray:
+        """For each customer given to ``of``, the index of its distinct row."""
+        return np.searchsorted(self.keys, self.customer_keys)
 
     @classmethod
     def of(cls, frequency, recency, T) -> Compressed:
@@ -83,14 +89,15 @@ class Compressed:
                                                      return_dtype=pl.Int64).to_numpy()
         n_t, n_big_t = len(t_values), len(big_t_values)
         key = (x.astype(np.int64) * n_t + t_rank) * n_big_t + big_t_rank
-        key, customer_row, weight = np.unique(key, return_inverse=True, return_counts=True)
-        weight = weight.astype(np.float64)
+        customer_keys = key
+        rows = pl.DataFrame({"key": key}).group_by("key").len().sort("key")  # sorted: the same fit every run
+        key, weight = rows["key"].to_numpy(), rows["len"].to_numpy().astype(np.float64)
         big_t_index = key % n_big_t
         t_index = (key // n_big_t) % n_t
         x_index = key // (n_big_t * n_t)
         return cls(x_index.astype(np.float64), t_values[t_index], big_t_values[big_t_index], weight,
                    np.arange(x_index.max() + 1.0), x_index, t_values, t_index, big_t_values, big_t_index,
-                   customer_row.ravel())
+                   key, customer_keys)
 
     @cached_property
     def pairs(self) -> tuple[Pairs, Pairs]:
@@ -106,11 +113,23 @@ class Compressed:
         random from the rest with weights scaled up by how many rows each stands for."""
         if len(self.x) <= size:
             return self
-        heavy = np.argpartition(self.weight, len(self.x) - size // 2)[len(self.x) - size // 2:]
-        rest = np.setdiff1d(np.arange(len(self.x)), heavy, assume_unique=True)
-        drawn = np.random.default_rng(seed).choice(rest, size=size - len(heavy), replace=False)
-        pick = np.sort(np.concatenate([heavy, drawn]))
-        weight = self.weight[pick] * np.where(np.isin(pick, drawn), len(rest) / len(drawn), 1.0)
+        # The weights are counts: the heaviest rows are those above the weight where, counting down
+        # from the top, half of ``size`` is reached.
+        counts = np.bincount(self.weight.astype(np.int64))
+        from_top = np.cumsum(counts[::-1])[::-1]
+        eligible = from_top <= size // 2
+        threshold = int(np.argmax(eligible)) if eligible.any() else len(counts)
+        heavy = self.weight >= max(threshold, 1)
+        rest = np.flatnonzero(~heavy)
+        # A random subset of the rest: the smallest of uniform draws (a sort-free choice).
+        keys = np.random.default_rng(seed).random(len(rest))
+        drawn = rest[np.argpartition(keys, size - int(heavy.sum()))[:size - int(heavy.sum())]]
+        scale = np.ones(len(self.x))
+        scale[drawn] = len(rest) / len(drawn)
+        taken = heavy.copy()
+        taken[drawn] = True
+        pick = np.flatnonzero(taken)
+        weight = self.weight[pick] * scale[pick]
         return Compressed(self.x[pick], self.t_x[pick], self.T[pick], weight, self.x_values,
                           self.x_index[pick], self.t_values, self.t_index[pick], self.big_t_values,
                           self.big_t_index[pick])
