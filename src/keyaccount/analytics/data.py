@@ -133,10 +133,10 @@ def _row_of(frame: pl.DataFrame, mask: pl.Series) -> int:
 
 def _dates(frame: pl.DataFrame, column: str) -> pl.Series:
     values = frame[column]
-    if values.dtype in (pl.Date,):
-        return values
-    if values.dtype == pl.Datetime or isinstance(values.dtype, pl.Datetime):
-        return values.dt.date()
+    if values.dtype == pl.Date or isinstance(values.dtype, pl.Datetime):
+        if values.null_count():
+            raise InputError(f"column '{column}', row {_row_of(frame, values.is_null())}: no date")
+        return values if values.dtype == pl.Date else values.dt.date()
     text = values.cast(pl.Utf8).str.strip_chars()
     if text.is_null().any() or (text == "").any():
         bad = text.is_null() | (text == "")
@@ -159,6 +159,8 @@ def _numbers(frame: pl.DataFrame, column: str, what: str = "a number") -> pl.Ser
     values = frame[column]
     if values.dtype.is_numeric():
         numbers = values.cast(pl.Float64)
+        if numbers.null_count():
+            raise InputError(f"column '{column}', row {_row_of(frame, numbers.is_null())}: no {what.split()[-1]}")
     else:
         text = (values.cast(pl.Utf8).str.strip_chars().str.replace_all(r"[\s\u00a0\u202f]", "")
                 .str.replace_all(r"[₽$€]|руб\.?|RUB", "").str.replace(",", "."))
