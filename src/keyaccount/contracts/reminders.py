@@ -22,8 +22,8 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from keyaccount.contracts.choices import ContractStatus, ObligationStatus, Side
-from keyaccount.core.choices import Role
 from keyaccount.core.models import User
+from keyaccount.core.queries import heads_of
 from keyaccount.timeline import calendar, reminders
 from keyaccount.timeline.models import Reminder
 
@@ -32,12 +32,6 @@ NOTICE = "contract_notice"
 # The sweep looks this far ahead (the longest lead a contract may ask for) and back (overdue alerts).
 SWEEP_AHEAD = dt.timedelta(days=366)
 SWEEP_BACK = dt.timedelta(days=2)
-
-
-def heads_of(user: User) -> list[User]:
-    if not user.team_id:
-        return []
-    return list(User.objects.filter(role=Role.HEAD, team_id=user.team_id, is_active=True).exclude(pk=user.pk))
 
 
 def _morning_deadlines(prefix: str, users: list[User], day: dt.date, event_day: dt.date, lead_days: int):

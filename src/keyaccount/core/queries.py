@@ -9,8 +9,9 @@ from django.db.models import QuerySet
 
 from keyaccount.core import access
 from keyaccount.core.access import Capability
+from keyaccount.core.choices import Role
 from keyaccount.core.editing import get_or_404
-from keyaccount.core.models import AuditEntry, Notification
+from keyaccount.core.models import AuditEntry, Notification, User
 
 
 def history_of(*, user, instance=None, account_id: int | None = None, actor_id=None,
@@ -50,3 +51,10 @@ def notification_get_for_user(*, notification_id, user) -> Notification:
 
 def unread_count(user) -> int:
     return notifications_of(user).filter(read_at__isnull=True).count()
+
+
+def heads_of(user: User) -> list[User]:
+    """The active heads of sales of ``user``'s team (not ``user``): whom deadlines escalate to."""
+    if not user.team_id:
+        return []
+    return list(User.objects.filter(role=Role.HEAD, team_id=user.team_id, is_active=True).exclude(pk=user.pk))
