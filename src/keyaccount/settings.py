@@ -88,6 +88,7 @@ INSTALLED_APPS = [
     "keyaccount.contracts",
     "keyaccount.planning",
     "keyaccount.insights",
+    "keyaccount.feedback",
     "keyaccount.api",
 ]
 

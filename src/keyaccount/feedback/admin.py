@@ -1,0 +1,14 @@
+from django.contrib import admin
+
+from keyaccount.feedback.models import FeedbackCategory, SlaPolicy
+
+
+@admin.register(FeedbackCategory)
+class FeedbackCategoryAdmin(admin.ModelAdmin):
+    list_display = ["name", "position", "is_active"]
+    list_editable = ["position", "is_active"]
+
+
+@admin.register(SlaPolicy)
+class SlaPolicyAdmin(admin.ModelAdmin):
+    list_display = ["severity", "response_hours", "resolution_hours"]

@@ -1,0 +1,262 @@
+"""REST API of the feedback loop: records, their steps, the KPIs, and the public submission that a
+feedback link's form posts (no sign-in, rate-limited)."""
+
+import datetime as dt
+
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+from ninja import Field, Query, Router, Schema, Status
+from ninja.pagination import paginate
+
+from keyaccount.accounts.queries import account_get_for_user
+from keyaccount.core.api import DbId, InputSchema, Pagination, Version, patch_data
+from keyaccount.feedback import queries, services
+from keyaccount.feedback.choices import (
+    Channel,
+    ClientReaction,
+    FeedbackKind,
+    FeedbackStatus,
+    Severity,
+    SuggestionOutcome,
+)
+from keyaccount.feedback.models import MAX_TEXT, Feedback
+from keyaccount.feedback.throttle import over_limit
+
+router = Router(tags=["feedback"])
+
+
+class FeedbackOut(Schema):
+    id: int
+    version: int
+    account_id: int
+    contact_id: int | None
+    kind: FeedbackKind
+    channel: Channel
+    category_id: int | None
+    severity: Severity
+    subject: str
+    text: str
+    assignee_id: int | None
+    order_id: int | None
+    product_id: int | None
+    deal_id: int | None
+    contract_id: int | None
+    status: FeedbackStatus
+    received_at: dt.datetime
+    response_due: dt.datetime | None
+    resolution_due: dt.datetime | None
+    first_response_at: dt.datetime | None
+    resolved_at: dt.datetime | None
+    resolution: str
+    outcome: str
+    outcome_reason: str
+    informed_at: dt.datetime | None
+    informed_by_id: int | None
+    informed_via: str
+    client_reaction: str
+    informed_note: str
+    closed_at: dt.datetime | None
+    response_breached: bool
+    resolution_breached: bool
+
+    @staticmethod
+    def resolve_response_breached(obj: Feedback) -> bool:
+        return obj.response_breached()
+
+    @staticmethod
+    def resolve_resolution_breached(obj: Feedback) -> bool:
+        return obj.resolution_breached()
+
+
+class _FeedbackFields(InputSchema):
+    contact_id: DbId | None = None
+    channel: Channel | None = None
+    category_id: DbId | None = None
+    severity: Severity | None = None
+    assignee_id: DbId | None = None
+    order_id: DbId | None = None
+    product_id: DbId | None = None
+    deal_id: DbId | None = None
+    contract_id: DbId | None = None
+    received_at: dt.datetime | None = None
+
+
+class FeedbackIn(_FeedbackFields):
+    account_id: DbId
+    kind: FeedbackKind = FeedbackKind.COMPLAINT
+    subject: str = Field(min_length=1, max_length=300)
+    text: str = Field(min_length=1, max_length=MAX_TEXT)
+
+
+class FeedbackPatch(_FeedbackFields):
+    version: Version
+    kind: FeedbackKind | None = None
+    subject: str | None = Field(None, min_length=1, max_length=300)
+    text: str | None = Field(None, min_length=1, max_length=MAX_TEXT)
+
+
+class FeedbackFilters(InputSchema):
+    q: str = Field("", max_length=200)
+    kind: FeedbackKind | None = None
+    state: str | None = Field(None, pattern="^(open|breached|not_informed|new|in_progress|resolved|informed|closed)$")
+    severity: Severity | None = None
+    channel: Channel | None = None
+    outcome: SuggestionOutcome | None = None
+    category_id: DbId | None = None
+    account_id: DbId | None = None
+    assignee_id: DbId | None = None
+
+
+class RespondIn(InputSchema):
+    version: Version
+    note: str = Field("", max_length=MAX_TEXT)
+
+
+class ResolveIn(InputSchema):
+    version: Version
+    resolution: str = Field(min_length=1, max_length=MAX_TEXT)
+    outcome: SuggestionOutcome | None = None
+    outcome_reason: str = Field("", max_length=MAX_TEXT)
+
+
+class InformIn(InputSchema):
+    version: Version
+    via: Channel
+    at: dt.datetime | None = None
+    reaction: ClientReaction | None = None
+    note: str = Field("", max_length=MAX_TEXT)
+
+
+class StepIn(InputSchema):
+    version: Version
+
+
+class FiguresOut(Schema):
+    label: str
+    received: int
+    complaints: int
+    resolved: int
+    informed: int
+    open: int
+    heard_rate: float | None
+    response_hours: float | None
+    resolution_hours: float | None
+    response_breaches: int
+    resolution_breaches: int
+    repeat_complaints: int
+
+
+class KpiOut(Schema):
+    date_from: dt.date
+    date_to: dt.date
+    total: FiguresOut
+    by_manager: list[FiguresOut]
+    by_category: list[FiguresOut]
+    categories_by_month: dict[str, dict[str, int]]
+
+
+class KpiFilters(InputSchema):
+    date_from: dt.date | None = None
+    date_to: dt.date | None = None
+    kind: FeedbackKind | None = None
+
+
+class PublicIn(InputSchema):
+    kind: FeedbackKind = FeedbackKind.COMPLAINT
+    subject: str = Field(min_length=1, max_length=300)
+    text: str = Field(min_length=1, max_length=MAX_TEXT)
+    name: str = Field("", max_length=150)
+    email: str = Field("", max_length=254, pattern=r"^$|^[^@\s]+@[^@\s]+\.[^@\s]+$")
+    # Left empty by people (the form hides it); robots fill it.
+    website: str = Field("", max_length=200)
+
+
+class Received(Schema):
+    received: bool
+
+
+@router.get("/", response=list[FeedbackOut])
+@paginate(Pagination)
+def list_feedback(request, filters: Query[FeedbackFilters]):
+    return queries.feedback_list(request.user, {
+        "q": filters.q, "kind": filters.kind, "state": filters.state, "severity": filters.severity,
+        "channel": filters.channel, "outcome": filters.outcome, "category": filters.category_id,
+        "account": filters.account_id, "assignee": filters.assignee_id})
+
+
+@router.get("/kpis", response=KpiOut)
+def feedback_kpis(request, filters: Query[KpiFilters]):
+    date_to = filters.date_to or timezone.localdate()
+    date_from = filters.date_from or date_to - dt.timedelta(days=89)
+    if date_from > date_to:
+        raise ValidationError({"date_to": ["The period ends before it starts."]})
+    figures = queries.kpis(request.user, date_from=date_from, date_to=date_to, kind=filters.kind)
+    return {**figures, "total": figures["total"].as_dict(),
+            "by_manager": [f.as_dict() for f in figures["by_manager"]],
+            "by_category": [f.as_dict() for f in figures["by_category"]]}
+
+
+@router.get("/{int:feedback_id}", response=FeedbackOut)
+def get_feedback(request, feedback_id: int):
+    return queries.feedback_get_for_user(feedback_id=feedback_id, user=request.user)
+
+
+@router.post("/", response={201: FeedbackOut})
+def create_feedback(request, payload: FeedbackIn):
+    account = account_get_for_user(account_id=payload.account_id, user=request.user)
+    data = patch_data(payload, Feedback)
+    data.pop("account_id", None)
+    return Status(201, services.feedback_create(user=request.user, account=account, data=data))
+
+
+@router.patch("/{int:feedback_id}", response=FeedbackOut)
+def update_feedback(request, feedback_id: int, payload: FeedbackPatch):
+    feedback = queries.feedback_get_for_user(feedback_id=feedback_id, user=request.user)
+    return services.feedback_update(user=request.user, feedback=feedback, data=patch_data(payload, Feedback),
+                                    version=payload.version)
+
+
+@router.post("/{int:feedback_id}/respond", response=FeedbackOut)
+def respond(request, feedback_id: int, payload: RespondIn):
+    feedback = queries.feedback_get_for_user(feedback_id=feedback_id, user=request.user)
+    return services.feedback_respond(user=request.user, feedback=feedback, note=payload.note, version=payload.version)
+
+
+@router.post("/{int:feedback_id}/resolve", response=FeedbackOut)
+def resolve(request, feedback_id: int, payload: ResolveIn):
+    feedback = queries.feedback_get_for_user(feedback_id=feedback_id, user=request.user)
+    return services.feedback_resolve(user=request.user, feedback=feedback, resolution=payload.resolution,
+                                     outcome=payload.outcome or "", outcome_reason=payload.outcome_reason,
+                                     version=payload.version)
+
+
+@router.post("/{int:feedback_id}/inform", response=FeedbackOut)
+def inform(request, feedback_id: int, payload: InformIn):
+    feedback = queries.feedback_get_for_user(feedback_id=feedback_id, user=request.user)
+    return services.feedback_inform(user=request.user, feedback=feedback, via=payload.via, at=payload.at,
+                                    reaction=payload.reaction or "", note=payload.note, version=payload.version)
+
+
+@router.post("/{int:feedback_id}/close", response=FeedbackOut)
+def close(request, feedback_id: int, payload: StepIn):
+    feedback = queries.feedback_get_for_user(feedback_id=feedback_id, user=request.user)
+    return services.feedback_close(user=request.user, feedback=feedback, version=payload.version)
+
+
+@router.post("/{int:feedback_id}/reopen", response=FeedbackOut)
+def reopen(request, feedback_id: int, payload: StepIn):
+    feedback = queries.feedback_get_for_user(feedback_id=feedback_id, user=request.user)
+    return services.feedback_reopen(user=request.user, feedback=feedback, version=payload.version)
+
+
+@router.post("/public/{token}", response={201: Received, 404: Received, 429: Received}, auth=None)
+def public_submit(request, token: str, payload: PublicIn):
+    """What a feedback link's owner sends without signing in (the same limits as its form)."""
+    link = services.link_for_token(token[:200])
+    if link is None:
+        return Status(404, {"received": False})
+    if over_limit(request, link):
+        return Status(429, {"received": False})
+    if not payload.website:
+        services.public_submit(link=link, data=payload.dict())
+    return Status(201, {"received": True})

@@ -1,0 +1,106 @@
+"""Forms of the feedback loop: a record, each step of it, a public link, and the public form."""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from keyaccount.accounts.models import Contact
+from keyaccount.core.generic import ServiceFormMixin, VersionField
+from keyaccount.core.models import User
+from keyaccount.feedback.choices import Channel, ClientReaction, FeedbackKind, SuggestionOutcome
+from keyaccount.feedback.models import MAX_TEXT, Feedback, FeedbackCategory
+
+_DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+_MOMENT = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+# How the client can have been told the outcome (not through a form or a survey).
+INFORMED_CHANNELS = [(value, label) for value, label in Channel.choices
+                     if value not in (Channel.WEB_FORM, Channel.SURVEY)]
+
+
+class FeedbackForm(ServiceFormMixin, forms.ModelForm):
+    version = VersionField()
+
+    class Meta:
+        model = Feedback
+        fields = ["kind", "channel", "contact", "category", "severity", "subject", "text", "assignee", "order",
+                  "product", "deal", "contract", "received_at"]
+        widgets = {"text": forms.Textarea(attrs={"rows": 5}), "received_at": _MOMENT}
+
+    def __init__(self, *args, user=None, account=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        account = account or getattr(self.instance, "account", None)
+        self.fields["contact"].queryset = Contact.objects.filter(account=account, erased_at__isnull=True)
+        self.fields["category"].queryset = FeedbackCategory.objects.filter(is_active=True)
+        self.fields["assignee"].queryset = User.objects.filter(is_active=True)
+        for name, related in (("order", "orders"), ("deal", "deals"), ("contract", "contracts")):
+            field = self.fields[name]
+            field.queryset = getattr(account, related).all() if account else field.queryset.none()
+        self.fields["received_at"].required = False
+        if self.instance.pk:
+            self.initial.setdefault("version", self.instance.version)
+
+    def service_data(self) -> dict:
+        data = super().service_data()
+        if not data.get("received_at"):
+            data.pop("received_at", None)
+        return data
+
+
+class RespondForm(forms.Form):
+    version = VersionField()
+    note = forms.CharField(label=_("what we told the client"), required=False, max_length=MAX_TEXT,
+                           widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class ResolveForm(forms.Form):
+    version = VersionField()
+    resolution = forms.CharField(label=_("what was done"), max_length=MAX_TEXT,
+                                 widget=forms.Textarea(attrs={"rows": 3}))
+    outcome = forms.ChoiceField(label=_("outcome (suggestions)"), required=False,
+                                choices=[("", "—"), *SuggestionOutcome.choices])
+    outcome_reason = forms.CharField(label=_("why"), required=False, max_length=MAX_TEXT,
+                                     widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class InformForm(forms.Form):
+    version = VersionField()
+    via = forms.ChoiceField(label=_("how the client was told"), choices=INFORMED_CHANNELS)
+    at = forms.DateTimeField(label=_("when"), required=False, widget=_MOMENT)
+    reaction = forms.ChoiceField(label=_("the client's reaction"), required=False,
+                                 choices=[("", "—"), *ClientReaction.choices])
+    note = forms.CharField(label=_("what the client said"), required=False, max_length=MAX_TEXT,
+                           widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class StepForm(forms.Form):
+    version = VersionField()
+
+
+class LinkForm(forms.Form):
+    contact = forms.ModelChoiceField(label=_("for one person (optional)"), required=False,
+                                     queryset=Contact.objects.none())
+    expires_on = forms.DateField(label=_("valid until"), required=False, widget=_DATE)
+
+    def __init__(self, *args, account=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["contact"].queryset = Contact.objects.filter(account=account, erased_at__isnull=True)
+
+
+class PublicFeedbackForm(forms.Form):
+    """What a client fills in without signing in. ``website`` is a trap for robots: people never
+    see it (it is hidden), robots fill every field."""
+
+    kind = forms.ChoiceField(label=_("This is"), choices=FeedbackKind.choices, initial=FeedbackKind.COMPLAINT)
+    subject = forms.CharField(label=_("Subject"), max_length=300)
+    text = forms.CharField(label=_("Tell us"), max_length=MAX_TEXT, widget=forms.Textarea(attrs={"rows": 6}))
+    name = forms.CharField(label=_("Your name"), required=False, max_length=150)
+    email = forms.EmailField(label=_("Your e-mail, for the answer"), required=False, max_length=254)
+    website = forms.CharField(required=False, max_length=200, widget=forms.TextInput(attrs={
+        "autocomplete": "off", "tabindex": "-1"}))
+
+    def clean_text(self):
+        text = self.cleaned_data["text"]
+        if "\x00" in text:
+            raise forms.ValidationError(_("The text has characters that cannot be stored."))
+        return text

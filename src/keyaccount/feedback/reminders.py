@@ -1,0 +1,105 @@
+"""The SLA of client feedback in reminders and alerts.
+
+* Before the first response is due (a quarter of the window ahead, at most two hours), the
+  assignee is reminded; when it is due and none was given, the assignee and the heads of sales of
+  their team are alerted of the breach.
+* Before the resolution is due (a quarter of the window ahead, at most a day) likewise, and the
+  breach alert when it is due and nothing was resolved.
+* A day after the resolution, if the client has not been told the outcome yet, the assignee is
+  reminded to tell them: the loop is not closed until the client heard back.
+
+Written when the record is saved (services) and by the worker's sweep; a step taken before the
+reminder falls due withdraws it at delivery.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.utils import formats, timezone
+from django.utils.translation import gettext as _
+
+from keyaccount.core.queries import heads_of
+from keyaccount.timeline import reminders
+from keyaccount.timeline.models import Reminder
+
+SOURCE = "feedback"
+INFORM_AFTER = dt.timedelta(days=1)
+SWEEP_BACK = dt.timedelta(days=2)
+
+
+def _lead(received: dt.datetime, due: dt.datetime, cap: dt.timedelta) -> dt.timedelta:
+    return min(cap, (due - received) / 4)
+
+
+def deadlines(feedback) -> list[reminders.Deadline]:
+    if not feedback.is_open:
+        return []
+    doer = feedback.assignee or feedback.account.owner
+    if doer is None or not doer.is_active:
+        return []
+    alerted = [doer, *heads_of(doer)]
+    result = []
+    for step, due, done, cap in (("response", feedback.response_due, feedback.first_response_at,
+                                  dt.timedelta(hours=2)),
+                                 ("resolution", feedback.resolution_due, feedback.resolved_at, dt.timedelta(days=1))):
+        if due is None or done is not None:
+            continue
+        prefix = f"fb{feedback.pk}:{step}@{due.isoformat()}"
+        lead = _lead(feedback.received_at, due, cap)
+        result.append(reminders.Deadline(key=f"{prefix}:u{doer.pk}:soon", user_id=doer.pk, event_at=due,
+                                         remind_at=due - lead, lead_minutes=int(lead.total_seconds() // 60)))
+        result += [reminders.Deadline(key=f"{prefix}:u{user.pk}:breach", user_id=user.pk, event_at=due, remind_at=due)
+                   for user in alerted]
+    if feedback.resolved_at is not None and feedback.informed_at is None:
+        moment = feedback.resolved_at + INFORM_AFTER
+        result.append(reminders.Deadline(key=f"fb{feedback.pk}:inform@{feedback.resolved_at.isoformat()}:u{doer.pk}",
+                                         user_id=doer.pk, event_at=moment, remind_at=moment))
+    return result
+
+
+def schedule(feedback, *, now: dt.datetime | None = None) -> int:
+    return reminders.schedule_deadlines(source=SOURCE, object_id=feedback.pk, account_id=feedback.account_id,
+                                        deadlines=deadlines(feedback), now=now)
+
+
+def _describe(reminder: Reminder, now: dt.datetime):
+    from keyaccount.feedback.models import Feedback
+
+    feedback = Feedback.objects.filter(pk=reminder.object_id).select_related("account").first()
+    if feedback is None or not feedback.is_open:
+        return None
+    values = {"feedback": feedback, "account": feedback.account,
+              "when": formats.date_format(timezone.localtime(reminder.event_at), "SHORT_DATETIME_FORMAT")}
+    if ":inform@" in reminder.key:
+        if feedback.resolved_at is None or feedback.informed_at is not None:
+            return None
+        title = _("Tell the client what was done: %(feedback)s, %(account)s") % values
+    elif ":response@" in reminder.key:
+        if feedback.first_response_at is not None:
+            return None
+        title = (_("First response overdue since %(when)s: %(feedback)s, %(account)s") if reminder.key.endswith(
+            ":breach") else _("First response due %(when)s: %(feedback)s, %(account)s")) % values
+    else:
+        if feedback.resolved_at is not None:
+            return None
+        title = (_("Resolution overdue since %(when)s: %(feedback)s, %(account)s") if reminder.key.endswith(
+            ":breach") else _("Resolution due %(when)s: %(feedback)s, %(account)s")) % values
+    return reminders.Message(reminder=reminder, title=title, details=[feedback.text[:300]],
+                             path=feedback.get_absolute_url(), brief_path="",
+                             late_since=reminders.late_since(reminder, now))
+
+
+def _sweep(now: dt.datetime) -> int:
+    from keyaccount.feedback.choices import OPEN_STATUSES
+    from keyaccount.feedback.models import Feedback
+
+    written = 0
+    for feedback in (Feedback.objects.filter(status__in=OPEN_STATUSES, received_at__gte=now - dt.timedelta(days=400))
+                     .select_related("account__owner", "assignee").iterator(chunk_size=500)):
+        written += schedule(feedback, now=now)
+    return written
+
+
+def register() -> None:
+    reminders.register_source(SOURCE, reminders.ReminderSource(describe=_describe, sweep=_sweep))

@@ -1,0 +1,213 @@
+"""Pages of the feedback loop: the list, a record with its steps, recording one, the KPIs, an
+account's public links, and the public form clients fill in without signing in."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.csrf import csrf_protect
+from django.views.decorators.http import require_POST
+
+from keyaccount.accounts.queries import account_get_for_user
+from keyaccount.core.errors import AccessDenied, ConflictError
+from keyaccount.core.generic import AccountRecordFormView, EntityListView, HistoryView, add_service_errors, forbidden
+from keyaccount.feedback import queries, services
+from keyaccount.feedback.filters import FeedbackFilterForm, KpiFilterForm
+from keyaccount.feedback.forms import (
+    FeedbackForm,
+    InformForm,
+    LinkForm,
+    PublicFeedbackForm,
+    ResolveForm,
+    RespondForm,
+    StepForm,
+)
+from keyaccount.feedback.throttle import over_limit
+
+
+class FeedbackListView(EntityListView):
+    template_name = "feedback/feedback_list.html"
+    partial_template_name = "feedback/_feedback_table.html"
+    filter_form_class = FeedbackFilterForm
+    sort_fields = {"received": "received_at", "due": "resolution_due", "severity": "severity"}
+    default_sort = "-received"
+
+    def get_queryset(self, request, filters):
+        return queries.feedback_list(request.user, filters, order_by=filters["order_by"])
+
+    def extra_context(self, request):
+        return {"now": timezone.now()}
+
+
+def _step_forms(feedback) -> dict:
+    initial = {"version": feedback.version}
+    return {"respond_form": RespondForm(initial=initial), "resolve_form": ResolveForm(initial=initial),
+            "inform_form": InformForm(initial=initial), "step_form": StepForm(initial=initial)}
+
+
+@login_required
+def feedback_detail(request, pk, forms: dict | None = None, status: int = 200):
+    feedback = queries.feedback_get_for_user(feedback_id=pk, user=request.user)
+    return render(request, "feedback/feedback_detail.html", {
+        "feedback": feedback, "can_handle": services.can_handle(request.user), "now": timezone.now(),
+        **_step_forms(feedback), **(forms or {})}, status=status)
+
+
+_STEPS = {
+    "respond": (RespondForm, lambda user, fb, data: services.feedback_respond(
+        user=user, feedback=fb, note=data["note"], version=data["version"])),
+    "resolve": (ResolveForm, lambda user, fb, data: services.feedback_resolve(
+        user=user, feedback=fb, resolution=data["resolution"], outcome=data["outcome"],
+        outcome_reason=data["outcome_reason"], version=data["version"])),
+    "inform": (InformForm, lambda user, fb, data: services.feedback_inform(
+        user=user, feedback=fb, via=data["via"], reaction=data["reaction"], note=data["note"], at=data["at"],
+        version=data["version"])),
+    "close": (StepForm, lambda user, fb, data: services.feedback_close(user=user, feedback=fb,
+                                                                       version=data["version"])),
+    "reopen": (StepForm, lambda user, fb, data: services.feedback_reopen(user=user, feedback=fb,
+                                                                         version=data["version"])),
+}
+_FORM_NAMES = {"respond": "respond_form", "resolve": "resolve_form", "inform": "inform_form", "close": "step_form",
+               "reopen": "step_form"}
+
+
+@login_required
+@require_POST
+def feedback_step(request, pk, step):
+    """One step of the loop; a step that does not fit (closing before the client was told) comes
+    back with its reason next to the form."""
+    if step not in _STEPS:
+        raise Http404
+    feedback = queries.feedback_get_for_user(feedback_id=pk, user=request.user)
+    form_class, act = _STEPS[step]
+    form = form_class(request.POST)
+    if form.is_valid():
+        try:
+            act(request.user, feedback, form.cleaned_data)
+        except AccessDenied as error:
+            return forbidden(request, error)
+        except ConflictError as error:
+            form.add_error(None, str(error))
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("Saved."))
+            return redirect(feedback.get_absolute_url())
+    return feedback_detail(request, pk, forms={_FORM_NAMES[step]: form, "failed_step": step}, status=400)
+
+
+class FeedbackFormView(AccountRecordFormView):
+    form_class = FeedbackForm
+    new_title = gettext_lazy("New complaint or suggestion")
+
+    def get_record(self, request, pk):
+        return queries.feedback_get_for_user(feedback_id=pk, user=request.user)
+
+    def get_account(self, request, account_pk):
+        return account_get_for_user(account_id=account_pk, user=request.user)
+
+    def may_edit(self, user, account):
+        return services.can_handle(user)
+
+    def create(self, request, account, data):
+        return services.feedback_create(user=request.user, account=account, data=data)
+
+    def update(self, request, record, data, version):
+        return services.feedback_update(user=request.user, feedback=record, data=data, version=version)
+
+
+class FeedbackHistoryView(HistoryView):
+    def get_object(self, request, pk):
+        return queries.feedback_get_for_user(feedback_id=pk, user=request.user)
+
+
+@login_required
+def kpi(request):
+    form = KpiFilterForm(request.GET or None)
+    today = timezone.localdate()
+    data = form.cleaned_data if form.is_bound and form.is_valid() else {}
+    date_to = data.get("date_to") or today
+    date_from = data.get("date_from") or date_to - dt.timedelta(days=89)
+    figures = queries.kpis(request.user, date_from=date_from, date_to=date_to, kind=data.get("kind") or None)
+    months = list(figures["categories_by_month"])
+    top = figures["top_categories"]
+    peak = max([sum(counts.values()) for counts in figures["categories_by_month"].values()] or [1])
+    chart = []
+    for index, month in enumerate(months):
+        counts = figures["categories_by_month"][month]
+        height = round(100 * sum(counts.values()) / peak)
+        chart.append({"month": month, "total": sum(counts.values()),
+                      "parts": [(name, counts.get(name, 0)) for name in top], "x": index * 100 + 10,
+                      "middle": index * 100 + 50, "height": height, "y": 110 - height,
+                      "label_y": 106 - height})
+    return render(request, "feedback/kpi.html", {"filter_form": form, "figures": figures, "chart": chart, "top": top,
+                                                 "chart_width": max(len(chart), 1) * 100 + 20})
+
+
+@login_required
+def account_links(request, account_pk):
+    account = account_get_for_user(account_id=account_pk, user=request.user)
+    form = LinkForm(request.POST or None, account=account)
+    if request.method == "POST" and form.is_valid():
+        try:
+            link = services.link_create(user=request.user, account=account, contact=form.cleaned_data["contact"],
+                                        expires_on=form.cleaned_data["expires_on"])
+        except AccessDenied as error:
+            return forbidden(request, error)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("The link is ready: send it or print its address as a QR code."))
+            return redirect(f"{reverse('feedback:account_links', args=[account.pk])}#link-{link.pk}")
+    links = [(link, request.build_absolute_uri(reverse("feedback:public_form", args=[services.link_token(link)])))
+             for link in queries.links_of(account=account, user=request.user)]
+    return render(request, "feedback/links.html", {"account": account, "form": form, "links": links,
+                                                   "can_handle": services.can_handle(request.user)},
+                  status=400 if form.errors else 200)
+
+
+@login_required
+@require_POST
+def link_revoke(request, pk):
+    link = queries.link_get_for_user(link_id=pk, user=request.user)
+    try:
+        services.link_revoke(user=request.user, link=link)
+    except AccessDenied as error:
+        return forbidden(request, error)
+    messages.success(request, _("The link no longer works."))
+    return redirect("feedback:account_links", account_pk=link.account_id)
+
+
+@csrf_protect
+def public_form(request, token):
+    """The form behind a feedback link: no sign-in. A forged, revoked or expired link answers 404;
+    a flood answers 429; a robot that fills the hidden field is thanked and nothing is stored."""
+    link = services.link_for_token(token)
+    if link is None:
+        return render(request, "feedback/public_gone.html", status=404)
+    form = PublicFeedbackForm(request.POST or None)
+    context = {"link": link, "form": form, "company": settings.KAM_COMPANY_NAME}
+    if request.method != "POST":
+        return render(request, "feedback/public_form.html", context)
+    if over_limit(request, link):
+        return render(request, "feedback/public_form.html", {**context, "too_many": True}, status=429)
+    if not form.is_valid():
+        return render(request, "feedback/public_form.html", context, status=400)
+    if form.cleaned_data.get("website"):
+        return render(request, "feedback/public_thanks.html")
+    try:
+        services.public_submit(link=link, data=form.cleaned_data)
+    except ValidationError as error:
+        add_service_errors(form, error)
+        return render(request, "feedback/public_form.html", context, status=400)
+    return render(request, "feedback/public_thanks.html")
