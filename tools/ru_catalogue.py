@@ -674,6 +674,103 @@ RU.update({
     "Biggest movers": "Сильнее всего изменились", "Recompute now": "Пересчитать сейчас",
     "The scores are being recomputed; reload the page in a minute.":
         "Оценки пересчитываются; обновите страницу через минуту.",
+    # Client feedback (issue 6)
+    "Client feedback": "Обратная связь клиентов", "Feedback": "Обратная связь", "Complaint": "Жалоба", "Suggestion": "Предложение",
+    "Praise": "Благодарность", "Question": "Вопрос", "Web form": "Веб-форма", "Survey": "Опрос", "Letter": "Письмо",
+    "Low": "Низкая", "Normal": "Обычная", "High": "Высокая", "Critical": "Критическая",
+    "Resolved, client not yet told": "Решено, клиенту ещё не сообщили", "Client informed": "Клиенту сообщили",
+    "Accepted into the backlog": "Принято в план работ", "Declined": "Отклонено", "Satisfied": "Доволен",
+    "Neutral": "Нейтрально", "Dissatisfied": "Недоволен", "SLA breached": "Сроки SLA нарушены",
+    "Resolved, client not told": "Решено, клиенту не сообщили", "Subject, text, account…": "Тема, текст, клиент…",
+    "severity": "важность", "channel": "канал", "what we told the client": "что мы ответили клиенту",
+    "what was done": "что сделано", "outcome (suggestions)": "итог (для предложений)", "why": "почему",
+    "how the client was told": "как сообщили клиенту", "the client's reaction": "реакция клиента",
+    "what the client said": "что сказал клиент", "for one person (optional)": "для одного человека (необязательно)",
+    "This is": "Это", "Tell us": "Расскажите", "Your name": "Ваше имя",
+    "Your e-mail, for the answer": "Ваш e-mail для ответа",
+    "The text has characters that cannot be stored.": "В тексте есть символы, которые нельзя сохранить.",
+    "feedback category": "категория обращений", "feedback categories": "категории обращений",
+    "first response within, hours": "первый ответ в течение, часов", "resolution within, hours": "решение в течение, часов",
+    "SLA policy": "норматив SLA", "SLA policies": "нормативы SLA", "received": "получено",
+    "first response due": "первый ответ до", "resolution due": "решение до", "first response": "первый ответ",
+    "resolved": "решено", "client informed": "клиенту сообщили", "informed by": "сообщил",
+    "informed how": "как сообщили", "client's reaction": "реакция клиента",
+    "what the client said to it": "что клиент ответил", "closed": "закрыто", "feedback": "обращение",
+    "revoked": "отозвана", "submissions": "обращений", "All": "Все", "nobody": "никто", "no category": "без категории",
+    "“%(subject)s” is still open: what can we tell them today?":
+        "«%(subject)s» ещё не решено: что мы можем сказать сегодня?",
+    "“%(subject)s” was resolved but the client has not been told: tell them at this meeting.":
+        "«%(subject)s» решено, но клиенту не сообщили: скажите на этой встрече.",
+    "Tell the client what was done: %(feedback)s, %(account)s": "Сообщите клиенту, что сделано: %(feedback)s, %(account)s",
+    "First response overdue since %(when)s: %(feedback)s, %(account)s":
+        "Первый ответ просрочен с %(when)s: %(feedback)s, %(account)s",
+    "First response due %(when)s: %(feedback)s, %(account)s": "Первый ответ до %(when)s: %(feedback)s, %(account)s",
+    "Resolution overdue since %(when)s: %(feedback)s, %(account)s":
+        "Решение просрочено с %(when)s: %(feedback)s, %(account)s",
+    "Resolution due %(when)s: %(feedback)s, %(account)s": "Решение до %(when)s: %(feedback)s, %(account)s",
+    "This belongs to another account.": "Это относится к другому клиенту.", "Unknown category.": "Неизвестная категория.",
+    "Feedback cannot be received in the future.": "Обращение не может быть получено в будущем.",
+    "%(kind)s received: %(subject)s": "%(kind)s: %(subject)s",
+    "%(kind)s from %(account)s: %(subject)s": "%(kind)s от %(account)s: %(subject)s",
+    "Assigned to you: %(feedback)s, %(account)s": "Поручено вам: %(feedback)s, %(account)s",
+    "This feedback is already closed.": "Это обращение уже закрыто.",
+    "The client has already been told the outcome.": "Клиенту уже сообщили итог.", "Say what was done.": "Укажите, что сделано.",
+    "Say whether the suggestion was accepted, declined or done.": "Укажите, принято ли предложение, отклонено или выполнено.",
+    "Say why it was declined: the client will hear it.": "Укажите, почему отклонено: клиент это услышит.",
+    "Only suggestions have an outcome.": "Итог бывает только у предложений.",
+    "Resolve it first: the client is told what was done.": "Сначала решите: клиенту сообщают, что сделано.",
+    "Say how the client was told: a call, a meeting, an e-mail, a letter.":
+        "Укажите, как сообщили клиенту: звонок, встреча, e-mail, письмо.",
+    "The client cannot be told before it was resolved.": "Нельзя сообщить клиенту раньше, чем решено.",
+    "This moment is in the future.": "Этот момент в будущем.",
+    "Client informed of the outcome: %(subject)s": "Клиенту сообщили итог: %(subject)s",
+    "The client has not been told the outcome yet: record how and when they were informed before closing.":
+        "Клиенту ещё не сообщили итог: прежде чем закрыть, отметьте, как и когда ему сообщили.",
+    "This person belongs to another account.": "Этот человек работает у другого клиента.", "The date has passed.": "Дата прошла.",
+    "%(kind)s received through the web form: %(subject)s": "%(kind)s через веб-форму: %(subject)s",
+    "%(kind)s from %(account)s through the web form: %(subject)s": "%(kind)s от %(account)s через веб-форму: %(subject)s",
+    "Complaints and suggestions": "Жалобы и предложения", "Record": "Записать", "feedback links": "ссылки для отзывов",
+    "all": "все", "Nothing recorded.": "Ничего не записано.",
+    "Open complaints and suggestions": "Открытые жалобы и предложения", "Received": "Получено", "Kind": "Тип",
+    "Severity": "Важность", "Assignee": "Исполнитель", "Resolution due": "Решить до", "Nothing matches.": "Ничего не найдено.",
+    "Resolved": "Решено", "Heard rate, %%": "Услышаны, %%", "Hours to respond": "Часов до ответа",
+    "Hours to resolve": "Часов до решения", "Breaches": "Нарушения", "Repeats": "Повторные",
+    "Nothing received in this period.": "За этот период ничего не поступало.", "First response": "Первый ответ",
+    "not yet": "ещё нет", "Resolution": "Решение",
+    "not yet: the loop is not closed until the client hears what was done":
+        "ещё нет: круг не замкнут, пока клиент не услышит, что сделано",
+    "1. First response": "1. Первый ответ", "Responded": "Ответили", "2. Resolution": "2. Решение",
+    "3. Tell the client": "3. Сообщить клиенту", "4. Close": "4. Закрыть", "Close": "Закрыть", "Reopen": "Открыть снова",
+    "Are clients heard?": "Слышим ли мы клиентов?",
+    "Received from %(start)s to %(end)s. Heard rate: of what was resolved, the share whose client was told the outcome.":
+        "Поступило с %(start)s по %(end)s. Доля услышанных: из решённых — доля тех, кому сообщили итог.",
+    "heard rate": "доля услышанных", "complaints": "жалоб", "hours to the first response": "часов до первого ответа",
+    "hours to the resolution": "часов до решения", "SLA breaches: response / resolution": "нарушения SLA: ответ / решение",
+    "repeat complaints": "повторных жалоб", "By manager": "По менеджерам", "By category": "По категориям",
+    "Complaints by month and category": "Жалобы по месяцам и категориям", "Complaints by month": "Жалобы по месяцам",
+    "No complaints in this period.": "За этот период жалоб нет.", "Feedback links": "Ссылки для отзывов",
+    "Anyone with the link can write to you without signing in: send it by e-mail or print it as a QR code. "
+    "What they write lands on this account, assigned to its manager.":
+        "Любой, у кого есть ссылка, может написать вам без входа в систему: отправьте её по e-mail или напечатайте "
+        "QR-кодом. Обращение попадёт к этому клиенту и будет поручено его менеджеру.",
+    "For": "Для", "Address": "Адрес", "Submissions": "Обращений", "everyone at the account": "всех сотрудников клиента",
+    "expired": "истекла", "Revoke": "Отозвать", "No links yet.": "Ссылок пока нет.", "New link": "Новая ссылка",
+    "Create the link": "Создать ссылку", "We are listening": "Мы слушаем",
+    "Tell us what went wrong, what we could do better, or what you liked. Your manager at %(company)s reads every "
+    "message and will tell you what was done.":
+        "Расскажите, что пошло не так, что мы могли бы сделать лучше или что вам понравилось. Ваш менеджер в "
+        "%(company)s читает каждое сообщение и расскажет, что сделано.",
+    "Too many messages from here in a short time. Please try again in a few minutes.":
+        "Слишком много сообщений отсюда за короткое время. Попробуйте через несколько минут.",
+    "Send": "Отправить", "This link no longer works": "Эта ссылка больше не работает",
+    "Ask your manager for a new one.": "Попросите у менеджера новую.", "Thank you": "Спасибо",
+    "Your message has reached your manager. You will hear what was done.":
+        "Ваше сообщение получил менеджер. Вы узнаете, что сделано.",
+    "New complaint or suggestion": "Новая жалоба или предложение",
+    "The link is ready: send it or print its address as a QR code.":
+        "Ссылка готова: отправьте её или напечатайте адрес QR-кодом.",
+    "The link no longer works.": "Ссылка больше не работает.",
+    ("%(counter)s open", "%(counter)s open"): ("%(counter)s открытое", "%(counter)s открытых", "%(counter)s открытых"),
 })
 
 

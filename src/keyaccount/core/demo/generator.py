@@ -454,6 +454,56 @@ class DemoGenerator:
                 planning_services.report_submit(user=manager, report=report)
         return counts
 
+    def feedback(self, accounts) -> dict:
+        """Complaints, suggestions, praise and questions of the last four months at a third of the
+        buying accounts, at every step of the loop (some breached, some resolved but the client not
+        yet told), and a feedback link at each key account."""
+        from keyaccount.feedback import services as feedback_services
+        from keyaccount.feedback.models import FeedbackCategory
+
+        rng, now = self.rng, timezone.now()
+        categories = list(FeedbackCategory.objects.order_by("position"))
+        counts = {"feedback": 0, "feedback_links": 0}
+        for account, segment in accounts:
+            if segment.status in (AccountStatus.KEY,):
+                feedback_services.link_create(user=account.owner, account=account)
+                counts["feedback_links"] += 1
+            if segment.status not in (AccountStatus.KEY, AccountStatus.REPEAT) or rng.random() > 0.35:
+                continue
+            for _ in range(rng.randint(1, 3)):
+                kind, category, subject, text = rng.choice(self.words["feedback"])
+                received = now - dt.timedelta(days=rng.randint(1, 120), hours=rng.randint(0, 8))
+                contact = account.contacts.order_by("?").first()
+                owner = account.owner
+                record = feedback_services.feedback_create(user=owner, account=account, data={
+                    "kind": kind, "subject": subject, "text": text, "contact": contact, "received_at": received,
+                    "category": categories[category] if category < len(categories) else None,
+                    "channel": rng.choice(["call", "email", "meeting"]),
+                    "severity": rng.choice(["normal", "normal", "high", "low", "critical"])})
+                counts["feedback"] += 1
+                stage = rng.random()
+                if stage < 0.15 and received < now - dt.timedelta(days=2):
+                    continue  # never answered: the SLA breach shows
+                hours = dt.timedelta(hours=1)
+                record = feedback_services.feedback_respond(user=owner, feedback=record, version=record.version,
+                                                            at=received + rng.randint(1, 30) * hours)
+                if stage < 0.3:
+                    continue
+                resolved = min(received + rng.randint(8, 160) * hours, now - hours)
+                record = feedback_services.feedback_resolve(
+                    user=owner, feedback=record, version=record.version, at=resolved,
+                    resolution=rng.choice(self.words["feedback_done"]),
+                    outcome=rng.choice(["accepted", "done"]) if kind == "suggestion" else "")
+                if stage < 0.45:
+                    continue
+                record = feedback_services.feedback_inform(
+                    user=owner, feedback=record, version=record.version, via=rng.choice(["call", "email", "meeting"]),
+                    at=min(resolved + rng.randint(1, 48) * hours, now), reaction=rng.choice(
+                        ["satisfied", "satisfied", "neutral", "dissatisfied"]))
+                if stage < 0.7:
+                    feedback_services.feedback_close(user=owner, feedback=record, version=record.version)
+        return counts
+
     @transaction.atomic
     def run(self) -> dict:
         self.progress("users")
@@ -498,6 +548,8 @@ class DemoGenerator:
         order_services.orders_bulk_load(user=admin, orders=orders)
         self.progress("deals, contracts and plans")
         pipeline = self.pipeline(accounts, users, products, competitors)
+        self.progress("complaints and suggestions")
+        pipeline.update(self.feedback(accounts))
         self.progress("scores")
         from keyaccount.insights import services as insight_services
 
