@@ -675,6 +675,7 @@ RU.update({
     "The scores are being recomputed; reload the page in a minute.":
         "Оценки пересчитываются; обновите страницу через минуту.",
     # Client feedback (issue 6)
+    "%(n)s open complaints, %(late)s of them past their deadline": "открытых жалоб: %(n)s, из них просрочено: %(late)s",
     "Client feedback": "Обратная связь клиентов", "Feedback": "Обратная связь", "Complaint": "Жалоба", "Suggestion": "Предложение",
     "Praise": "Благодарность", "Question": "Вопрос", "Web form": "Веб-форма", "Survey": "Опрос", "Letter": "Письмо",
     "Low": "Низкая", "Normal": "Обычная", "High": "Высокая", "Critical": "Критическая",

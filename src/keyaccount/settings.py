@@ -87,8 +87,8 @@ INSTALLED_APPS = [
     "keyaccount.deals",
     "keyaccount.contracts",
     "keyaccount.planning",
-    "keyaccount.insights",
     "keyaccount.feedback",
+    "keyaccount.insights",
     "keyaccount.api",
 ]
 
@@ -172,7 +172,7 @@ KAM_DEFAULT_VAT_RATE = os.environ.get("KAM_DEFAULT_VAT_RATE", "20")
 KAM_COVERAGE_STALE_DAYS = int(os.environ.get("KAM_COVERAGE_STALE_DAYS", "90"))
 # Weights of the parts of an account's health score, "part=weight,..."; a part left out weighs 0.
 KAM_HEALTH_WEIGHTS = os.environ.get(
-    "KAM_HEALTH_WEIGHTS", "rhythm=3,trend=2,p_alive=2,payment=2,contacts=1,last_contact=1,obligations=1")
+    "KAM_HEALTH_WEIGHTS", "rhythm=3,trend=2,p_alive=2,payment=2,contacts=1,last_contact=1,obligations=1,complaints=1")
 KAM_REDIS_URL = os.environ.get("KAM_REDIS_URL", "")
 
 STATIC_URL = "/static/"

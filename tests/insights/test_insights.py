@@ -7,6 +7,7 @@ from decimal import Decimal
 import pytest
 from django.core.management import call_command
 from django.urls import reverse
+from django.utils import timezone
 
 from keyaccount.accounts.choices import AccountStatus
 from keyaccount.core.models import Notification
@@ -119,3 +120,19 @@ def test_each_account_is_scored_in_the_currency_it_buys_in(book, people):
     assert services.refresh(today=TODAY)["scored"] == 4
     assert AccountScore.objects.get(account=euro).currency == "EUR"
     assert AccountScore.objects.get(account=book["steady"]).currency == "RUB"
+
+
+def test_open_and_late_complaints_weigh_on_health(book, people):
+    from keyaccount.feedback import services as feedback_services
+    from keyaccount.feedback.models import Feedback
+
+    account = book["slipping"]
+    feedback_services.feedback_create(user=people["admin"], account=account, data={
+        "subject": "Late", "text": "…"})
+    Feedback.objects.update(response_due=timezone.now() - dt.timedelta(hours=1))
+    facts = services._facts([account.pk], timezone.localdate())[account.pk]
+    assert (facts["open_complaints"], facts["breached_complaints"]) == (1, 1)
+    value, figures = health.parts(health.Facts(days_since_last=1, usual_gap_days=None, growth_pct=None,
+                                               p_alive=None, **facts))["complaints"]
+    assert value == 1 / 3
+    assert health.describe("complaints", figures) == "1 open complaints, 1 of them past their deadline"

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.utils.translation import gettext as _
 
-PARTS = ("rhythm", "trend", "p_alive", "payment", "contacts", "last_contact", "obligations")
+PARTS = ("rhythm", "trend", "p_alive", "payment", "contacts", "last_contact", "obligations", "complaints")
 
 
 def weights() -> dict[str, float]:
@@ -42,6 +42,9 @@ class Facts:
     payer: bool = False
     days_since_contact: int | None = None
     overdue_obligations: int = 0
+    open_complaints: int = 0
+    # Of those, past their SLA deadline.
+    breached_complaints: int = 0
 
 
 def parts(facts: Facts) -> dict[str, tuple[float, dict]]:
@@ -64,6 +67,8 @@ def parts(facts: Facts) -> dict[str, tuple[float, dict]]:
     found["last_contact"] = ((_clamp(1 - (facts.days_since_contact - 30) / 150), {"days": facts.days_since_contact})
                              if facts.days_since_contact is not None else (0.0, {"days": None}))
     found["obligations"] = (1.0 / (1 + facts.overdue_obligations), {"n": facts.overdue_obligations})
+    found["complaints"] = (1.0 / (1 + facts.open_complaints + facts.breached_complaints),
+                           {"n": facts.open_complaints, "late": facts.breached_complaints})
     return found
 
 
@@ -85,6 +90,8 @@ def describe(code: str, figures: dict) -> str:
         return _("no contact recorded") if figures["days"] is None else _("last contact %(days)s days ago") % figures
     if code == "obligations":
         return _("%(n)s overdue contract obligations") % figures
+    if code == "complaints":
+        return _("%(n)s open complaints, %(late)s of them past their deadline") % figures
     return code
 
 

@@ -19,6 +19,8 @@ from keyaccount.analytics import pipeline
 from keyaccount.analytics.errors import InputError
 from keyaccount.contracts.models import Obligation
 from keyaccount.core.models import Notification
+from keyaccount.feedback.choices import OPEN_STATUSES, FeedbackKind
+from keyaccount.feedback.models import Feedback
 from keyaccount.insights import health
 from keyaccount.insights.models import AccountScore
 from keyaccount.orders.models import Order
@@ -68,6 +70,13 @@ def _facts(account_ids: list[int], today: dt.date) -> dict[int, dict]:
                .values("contract__account_id").annotate(n=Count("id")))
     for row in overdue:
         facts[row["contract__account_id"]]["overdue_obligations"] = row["n"]
+    late = Q(first_response_at__isnull=True, response_due__lt=now) | Q(resolved_at__isnull=True,
+                                                                       resolution_due__lt=now)
+    complaints = (Feedback.objects.filter(account_id__in=account_ids, kind=FeedbackKind.COMPLAINT,
+                                          status__in=OPEN_STATUSES)
+                  .values("account_id").annotate(n=Count("id"), late=Count("id", filter=late)))
+    for row in complaints:
+        facts[row["account_id"]].update(open_complaints=row["n"], breached_complaints=row["late"])
     return facts
 
 
