@@ -463,6 +463,11 @@ class DemoGenerator:
 
         rng, now = self.rng, timezone.now()
         categories = list(FeedbackCategory.objects.order_by("position"))
+        # The categories the installation made in its own language, named in the demo's.
+        for category, name in zip(categories, self.words["feedback_categories"], strict=False):
+            if category.name != name and not FeedbackCategory.objects.filter(name=name).exists():
+                category.name = name
+                category.save(update_fields=["name"])
         counts = {"feedback": 0, "feedback_links": 0}
         for account, segment in accounts:
             if segment.status in (AccountStatus.KEY,):
