@@ -772,6 +772,36 @@ RU.update({
         "Ссылка готова: отправьте её или напечатайте адрес QR-кодом.",
     "The link no longer works.": "Ссылка больше не работает.",
     ("%(counter)s open", "%(counter)s open"): ("%(counter)s открытое", "%(counter)s открытых", "%(counter)s открытых"),
+    # Surveys (issue 6)
+    "NPS: would you recommend us? (0–10)": "NPS: порекомендуете ли нас? (0–10)",
+    "CSAT: how satisfied are you? (1–5)": "CSAT: насколько вы довольны? (1–5)", "Sent by hand": "Отправлен вручную",
+    "A deal reached fulfilment or feedback": "Сделка дошла до исполнения или отзыва",
+    "The key accounts' regular survey": "Регулярный опрос ключевых клиентов", "person": "человек",
+    "Your score": "Ваша оценка", "Anything to add?": "Хотите что-то добавить?", "why it was sent": "почему отправлен",
+    "sent to": "кому отправлен", "answer by": "ответить до", "score": "оценка", "comment": "комментарий",
+    "survey": "опрос", "surveys": "опросы", "%(company)s asks: how are we doing?": "%(company)s спрашивает: как мы работаем?",
+    "Surveys go only to people with an e-mail and an active consent to surveys.":
+        "Опросы отправляются только тем, у кого есть e-mail и действующее согласие на опросы.",
+    "Choose NPS or CSAT.": "Выберите NPS или CSAT.",
+    "This person has already been asked about this deal.": "Этого человека уже спрашивали об этой сделке.",
+    "This survey has already been answered. Thank you!": "На этот опрос уже ответили. Спасибо!",
+    "This survey has closed.": "Опрос закрыт.", "Choose a score from %(low)s to %(high)s.": "Выберите оценку от %(low)s до %(high)s.",
+    "The comment is too long.": "Комментарий слишком длинный.",
+    "%(kind)s answer from %(person)s: %(score)s": "Ответ %(kind)s от %(person)s: %(score)s",
+    "Low score in a survey: %(score)s of %(high)s": "Низкая оценка в опросе: %(score)s из %(high)s",
+    "(no comment)": "(без комментария)", "Response rate, %%": "Ответили, %%",
+    "No surveys in this period.": "За этот период опросов не было.", "Dear %(address)s,": "%(address)s, здравствуйте!",
+    "How likely are you to recommend %(company)s to a colleague, from 0 (not at all) to 10 (certainly)?":
+        "Насколько вероятно, что вы порекомендуете %(company)s коллеге, от 0 (точно нет) до 10 (обязательно)?",
+    "How satisfied are you with working with %(company)s, from 1 (not at all) to 5 (completely)?":
+        "Насколько вы довольны работой с %(company)s, от 1 (совсем нет) до 5 (полностью)?",
+    "Answer": "Ответить", "The link works until %(date)s. Your manager reads every answer.":
+        "Ссылка действует до %(date)s. Ваш менеджер читает каждый ответ.",
+    "One click to answer:": "Ответить в один клик:", "How are we doing?": "Как мы работаем?",
+    "answered / sent": "ответили / отправлено", "response rate": "доля ответов", "NPS by month": "NPS по месяцам",
+    "By account": "По клиентам", "Latest surveys": "Последние опросы", "Score": "Оценка", "Comment": "Комментарий",
+    "complaint": "жалоба", "No surveys sent yet.": "Опросов пока не было.", "The survey is on its way.": "Опрос отправлен.",
+    "Send a survey": "Отправить опрос",
 })
 
 

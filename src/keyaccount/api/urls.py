@@ -13,6 +13,7 @@ from keyaccount.core.notifications_api import router as notifications_router
 from keyaccount.deals.api import proposals_router
 from keyaccount.deals.api import router as deals_router
 from keyaccount.feedback.api import router as feedback_router
+from keyaccount.feedback.api import surveys_router
 from keyaccount.insights.api import router as insights_router
 from keyaccount.orders.api import router as orders_router
 from keyaccount.planning.api import account_plans_router, reports_router
@@ -45,3 +46,4 @@ api.add_router("/account-plans/", account_plans_router)
 api.add_router("/weekly-reports/", reports_router)
 api.add_router("/insights/", insights_router)
 api.add_router("/feedback/", feedback_router)
+api.add_router("/surveys/", surveys_router)

@@ -10,7 +10,8 @@ from ninja.pagination import paginate
 
 from keyaccount.accounts.queries import account_get_for_user
 from keyaccount.core.api import DbId, InputSchema, Pagination, Version, patch_data
-from keyaccount.feedback import queries, services
+from keyaccount.core.editing import get_or_404
+from keyaccount.feedback import queries, services, surveys
 from keyaccount.feedback.choices import (
     Channel,
     ClientReaction,
@@ -18,6 +19,8 @@ from keyaccount.feedback.choices import (
     FeedbackStatus,
     Severity,
     SuggestionOutcome,
+    SurveyKind,
+    SurveyTrigger,
 )
 from keyaccount.feedback.models import MAX_TEXT, Feedback
 from keyaccount.feedback.throttle import over_limit
@@ -260,3 +263,108 @@ def public_submit(request, token: str, payload: PublicIn):
     if not payload.website:
         services.public_submit(link=link, data=payload.dict())
     return Status(201, {"received": True})
+
+
+# Surveys
+
+surveys_router = Router(tags=["surveys"])
+
+
+class SurveyOut(Schema):
+    id: int
+    account_id: int
+    contact_id: int
+    deal_id: int | None
+    kind: SurveyKind
+    trigger: SurveyTrigger
+    email: str
+    sent_at: dt.datetime
+    expires_on: dt.date
+    answered_at: dt.datetime | None
+    score: int | None
+    comment: str
+    complaint_id: int | None
+
+
+class SurveyIn(InputSchema):
+    account_id: DbId
+    contact_id: DbId
+    kind: SurveyKind = SurveyKind.NPS
+    deal_id: DbId | None = None
+
+
+class SurveyFilters(InputSchema):
+    kind: SurveyKind | None = None
+    trigger: SurveyTrigger | None = None
+    account_id: DbId | None = None
+    answered: bool | None = None
+
+
+class SurveyFiguresOut(Schema):
+    label: str
+    sent: int
+    answered: int
+    response_rate: float | None
+    nps: float | None
+    csat: float | None
+    nps_answers: int
+    csat_answers: int
+
+
+class SurveyResultsOut(Schema):
+    date_from: dt.date
+    date_to: dt.date
+    total: SurveyFiguresOut
+    by_account: list[SurveyFiguresOut]
+    by_manager: list[SurveyFiguresOut]
+    by_month: list[SurveyFiguresOut]
+
+
+class AnswerIn(InputSchema):
+    score: int = Field(ge=0, le=10)
+    comment: str = Field("", max_length=MAX_TEXT)
+
+
+@surveys_router.get("/", response=list[SurveyOut])
+@paginate(Pagination)
+def list_surveys(request, filters: Query[SurveyFilters]):
+    return queries.survey_list(request.user, {"kind": filters.kind, "trigger": filters.trigger,
+                                              "account": filters.account_id, "answered": filters.answered})
+
+
+@surveys_router.get("/results", response=SurveyResultsOut)
+def survey_results(request, filters: Query[KpiFilters]):
+    date_to = filters.date_to or timezone.localdate()
+    date_from = filters.date_from or date_to - dt.timedelta(days=364)
+    if date_from > date_to:
+        raise ValidationError({"date_to": ["The period ends before it starts."]})
+    results = queries.survey_results(request.user, date_from=date_from, date_to=date_to)
+    return {"date_from": date_from, "date_to": date_to, "total": results["total"].as_dict(),
+            **{name: [group.as_dict() for group in results[name]] for name in ("by_account", "by_manager", "by_month")}}
+
+
+@surveys_router.get("/{int:survey_id}", response=SurveyOut)
+def get_survey(request, survey_id: int):
+    return get_or_404(queries.surveys_visible_to(request.user), survey_id)
+
+
+@surveys_router.post("/", response={201: SurveyOut})
+def send_survey(request, payload: SurveyIn):
+    account = account_get_for_user(account_id=payload.account_id, user=request.user)
+    contact = get_or_404(account.contacts.filter(erased_at__isnull=True), payload.contact_id)
+    deal = get_or_404(account.deals.all(), payload.deal_id) if payload.deal_id else None
+    return Status(201, surveys.survey_send(user=request.user, account=account, contact=contact, kind=payload.kind,
+                                           deal=deal))
+
+
+@surveys_router.post("/answer/{token}", response={200: Received, 404: Received, 429: Received}, auth=None)
+def answer_survey(request, token: str, payload: AnswerIn):
+    """A survey's answer without signing in (what its page posts); the score's range is the
+    survey's own (NPS 0-10, CSAT 1-5)."""
+    survey = surveys.survey_for_token(token[:200])
+    if survey is None:
+        return Status(404, {"received": False})
+    if over_limit(request, survey):
+        return Status(429, {"received": False})
+    surveys.survey_answer(survey=survey, score=payload.score, comment=payload.comment)
+    return Status(200, {"received": True})

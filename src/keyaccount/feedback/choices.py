@@ -48,3 +48,20 @@ class ClientReaction(models.TextChoices):
     SATISFIED = "satisfied", _("Satisfied")
     NEUTRAL = "neutral", _("Neutral")
     DISSATISFIED = "dissatisfied", _("Dissatisfied")
+
+
+class SurveyKind(models.TextChoices):
+    NPS = "nps", _("NPS: would you recommend us? (0–10)")
+    CSAT = "csat", _("CSAT: how satisfied are you? (1–5)")
+
+
+class SurveyTrigger(models.TextChoices):
+    MANUAL = "manual", _("Sent by hand")
+    DEAL_STAGE = "deal_stage", _("A deal reached fulfilment or feedback")
+    SCHEDULE = "schedule", _("The key accounts' regular survey")
+
+
+# The scores each kind of survey takes, and the highest that counts as an unhappy client (it opens
+# a complaint): detractors in NPS (0-6), "dissatisfied" and below in CSAT (1-2).
+SURVEY_SCALE = {SurveyKind.NPS: (0, 10), SurveyKind.CSAT: (1, 5)}
+SURVEY_LOW = {SurveyKind.NPS: 6, SurveyKind.CSAT: 2}

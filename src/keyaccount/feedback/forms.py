@@ -8,7 +8,14 @@ from django.utils.translation import gettext_lazy as _
 from keyaccount.accounts.models import Contact
 from keyaccount.core.generic import ServiceFormMixin, VersionField
 from keyaccount.core.models import User
-from keyaccount.feedback.choices import Channel, ClientReaction, FeedbackKind, SuggestionOutcome
+from keyaccount.feedback.choices import (
+    SURVEY_SCALE,
+    Channel,
+    ClientReaction,
+    FeedbackKind,
+    SuggestionOutcome,
+    SurveyKind,
+)
 from keyaccount.feedback.models import MAX_TEXT, Feedback, FeedbackCategory
 
 _DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -104,3 +111,23 @@ class PublicFeedbackForm(forms.Form):
         if "\x00" in text:
             raise forms.ValidationError(_("The text has characters that cannot be stored."))
         return text
+
+
+class SurveySendForm(forms.Form):
+    contact = forms.ModelChoiceField(label=_("person"), queryset=Contact.objects.none())
+    kind = forms.ChoiceField(label=_("kind"), choices=SurveyKind.choices)
+
+    def __init__(self, *args, account=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["contact"].queryset = Contact.objects.filter(account=account, erased_at__isnull=True)
+
+
+class SurveyAnswerForm(forms.Form):
+    score = forms.TypedChoiceField(label=_("Your score"), coerce=int, widget=forms.RadioSelect)
+    comment = forms.CharField(label=_("Anything to add?"), required=False, max_length=MAX_TEXT,
+                              widget=forms.Textarea(attrs={"rows": 4}))
+
+    def __init__(self, *args, kind=SurveyKind.NPS, **kwargs):
+        super().__init__(*args, **kwargs)
+        low, high = SURVEY_SCALE[kind]
+        self.fields["score"].choices = [(value, str(value)) for value in range(low, high + 1)]

@@ -22,6 +22,8 @@ from keyaccount.feedback.choices import (
     FeedbackStatus,
     Severity,
     SuggestionOutcome,
+    SurveyKind,
+    SurveyTrigger,
 )
 
 MAX_TEXT = 10_000
@@ -164,3 +166,42 @@ class FeedbackLink(models.Model):
     def is_valid(self, today: dt.date | None = None) -> bool:
         today = today or timezone.localdate()
         return self.revoked_at is None and (self.expires_on is None or self.expires_on >= today)
+
+
+class Survey(models.Model):
+    """One NPS or CSAT question sent to one person by e-mail, answered through its link."""
+
+    account = models.ForeignKey("accounts.Account", verbose_name=_("account"), on_delete=models.CASCADE,
+                                related_name="surveys")
+    contact = models.ForeignKey("accounts.Contact", verbose_name=_("person"), on_delete=models.CASCADE,
+                                related_name="surveys")
+    deal = models.ForeignKey("deals.Deal", verbose_name=_("deal"), null=True, blank=True, on_delete=models.SET_NULL,
+                             related_name="surveys")
+    kind = models.CharField(_("kind"), max_length=4, choices=SurveyKind.choices, default=SurveyKind.NPS)
+    trigger = models.CharField(_("why it was sent"), max_length=10, choices=SurveyTrigger.choices,
+                               default=SurveyTrigger.MANUAL)
+    email = models.EmailField(_("sent to"))
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                   related_name="+")
+    sent_at = models.DateTimeField(_("sent"), default=timezone.now)
+    expires_on = models.DateField(_("answer by"))
+    answered_at = models.DateTimeField(_("answered"), null=True, blank=True)
+    score = models.PositiveSmallIntegerField(_("score"), null=True, blank=True, validators=[MaxValueValidator(10)])
+    comment = models.TextField(_("comment"), blank=True, validators=[MaxLengthValidator(MAX_TEXT)])
+    # The complaint a low score opened.
+    complaint = models.ForeignKey(Feedback, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+
+    class Meta:
+        ordering = ["-sent_at", "-id"]
+        verbose_name = _("survey")
+        verbose_name_plural = _("surveys")
+        indexes = [models.Index(fields=["account", "-sent_at"], name="survey_account"),
+                   models.Index(fields=["contact", "-sent_at"], name="survey_contact")]
+        constraints = [models.CheckConstraint(condition=Q(score__isnull=True) | Q(score__lte=10),
+                                              name="survey_score_range")]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} — {self.contact}"
+
+    def is_open(self, today: dt.date | None = None) -> bool:
+        return self.answered_at is None and self.expires_on >= (today or timezone.localdate())

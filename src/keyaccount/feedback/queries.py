@@ -212,3 +212,82 @@ def register_panels() -> None:
                                         context=account_feedback_panel, order=9))
     panels.register(panels.AccountPanel(key="feedback", template="feedback/_brief_section.html",
                                         context=account_feedback_brief, order=17, page=panels.BRIEF))
+
+
+# Surveys
+
+def surveys_visible_to(user) -> QuerySet:
+    from keyaccount.feedback.models import Survey
+
+    return Survey.objects.filter(access.account_q(user, prefix="account__"))
+
+
+def survey_list(user, filters: dict | None = None) -> QuerySet:
+    filters = filters or {}
+    queryset = surveys_visible_to(user).select_related("account", "contact", "deal", "complaint")
+    for name in ("kind", "trigger"):
+        if filters.get(name):
+            queryset = queryset.filter(**{name: filters[name]})
+    if filters.get("account"):
+        queryset = queryset.filter(account_id=filters["account"])
+    if filters.get("answered") is not None:
+        queryset = queryset.filter(answered_at__isnull=not filters["answered"])
+    return queryset.order_by("-sent_at", "-id")
+
+
+@dataclass
+class SurveyFigures:
+    """Answers of one group (an account, a manager, a month): NPS is the share of promoters (9-10)
+    less the share of detractors (0-6), in points; CSAT the average score (1-5)."""
+
+    label: str
+    sent: int = 0
+    answered: int = 0
+    _nps: list[int] = field(default_factory=list, repr=False)
+    _csat: list[int] = field(default_factory=list, repr=False)
+
+    @property
+    def response_rate(self) -> float | None:
+        return round(100 * self.answered / self.sent, 1) if self.sent else None
+
+    @property
+    def nps(self) -> float | None:
+        scores = self._nps
+        if not scores:
+            return None
+        return round(100 * (sum(s >= 9 for s in scores) - sum(s <= 6 for s in scores)) / len(scores), 1)
+
+    @property
+    def csat(self) -> float | None:
+        return round(sum(self._csat) / len(self._csat), 2) if self._csat else None
+
+    def as_dict(self) -> dict:
+        return {"label": self.label, "sent": self.sent, "answered": self.answered,
+                "response_rate": self.response_rate, "nps": self.nps, "csat": self.csat,
+                "nps_answers": len(self._nps), "csat_answers": len(self._csat)}
+
+
+def survey_results(user, *, date_from: dt.date, date_to: dt.date) -> dict:
+    """Surveys sent from ``date_from`` to ``date_to`` (inclusive): in all, by account, by manager
+    (the account's) and by month."""
+    zone = timezone.get_current_timezone()
+    start = dt.datetime.combine(date_from, dt.time.min, tzinfo=zone)
+    end = dt.datetime.combine(date_to + dt.timedelta(days=1), dt.time.min, tzinfo=zone)
+    rows = surveys_visible_to(user).filter(sent_at__gte=start, sent_at__lt=end).select_related("account__owner")
+    total = SurveyFigures(label=_("All"))
+    groups: dict[str, dict] = {"by_account": {}, "by_manager": {}, "by_month": {}}
+    for survey in rows:
+        keys = {"by_account": (survey.account_id, str(survey.account)),
+                "by_manager": (survey.account.owner_id, str(survey.account.owner)),
+                "by_month": (timezone.localtime(survey.sent_at).strftime("%Y-%m"),) * 2}
+        targets = [total] + [groups[name].setdefault(key, SurveyFigures(label=label))
+                             for name, (key, label) in keys.items()]
+        for figures in targets:
+            figures.sent += 1
+            if survey.answered_at is not None:
+                figures.answered += 1
+                (figures._nps if survey.kind == "nps" else figures._csat).append(survey.score)
+    return {"date_from": date_from, "date_to": date_to, "total": total,
+            "by_account": sorted(groups["by_account"].values(), key=lambda f: (-f.answered, f.label)),
+            "by_manager": sorted(groups["by_manager"].values(), key=lambda f: f.label),
+            "by_month": [groups["by_month"][key] for key in sorted(groups["by_month"])]}

@@ -15,10 +15,11 @@ def client_address(request) -> str:
 
 
 def over_limit(request, link) -> bool:
-    """Count one submission against the address and the link; True when either is over its limit."""
+    """Count one submission against the address and the link (or the survey); True when either is
+    over its limit."""
     over = False
     for key, limit in ((f"feedback-form:ip:{client_address(request)}", LIMIT_PER_ADDRESS),
-                       (f"feedback-form:link:{link.pk}", LIMIT_PER_LINK)):
+                       (f"feedback-form:{link._meta.model_name}:{link.pk}", LIMIT_PER_LINK)):
         cache.add(key, 0, WINDOW_SECONDS)
         try:
             over |= cache.incr(key) > limit

@@ -6,6 +6,8 @@ app_name = "feedback"
 urlpatterns = [
     path("", views.FeedbackListView.as_view(), name="feedback_list"),
     path("kpi/", views.kpi, name="kpi"),
+    path("surveys/", views.survey_list, name="survey_list"),
+    path("accounts/<int:account_pk>/survey/", views.survey_send, name="survey_send"),
     path("accounts/<int:account_pk>/new/", views.FeedbackFormView.as_view(), name="feedback_create"),
     path("accounts/<int:account_pk>/links/", views.account_links, name="account_links"),
     path("links/<int:pk>/revoke/", views.link_revoke, name="link_revoke"),
@@ -15,4 +17,5 @@ urlpatterns = [
     path("<int:pk>/<str:step>/", views.feedback_step, name="feedback_step"),
     # No sign-in: what a feedback link opens.
     path("f/<str:token>/", views.public_form, name="public_form"),
+    path("s/<str:token>/", views.survey_answer, name="survey_answer"),
 ]

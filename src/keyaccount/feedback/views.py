@@ -21,7 +21,7 @@ from django.views.decorators.http import require_POST
 from keyaccount.accounts.queries import account_get_for_user
 from keyaccount.core.errors import AccessDenied, ConflictError
 from keyaccount.core.generic import AccountRecordFormView, EntityListView, HistoryView, add_service_errors, forbidden
-from keyaccount.feedback import queries, services
+from keyaccount.feedback import queries, services, surveys
 from keyaccount.feedback.filters import FeedbackFilterForm, KpiFilterForm
 from keyaccount.feedback.forms import (
     FeedbackForm,
@@ -31,6 +31,8 @@ from keyaccount.feedback.forms import (
     ResolveForm,
     RespondForm,
     StepForm,
+    SurveyAnswerForm,
+    SurveySendForm,
 )
 from keyaccount.feedback.throttle import over_limit
 
@@ -210,3 +212,70 @@ def public_form(request, token):
         add_service_errors(form, error)
         return render(request, "feedback/public_form.html", context, status=400)
     return render(request, "feedback/public_thanks.html")
+
+
+# Surveys
+
+@login_required
+def survey_list(request):
+    form = KpiFilterForm(request.GET or None)
+    data = form.cleaned_data if form.is_bound and form.is_valid() else {}
+    date_to = data.get("date_to") or timezone.localdate()
+    date_from = data.get("date_from") or date_to - dt.timedelta(days=364)
+    results = queries.survey_results(request.user, date_from=date_from, date_to=date_to)
+    bars = [{"month": month.label, "y": index * 20, "nps": month.nps,
+             # NPS runs from -100 to 100: the bar starts at the middle of a 400-unit scale.
+             "x": 290 + min(0, round(2 * month.nps)) if month.nps is not None else 290,
+             "width": abs(round(2 * month.nps)) if month.nps is not None else 0}
+            for index, month in enumerate(results["by_month"])]
+    surveys = queries.survey_list(request.user)[:100]
+    return render(request, "feedback/survey_list.html", {
+        "filter_form": form, "results": results, "bars": bars, "chart_height": len(bars) * 20 + 4,
+        "surveys": surveys})
+
+
+@login_required
+def survey_send(request, account_pk):
+    account = account_get_for_user(account_id=account_pk, user=request.user)
+    form = SurveySendForm(request.POST or None, account=account)
+    if request.method == "POST" and form.is_valid():
+        try:
+            surveys.survey_send(user=request.user, account=account, contact=form.cleaned_data["contact"],
+                                kind=form.cleaned_data["kind"])
+        except AccessDenied as error:
+            return forbidden(request, error)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("The survey is on its way."))
+            return redirect(account.get_absolute_url())
+    return render(request, "core/form.html", {"form": form, "object": None, "title": _("Send a survey"),
+                                              "cancel_url": account.get_absolute_url()},
+                  status=400 if form.errors else 200)
+
+
+@csrf_protect
+def survey_answer(request, token):
+    """The page a survey's link opens: no sign-in; answered once; a forged link answers 404."""
+    survey = surveys.survey_for_token(token)
+    if survey is None:
+        return render(request, "feedback/public_gone.html", status=404)
+    context = {"survey": survey, "company": settings.KAM_COMPANY_NAME}
+    if survey.answered_at is not None or not survey.is_open():
+        return render(request, "feedback/survey_closed.html", context,
+                      status=410 if survey.answered_at is None else 200)
+    form = SurveyAnswerForm(request.POST or None, kind=survey.kind)
+    if request.method == "POST":
+        if over_limit(request, survey):
+            return render(request, "feedback/survey_answer.html", {**context, "form": form, "too_many": True},
+                          status=429)
+        if form.is_valid():
+            try:
+                surveys.survey_answer(survey=survey, score=form.cleaned_data["score"],
+                                      comment=form.cleaned_data["comment"])
+            except ValidationError as error:
+                add_service_errors(form, error)
+            else:
+                return render(request, "feedback/public_thanks.html")
+        return render(request, "feedback/survey_answer.html", {**context, "form": form}, status=400)
+    return render(request, "feedback/survey_answer.html", {**context, "form": form})

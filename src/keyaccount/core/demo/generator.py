@@ -507,7 +507,35 @@ class DemoGenerator:
                         ["satisfied", "satisfied", "neutral", "dissatisfied"]))
                 if stage < 0.7:
                     feedback_services.feedback_close(user=owner, feedback=record, version=record.version)
+        counts["surveys"] = self.surveys(accounts)
         return counts
+
+    def surveys(self, accounts) -> int:
+        """NPS and CSAT surveys of the last year to people who consented, most of them answered
+        (a low score opens its complaint, as in life)."""
+        from keyaccount.accounts.choices import ConsentPurpose
+        from keyaccount.accounts.models import ContactConsent
+        from keyaccount.feedback import surveys as survey_services
+        from keyaccount.feedback.models import Survey
+
+        rng, sent = self.rng, 0
+        for account, segment in accounts:
+            if segment.status not in (AccountStatus.KEY, AccountStatus.REPEAT) or rng.random() > 0.5:
+                continue
+            for contact in account.contacts.filter(emails__isnull=False).distinct()[:2]:
+                ContactConsent.objects.get_or_create(contact=contact, purpose=ConsentPurpose.SURVEYS, defaults={
+                    "given_on": self.today - dt.timedelta(days=400), "source": self.words["consent_source"],
+                    "text_version": "2025-1"})
+                kind = rng.choice(["nps", "nps", "csat"])
+                survey = survey_services.survey_send(user=account.owner, account=account, contact=contact, kind=kind)
+                Survey.objects.filter(pk=survey.pk).update(
+                    sent_at=timezone.now() - dt.timedelta(days=rng.randint(1, 330)))
+                sent += 1
+                if rng.random() < 0.75:
+                    scale = [10, 10, 9, 9, 8, 7, 6, 3] if kind == "nps" else [5, 5, 4, 4, 3, 2]
+                    score = rng.choice(scale)
+                    survey_services.survey_answer(survey=survey, score=score)
+        return sent
 
     @transaction.atomic
     def run(self) -> dict:
