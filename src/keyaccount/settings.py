@@ -87,6 +87,7 @@ INSTALLED_APPS = [
     "keyaccount.deals",
     "keyaccount.contracts",
     "keyaccount.planning",
+    "keyaccount.loyalty",
     "keyaccount.feedback",
     "keyaccount.insights",
     "keyaccount.api",

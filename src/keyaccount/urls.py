@@ -14,6 +14,7 @@ urlpatterns = [
     path("planning/", include("keyaccount.planning.urls")),
     path("insights/", include("keyaccount.insights.urls")),
     path("feedback/", include("keyaccount.feedback.urls")),
+    path("loyalty/", include("keyaccount.loyalty.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),

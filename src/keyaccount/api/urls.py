@@ -15,6 +15,7 @@ from keyaccount.deals.api import router as deals_router
 from keyaccount.feedback.api import router as feedback_router
 from keyaccount.feedback.api import surveys_router
 from keyaccount.insights.api import router as insights_router
+from keyaccount.loyalty.api import router as loyalty_router
 from keyaccount.orders.api import router as orders_router
 from keyaccount.planning.api import account_plans_router, reports_router
 from keyaccount.planning.api import router as plans_router
@@ -47,3 +48,4 @@ api.add_router("/weekly-reports/", reports_router)
 api.add_router("/insights/", insights_router)
 api.add_router("/feedback/", feedback_router)
 api.add_router("/surveys/", surveys_router)
+api.add_router("/loyalty/", loyalty_router)

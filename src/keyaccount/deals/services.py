@@ -28,6 +28,7 @@ from keyaccount.core.money import parse_decimal
 from keyaccount.deals import reminders
 from keyaccount.deals.choices import DEFAULT_STAGES, DealKind, LossReason, ProposalStatus, StageOutcome
 from keyaccount.deals.models import Deal, DealStageChange, Proposal, ProposalLine, ProposalTemplate, Stage
+from keyaccount.loyalty import queries as loyalty_queries
 from keyaccount.orders.services import CENT, line_amount
 from keyaccount.timeline.services import event_record, moment_of
 
@@ -288,6 +289,8 @@ def _build_lines(proposal: Proposal, rows: list[Mapping[str, Any]]) -> list[Prop
     products = {p.pk: p for p in Product.objects.filter(pk__in=[pk for pk in ids if isinstance(pk, int)])}
     errors: list[str] = []
     lines: list[ProposalLine] = []
+    # A line without its own discount gets the account's loyalty tier's.
+    tier_discount = loyalty_queries.discount_for(proposal.account)
     for number, row in enumerate(rows, start=1):
         product = products.get(getattr(row.get("product"), "pk", row.get("product_id", row.get("product"))))
         if product is None:
@@ -296,7 +299,7 @@ def _build_lines(proposal: Proposal, rows: list[Mapping[str, Any]]) -> list[Prop
         quantity = parse_decimal(row.get("quantity"))
         price = parse_decimal(row.get("unit_price"), default=product.list_price if product.currency == proposal.currency
                          else None)
-        discount = parse_decimal(row.get("discount_percent"), default=Decimal("0"))
+        discount = parse_decimal(row.get("discount_percent"), default=tier_discount)
         if price is None:
             errors.append(_("Line %(n)s, unit price: give a price in %(currency)s (the list price is in "
                             "%(list)s).") % {"n": number, "currency": proposal.currency, "list": product.currency})

@@ -29,6 +29,7 @@ from keyaccount.core.models import Notification, User
 from keyaccount.feedback import reminders
 from keyaccount.feedback.choices import Channel, FeedbackKind, FeedbackStatus, Severity, SuggestionOutcome
 from keyaccount.feedback.models import Feedback, FeedbackCategory, FeedbackLink, SlaPolicy
+from keyaccount.loyalty import queries as loyalty_queries
 from keyaccount.timeline.services import event_record
 
 FEEDBACK_FIELDS = ("contact", "kind", "channel", "category", "severity", "subject", "text", "assignee", "order",
@@ -53,7 +54,11 @@ def sla_hours(severity: str) -> tuple[int, int]:
 
 
 def _set_deadlines(feedback: Feedback) -> None:
+    """The severity's SLA, or the account's loyalty tier's priority support where that is sooner."""
     response, resolution = sla_hours(feedback.severity)
+    tier_response, tier_resolution = loyalty_queries.support_hours(feedback.account)
+    response = min(response, tier_response or response)
+    resolution = min(resolution, tier_resolution or resolution)
     feedback.response_due = feedback.received_at + dt.timedelta(hours=response)
     feedback.resolution_due = feedback.received_at + dt.timedelta(hours=resolution)
 

@@ -29,7 +29,7 @@ from keyaccount.core.choices import Role
 from keyaccount.core.identifiers import inn_check_digits, ogrn_check_digit
 from keyaccount.core.models import Team, User
 from keyaccount.orders import services as order_services
-from keyaccount.orders.models import OrderStatus
+from keyaccount.orders.models import Order, OrderStatus
 
 DEMO_PASSWORD = "demo"
 DEMO_EXTENSIONS = {"head": "100", "anna": "101", "boris": "102", "support": "110"}
@@ -510,6 +510,43 @@ class DemoGenerator:
         counts["surveys"] = self.surveys(accounts)
         return counts
 
+    def loyalty(self, accounts, users) -> dict:
+        """Tiers by the rules, a referral or two between clients, and a VIP club dinner a week ahead
+        and one last month with the key accounts' deciders (some came, with follow-up tasks)."""
+        from keyaccount.loyalty import services as loyalty_services
+        from keyaccount.loyalty.models import Tier
+
+        rng = self.rng
+        # The installation's ladder, in the demo's language and the currency its clients buy in.
+        currency = Order.objects.values_list("currency", flat=True).first()
+        for tier, name in zip(Tier.objects.order_by("rank"), self.words["tiers"], strict=False):
+            tier.name = name if not Tier.objects.filter(name=name).exclude(pk=tier.pk).exists() else tier.name
+            tier.currency = currency or tier.currency
+            tier.save(update_fields=["name", "currency"])
+        result = loyalty_services.tiers_refresh(today=self.today)
+        key = [account for account, segment in accounts if segment.status == AccountStatus.KEY]
+        others = [account for account, segment in accounts if segment.status == AccountStatus.REPEAT]
+        referrals = 0
+        for referrer, referred in zip(key[:3], others[:3], strict=False):
+            loyalty_services.referral_create(user=referrer.owner, referrer=referrer, referred=referred, data={
+                "referred_on": self.today - dt.timedelta(days=rng.randint(200, 600))})
+            referrals += 1
+        head = users["head"]
+        guests = [contact for account in key for contact in account.contacts.all()[:1]]
+        titles = self.words["vip_events"]
+        for title, offset in ((titles[0], 7), (titles[1], -30)):
+            event = loyalty_services.event_create(user=head, data={
+                "title": title, "starts_at": timezone.now() + dt.timedelta(days=offset), "capacity": 40,
+                "place": self.words["cities"][0]})
+            for invitation in loyalty_services.invite(user=head, event=event, contacts=guests[:12]):
+                if offset < 0:
+                    loyalty_services.invitation_answer(user=head, invitation=invitation,
+                                                       status=rng.choice(["attended", "attended", "no_show"]))
+                elif rng.random() < 0.6:
+                    loyalty_services.invitation_answer(user=head, invitation=invitation,
+                                                       status=rng.choice(["accepted", "accepted", "declined"]))
+        return {"tiers_set": result["changed"], "referrals": referrals}
+
     def surveys(self, accounts) -> int:
         """NPS and CSAT surveys of the last year to people who consented, most of them answered
         (a low score opens its complaint, as in life)."""
@@ -583,6 +620,8 @@ class DemoGenerator:
         pipeline = self.pipeline(accounts, users, products, competitors)
         self.progress("complaints and suggestions")
         pipeline.update(self.feedback(accounts))
+        self.progress("loyalty")
+        pipeline.update(self.loyalty(accounts, users))
         self.progress("scores")
         from keyaccount.insights import services as insight_services
 
