@@ -58,3 +58,71 @@ class SmtpServer:
 
     def __exit__(self, *exc):
         self.controller.stop()
+
+
+class ImapServer:
+    """A small IMAP4rev1 server on a free local port holding ``messages`` (raw bytes) in INBOX: what
+    a mailbox fetch needs (LOGIN, SELECT, SEARCH UNSEEN, FETCH BODY.PEEK[], STORE +FLAGS \\Seen,
+    LOGOUT), so the support desk's IMAP client is tested against a real socket."""
+
+    def __init__(self, messages: list[bytes], user: str = "desk", password: str = "secret"):  # noqa: S107
+        self.messages = list(messages)
+        self.seen: set[int] = set()
+        self.user, self.password = user, password
+        self.logins: list[str] = []
+
+    def __enter__(self):
+        import socketserver
+
+        server = self
+
+        class Handler(socketserver.StreamRequestHandler):
+            def send(self, line: bytes):
+                self.wfile.write(line + b"\r\n")
+
+            def handle(self):
+                self.send(b"* OK IMAP4rev1 ready")
+                while True:
+                    line = self.rfile.readline()
+                    if not line:
+                        return
+                    tag, _sp, rest = line.strip().partition(b" ")
+                    command, _sp, args = rest.partition(b" ")
+                    command = command.upper()
+                    if command == b"CAPABILITY":
+                        self.send(b"* CAPABILITY IMAP4rev1")
+                    elif command == b"LOGIN":
+                        user, _sp, password = args.partition(b" ")
+                        server.logins.append(user.decode().strip('"'))
+                        if user.strip(b'"').decode() != server.user or password.strip(b'"').decode() != server.password:
+                            self.send(tag + b" NO wrong login")
+                            continue
+                    elif command == b"SELECT":
+                        self.send(b"* %d EXISTS" % len(server.messages))
+                        self.send(tag + b" OK [READ-WRITE] SELECT done")
+                        continue
+                    elif command == b"SEARCH":
+                        unseen = [str(i + 1).encode() for i in range(len(server.messages)) if i not in server.seen]
+                        self.send(b"* SEARCH " + b" ".join(unseen) if unseen else b"* SEARCH")
+                    elif command == b"FETCH":
+                        number = int(args.split(b" ")[0])
+                        raw = server.messages[number - 1]
+                        self.wfile.write(b"* %d FETCH (BODY[] {%d}\r\n" % (number, len(raw)) + raw + b")\r\n")
+                    elif command == b"STORE":
+                        server.seen.add(int(args.split(b" ")[0]) - 1)
+                    elif command == b"LOGOUT":
+                        self.send(b"* BYE")
+                        self.send(tag + b" OK LOGOUT done")
+                        return
+                    self.send(tag + b" OK " + command + b" done")
+
+        self.server = socketserver.ThreadingTCPServer(("127.0.0.1", 0), Handler)
+        self.server.daemon_threads = True
+        self.port = self.server.server_address[1]
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc):
+        self.server.shutdown()
+        self.server.server_close()

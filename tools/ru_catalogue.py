@@ -772,6 +772,34 @@ RU.update({
         "Ссылка готова: отправьте её или напечатайте адрес QR-кодом.",
     "The link no longer works.": "Ссылка больше не работает.",
     ("%(counter)s open", "%(counter)s open"): ("%(counter)s открытое", "%(counter)s открытых", "%(counter)s открытых"),
+    # Support desk (issue 6)
+    "Waiting for the user": "Ждём пользователя", "Solved": "Решено", "Urgent": "Срочно", "From the user": "От пользователя",
+    "Our reply": "Наш ответ", "Internal note": "Внутренняя заметка", "Subject, account…": "Тема, клиент…",
+    "priority": "приоритет", "mine": "мои", "what the user says": "что пишет пользователь", "reply": "ответ",
+    "then": "затем", "wait for the user": "ждать пользователя", "solved": "решено", "keep open": "оставить открытым",
+    "internal note": "внутренняя заметка", "whose it is": "чьё это", "reply to": "адрес для ответа",
+    "support ticket": "обращение в поддержку", "support tickets": "обращения в поддержку",
+    "Give the ticket a subject.": "Укажите тему обращения.", "Unknown priority.": "Неизвестный приоритет.",
+    "Write something.": "Напишите что-нибудь.", "The text is too long.": "Текст слишком длинный.",
+    "Support ticket %(ref)s from %(who)s: %(subject)s": "Обращение в поддержку %(ref)s от %(who)s: %(subject)s",
+    "A reply leaves the ticket open, waiting or solved.": "После ответа обращение остаётся открытым, ждёт пользователя или решено.",
+    "Support ticket %(ref)s solved: %(subject)s": "Обращение в поддержку %(ref)s решено: %(subject)s",
+    "(no subject)": "(без темы)", "(empty message)": "(пустое письмо)",
+    "This e-mail is already a ticket.": "Это письмо уже стало обращением.", "Ticket": "Обращение", "User": "Пользователь",
+    "Priority": "Приоритет", "No tickets match.": "Обращений не найдено.",
+    "Support tickets of the users": "Обращения пользователей в поддержку", "New ticket": "Новое обращение",
+    "No tickets.": "Обращений нет.", "Support desk": "Служба поддержки", "Reply to the user": "Ответить пользователю",
+    "Send the reply": "Отправить ответ", "Add the note": "Добавить заметку",
+    ("%(counter)s e-mail from an unknown address", "%(counter)s e-mails from unknown addresses"):
+    ("%(counter)s письмо с неизвестного адреса", "%(counter)s письма с неизвестных адресов",
+     "%(counter)s писем с неизвестных адресов"),
+    "E-mails from unknown addresses": "Письма с неизвестных адресов",
+    "Nobody at any account has these addresses. Say whose each is and it becomes their ticket (add the address to "
+    "the person so the next one finds them by itself).":
+        "Таких адресов нет ни у кого из клиентов. Укажите, чьё каждое письмо, и оно станет обращением этого человека "
+        "(добавьте адрес человеку, чтобы следующее письмо нашло его само).",
+    "Make it their ticket": "Сделать обращением", "Nothing waiting.": "Ничего не ждёт.",
+    "New support ticket": "Новое обращение в поддержку", "Support": "Поддержка",
     # Loyalty (issue 6)
     "Loyalty": "Лояльность", "Invited": "Приглашён", "Coming": "Придёт", "Not coming": "Не придёт", "Came": "Пришёл",
     "Did not come": "Не пришёл", "tier": "уровень", "until (empty: until cleared)": "до (пусто: пока не снят)",

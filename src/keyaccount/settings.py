@@ -223,6 +223,17 @@ EMAIL_HOST_PASSWORD = os.environ.get("KAM_SMTP_PASSWORD", "")
 EMAIL_USE_TLS = _env_bool("KAM_SMTP_STARTTLS")
 EMAIL_USE_SSL = _env_bool("KAM_SMTP_SSL")
 EMAIL_TIMEOUT = 30
+# The support desk's mailbox: fetched over IMAP when a host is set (else mail comes through
+# ``kam support smtpd`` behind a forwarding address, or the inbound API).
+KAM_SUPPORT_EMAIL = os.environ.get("KAM_SUPPORT_EMAIL", "")
+KAM_SUPPORT_IMAP_HOST = os.environ.get("KAM_SUPPORT_IMAP_HOST", "")
+KAM_SUPPORT_IMAP_PORT = int(os.environ.get("KAM_SUPPORT_IMAP_PORT", "993"))
+KAM_SUPPORT_IMAP_USER = os.environ.get("KAM_SUPPORT_IMAP_USER", "")
+KAM_SUPPORT_IMAP_PASSWORD = os.environ.get("KAM_SUPPORT_IMAP_PASSWORD", "")
+KAM_SUPPORT_IMAP_SSL = _env_bool("KAM_SUPPORT_IMAP_SSL", default=True)
+KAM_SUPPORT_IMAP_FOLDER = os.environ.get("KAM_SUPPORT_IMAP_FOLDER", "INBOX")
+# A provider that posts raw messages to /api/v1/tickets/inbound sends this in X-Keyaccount-Secret.
+KAM_SUPPORT_INBOUND_SECRET = os.environ.get("KAM_SUPPORT_INBOUND_SECRET", "")
 DEFAULT_FROM_EMAIL = os.environ.get("KAM_FROM_EMAIL", "keyaccount@localhost")
 # Where users reach Keyaccount: links in e-mails and the calendar feed start with it.
 KAM_BASE_URL = os.environ.get("KAM_BASE_URL", "http://127.0.0.1:8000").rstrip("/")

@@ -13,7 +13,7 @@ from keyaccount.core.notifications_api import router as notifications_router
 from keyaccount.deals.api import proposals_router
 from keyaccount.deals.api import router as deals_router
 from keyaccount.feedback.api import router as feedback_router
-from keyaccount.feedback.api import surveys_router
+from keyaccount.feedback.api import surveys_router, tickets_router
 from keyaccount.insights.api import router as insights_router
 from keyaccount.loyalty.api import router as loyalty_router
 from keyaccount.orders.api import router as orders_router
@@ -49,3 +49,4 @@ api.add_router("/insights/", insights_router)
 api.add_router("/feedback/", feedback_router)
 api.add_router("/surveys/", surveys_router)
 api.add_router("/loyalty/", loyalty_router)
+api.add_router("/tickets/", tickets_router)

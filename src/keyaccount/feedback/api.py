@@ -2,7 +2,9 @@
 feedback link's form posts (no sign-in, rate-limited)."""
 
 import datetime as dt
+import hmac
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from ninja import Field, Query, Router, Schema, Status
@@ -11,18 +13,22 @@ from ninja.pagination import paginate
 from keyaccount.accounts.queries import account_get_for_user
 from keyaccount.core.api import DbId, InputSchema, Pagination, Version, patch_data
 from keyaccount.core.editing import get_or_404
-from keyaccount.feedback import queries, services, surveys
+from keyaccount.core.models import User
+from keyaccount.feedback import queries, services, support, surveys
 from keyaccount.feedback.choices import (
     Channel,
     ClientReaction,
     FeedbackKind,
     FeedbackStatus,
+    MessageKind,
     Severity,
     SuggestionOutcome,
     SurveyKind,
     SurveyTrigger,
+    TicketPriority,
+    TicketStatus,
 )
-from keyaccount.feedback.models import MAX_TEXT, Feedback
+from keyaccount.feedback.models import MAX_TEXT, Feedback, UnmatchedMail
 from keyaccount.feedback.throttle import over_limit
 
 router = Router(tags=["feedback"])
@@ -368,3 +374,144 @@ def answer_survey(request, token: str, payload: AnswerIn):
         return Status(429, {"received": False})
     surveys.survey_answer(survey=survey, score=payload.score, comment=payload.comment)
     return Status(200, {"received": True})
+
+
+# Support desk
+
+tickets_router = Router(tags=["tickets"])
+
+
+class TicketMessageOut(Schema):
+    id: int
+    kind: MessageKind
+    author_id: int | None
+    sender: str
+    body: str
+    created_at: dt.datetime
+
+
+class TicketOut(Schema):
+    id: int
+    version: int
+    reference: str
+    account_id: int
+    contact_id: int | None
+    subject: str
+    status: TicketStatus
+    priority: TicketPriority
+    assignee_id: int | None
+    channel: Channel
+    email: str
+    created_at: dt.datetime
+    response_due: dt.datetime | None
+    resolution_due: dt.datetime | None
+    first_response_at: dt.datetime | None
+    solved_at: dt.datetime | None
+    messages: list[TicketMessageOut]
+
+    @staticmethod
+    def resolve_messages(obj) -> list:
+        return list(obj.messages.all())
+
+
+class TicketIn(InputSchema):
+    account_id: DbId
+    contact_id: DbId | None = None
+    subject: str = Field(min_length=1, max_length=300)
+    body: str = Field(min_length=1, max_length=100_000)
+    priority: TicketPriority = TicketPriority.NORMAL
+    channel: Channel = Channel.CALL
+
+
+class TicketPatch(InputSchema):
+    version: Version
+    status: TicketStatus | None = None
+    priority: TicketPriority | None = None
+    assignee_id: DbId | None = None
+
+
+class ReplyIn(InputSchema):
+    version: Version
+    body: str = Field(min_length=1, max_length=100_000)
+    status: TicketStatus = TicketStatus.WAITING
+
+
+class NoteIn(InputSchema):
+    body: str = Field(min_length=1, max_length=100_000)
+
+
+class TicketFilters(InputSchema):
+    q: str = Field("", max_length=200)
+    state: str | None = Field(None, pattern="^(open|breached|new|waiting|solved|closed)$")
+    priority: TicketPriority | None = None
+    account_id: DbId | None = None
+    mine: bool = False
+
+
+class InboundOut(Schema):
+    result: str
+    ticket_id: int | None
+
+
+@tickets_router.get("/", response=list[TicketOut])
+@paginate(Pagination)
+def list_tickets(request, filters: Query[TicketFilters]):
+    return queries.ticket_list(request.user, {"q": filters.q, "state": filters.state, "priority": filters.priority,
+                                              "account": filters.account_id, "mine": filters.mine}
+                               ).prefetch_related("messages")
+
+
+@tickets_router.get("/{int:ticket_id}", response=TicketOut)
+def get_ticket(request, ticket_id: int):
+    return queries.ticket_get_for_user(ticket_id=ticket_id, user=request.user)
+
+
+@tickets_router.post("/", response={201: TicketOut})
+def create_ticket(request, payload: TicketIn):
+    account = account_get_for_user(account_id=payload.account_id, user=request.user)
+    contact = get_or_404(account.contacts.filter(erased_at__isnull=True), payload.contact_id) \
+        if payload.contact_id else None
+    return Status(201, support.ticket_create(user=request.user, account=account, contact=contact,
+                                             data=payload.dict()))
+
+
+@tickets_router.patch("/{int:ticket_id}", response=TicketOut)
+def update_ticket(request, ticket_id: int, payload: TicketPatch):
+    ticket = queries.ticket_get_for_user(ticket_id=ticket_id, user=request.user)
+    data = {key: value for key, value in payload.dict(exclude={"version", "assignee_id"}).items() if value is not None}
+    if payload.assignee_id is not None:
+        data["assignee"] = get_or_404(User.objects.filter(is_active=True), payload.assignee_id)
+    return support.ticket_update(user=request.user, ticket=ticket, data=data, version=payload.version)
+
+
+@tickets_router.post("/{int:ticket_id}/reply", response=TicketOut)
+def reply_ticket(request, ticket_id: int, payload: ReplyIn):
+    ticket = queries.ticket_get_for_user(ticket_id=ticket_id, user=request.user)
+    support.ticket_reply(user=request.user, ticket=ticket, body=payload.body, status=payload.status,
+                         version=payload.version)
+    return queries.ticket_get_for_user(ticket_id=ticket_id, user=request.user)
+
+
+@tickets_router.post("/{int:ticket_id}/notes", response=TicketOut)
+def note_ticket(request, ticket_id: int, payload: NoteIn):
+    ticket = queries.ticket_get_for_user(ticket_id=ticket_id, user=request.user)
+    support.ticket_note(user=request.user, ticket=ticket, body=payload.body)
+    return ticket
+
+
+@tickets_router.post("/inbound", response={200: InboundOut, 403: InboundOut, 413: InboundOut}, auth=None)
+def inbound_email(request):
+    """A mail provider's forwarding: the raw message (RFC 822) as the body, the shared secret
+    (KAM_SUPPORT_INBOUND_SECRET) in X-Keyaccount-Secret."""
+    secret = settings.KAM_SUPPORT_INBOUND_SECRET
+    given = request.headers.get("X-Keyaccount-Secret", "")
+    if not secret or not hmac.compare_digest(secret.encode(), given.encode()):
+        return Status(403, {"result": "refused", "ticket_id": None})
+    if len(request.body) > 10 * 1024 * 1024:
+        return Status(413, {"result": "too large", "ticket_id": None})
+    result = support.receive_email(request.body)
+    if result is None:
+        return {"result": "seen before", "ticket_id": None}
+    if isinstance(result, UnmatchedMail):
+        return {"result": "unmatched", "ticket_id": None}
+    return {"result": "ticket", "ticket_id": result.pk}

@@ -65,3 +65,31 @@ class SurveyTrigger(models.TextChoices):
 # a complaint): detractors in NPS (0-6), "dissatisfied" and below in CSAT (1-2).
 SURVEY_SCALE = {SurveyKind.NPS: (0, 10), SurveyKind.CSAT: (1, 5)}
 SURVEY_LOW = {SurveyKind.NPS: 6, SurveyKind.CSAT: 2}
+
+
+class TicketStatus(models.TextChoices):
+    NEW = "new", _("New")
+    OPEN = "open", _("Open")
+    WAITING = "waiting", _("Waiting for the user")
+    SOLVED = "solved", _("Solved")
+    CLOSED = "closed", _("Closed")
+
+
+OPEN_TICKET_STATUSES = (TicketStatus.NEW, TicketStatus.OPEN, TicketStatus.WAITING)
+
+
+class TicketPriority(models.TextChoices):
+    LOW = "low", _("Low")
+    NORMAL = "normal", _("Normal")
+    HIGH = "high", _("High")
+    URGENT = "urgent", _("Urgent")
+
+
+# A ticket's SLA is the feedback loop's for the matching severity.
+PRIORITY_SEVERITY = {"low": "low", "normal": "normal", "high": "high", "urgent": "critical"}
+
+
+class MessageKind(models.TextChoices):
+    FROM_USER = "in", _("From the user")
+    REPLY = "out", _("Our reply")
+    NOTE = "note", _("Internal note")

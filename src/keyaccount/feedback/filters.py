@@ -6,7 +6,15 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from keyaccount.core.generic import IdField
-from keyaccount.feedback.choices import Channel, FeedbackKind, FeedbackStatus, Severity, SuggestionOutcome
+from keyaccount.feedback.choices import (
+    Channel,
+    FeedbackKind,
+    FeedbackStatus,
+    Severity,
+    SuggestionOutcome,
+    TicketPriority,
+    TicketStatus,
+)
 
 STATE_CHOICES = [("", "—"), ("open", _("Open")), ("breached", _("SLA breached")),
                  ("not_informed", _("Resolved, client not told")), *FeedbackStatus.choices]
@@ -38,3 +46,16 @@ class KpiFilterForm(forms.Form):
         if data.get("date_from") and data.get("date_to") and data["date_from"] > data["date_to"]:
             self.add_error("date_to", _("The period ends before it starts."))
         return data
+
+
+class TicketFilterForm(forms.Form):
+    q = forms.CharField(label=_("Search"), required=False, max_length=200,
+                        widget=forms.TextInput(attrs={"type": "search", "placeholder": _("Subject, account…")}))
+    state = forms.ChoiceField(label=_("state"), required=False, choices=[
+        ("", "—"), ("open", _("Open")), ("breached", _("SLA breached")), *TicketStatus.choices])
+    priority = forms.ChoiceField(label=_("priority"), required=False, choices=[("", "—"), *TicketPriority.choices])
+    mine = forms.BooleanField(label=_("mine"), required=False)
+    account = IdField()
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)

@@ -15,6 +15,8 @@ from keyaccount.feedback.choices import (
     FeedbackKind,
     SuggestionOutcome,
     SurveyKind,
+    TicketPriority,
+    TicketStatus,
 )
 from keyaccount.feedback.models import MAX_TEXT, Feedback, FeedbackCategory
 
@@ -131,3 +133,42 @@ class SurveyAnswerForm(forms.Form):
         super().__init__(*args, **kwargs)
         low, high = SURVEY_SCALE[kind]
         self.fields["score"].choices = [(value, str(value)) for value in range(low, high + 1)]
+
+
+class TicketForm(forms.Form):
+    contact = forms.ModelChoiceField(label=_("user"), queryset=Contact.objects.none())
+    subject = forms.CharField(label=_("subject"), max_length=300)
+    body = forms.CharField(label=_("what the user says"), max_length=100_000, widget=forms.Textarea(attrs={"rows": 5}))
+    priority = forms.ChoiceField(label=_("priority"), choices=TicketPriority.choices, initial=TicketPriority.NORMAL)
+    channel = forms.ChoiceField(label=_("channel"), choices=Channel.choices, initial=Channel.CALL)
+
+    def __init__(self, *args, account=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["contact"].queryset = Contact.objects.filter(account=account, erased_at__isnull=True)
+
+
+class TicketReplyForm(forms.Form):
+    version = VersionField()
+    body = forms.CharField(label=_("reply"), max_length=100_000, widget=forms.Textarea(attrs={"rows": 4}))
+    status = forms.ChoiceField(label=_("then"), choices=[(TicketStatus.WAITING, _("wait for the user")),
+                                                        (TicketStatus.SOLVED, _("solved")),
+                                                        (TicketStatus.OPEN, _("keep open"))])
+
+
+class TicketNoteForm(forms.Form):
+    body = forms.CharField(label=_("internal note"), max_length=100_000, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class TicketUpdateForm(forms.Form):
+    version = VersionField()
+    status = forms.ChoiceField(label=_("status"), choices=TicketStatus.choices)
+    priority = forms.ChoiceField(label=_("priority"), choices=TicketPriority.choices)
+    assignee = forms.ModelChoiceField(label=_("assignee"), required=False, queryset=User.objects.filter(is_active=True))
+
+
+class AssignMailForm(forms.Form):
+    contact = forms.ModelChoiceField(label=_("whose it is"), queryset=Contact.objects.none())
+
+    def __init__(self, *args, contacts=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["contact"].queryset = contacts if contacts is not None else Contact.objects.none()

@@ -20,10 +20,13 @@ from keyaccount.feedback.choices import (
     ClientReaction,
     FeedbackKind,
     FeedbackStatus,
+    MessageKind,
     Severity,
     SuggestionOutcome,
     SurveyKind,
     SurveyTrigger,
+    TicketPriority,
+    TicketStatus,
 )
 
 MAX_TEXT = 10_000
@@ -205,3 +208,84 @@ class Survey(models.Model):
 
     def is_open(self, today: dt.date | None = None) -> bool:
         return self.answered_at is None and self.expires_on >= (today or timezone.localdate())
+
+
+class Ticket(VersionedModel):
+    """A request from one of the product's users (a contact who uses it), worked by support agents;
+    the account's manager sees it on the account's timeline."""
+
+    account = models.ForeignKey("accounts.Account", verbose_name=_("account"), on_delete=models.PROTECT,
+                                related_name="tickets")
+    contact = models.ForeignKey("accounts.Contact", verbose_name=_("user"), null=True, blank=True,
+                                on_delete=models.SET_NULL, related_name="tickets")
+    subject = models.CharField(_("subject"), max_length=300)
+    status = models.CharField(_("status"), max_length=8, choices=TicketStatus.choices, default=TicketStatus.NEW)
+    priority = models.CharField(_("priority"), max_length=8, choices=TicketPriority.choices,
+                                default=TicketPriority.NORMAL)
+    assignee = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("assignee"), null=True, blank=True,
+                                 on_delete=models.SET_NULL, related_name="tickets")
+    channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices, default=Channel.EMAIL)
+    email = models.EmailField(_("reply to"), blank=True)
+    response_due = models.DateTimeField(_("first response due"), null=True, blank=True)
+    resolution_due = models.DateTimeField(_("resolution due"), null=True, blank=True)
+    first_response_at = models.DateTimeField(_("first response"), null=True, blank=True)
+    solved_at = models.DateTimeField(_("solved"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("support ticket")
+        verbose_name_plural = _("support tickets")
+        indexes = [models.Index(fields=["status", "-created_at"], name="ticket_queue"),
+                   models.Index(fields=["account", "-created_at"], name="ticket_account")]
+
+    def __str__(self) -> str:
+        return f"{self.reference} {self.subject}"
+
+    @property
+    def reference(self) -> str:
+        return f"T-{self.pk}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("feedback:ticket_detail", args=[self.pk])
+
+    def response_breached(self, now: dt.datetime | None = None) -> bool:
+        return self.response_due is not None and (self.first_response_at or now or timezone.now()) > self.response_due
+
+    def resolution_breached(self, now: dt.datetime | None = None) -> bool:
+        return self.resolution_due is not None and (self.solved_at or now or timezone.now()) > self.resolution_due
+
+
+class TicketMessage(models.Model):
+    ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="messages")
+    kind = models.CharField(_("kind"), max_length=4, choices=MessageKind.choices)
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                               related_name="+")
+    sender = models.CharField(_("from"), max_length=300, blank=True)
+    body = models.TextField(_("text"), validators=[MaxLengthValidator(100_000)])
+    created_at = models.DateTimeField(default=timezone.now)
+    # The e-mail's Message-ID: a message fetched twice is stored once, and replies find their ticket.
+    message_id = models.CharField(max_length=300, null=True, blank=True, unique=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.ticket.reference}: {self.get_kind_display()}"
+
+
+class UnmatchedMail(models.Model):
+    """A support e-mail from an address that is nobody's at any account: kept until an agent says
+    whose it is (a ticket is then made of it)."""
+
+    sender = models.CharField(_("from"), max_length=300)
+    subject = models.CharField(_("subject"), max_length=300, blank=True)
+    body = models.TextField(_("text"))
+    message_id = models.CharField(max_length=300, null=True, blank=True, unique=True)
+    received_at = models.DateTimeField(_("received"), default=timezone.now)
+    ticket = models.ForeignKey(Ticket, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+
+    class Meta:
+        ordering = ["-received_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.sender}: {self.subject}"

@@ -212,6 +212,8 @@ def register_panels() -> None:
                                         context=account_feedback_panel, order=9))
     panels.register(panels.AccountPanel(key="feedback", template="feedback/_brief_section.html",
                                         context=account_feedback_brief, order=17, page=panels.BRIEF))
+    panels.register(panels.AccountPanel(key="tickets", template="feedback/_tickets_panel.html",
+                                        context=lambda **kwargs: account_tickets_panel(**kwargs), order=10))
 
 
 # Surveys
@@ -291,3 +293,65 @@ def survey_results(user, *, date_from: dt.date, date_to: dt.date) -> dict:
             "by_account": sorted(groups["by_account"].values(), key=lambda f: (-f.answered, f.label)),
             "by_manager": sorted(groups["by_manager"].values(), key=lambda f: f.label),
             "by_month": [groups["by_month"][key] for key in sorted(groups["by_month"])]}
+
+
+# Support desk
+
+def tickets_visible_to(user) -> QuerySet:
+    from keyaccount.feedback.models import Ticket
+
+    return Ticket.objects.filter(access.account_q(user, prefix="account__"))
+
+
+def ticket_get_for_user(*, ticket_id, user):
+    return get_or_404(tickets_visible_to(user).select_related("account__owner", "contact", "assignee"), ticket_id)
+
+
+def ticket_list(user, filters: dict | None = None, order_by: str = "-created_at") -> QuerySet:
+    from keyaccount.feedback.choices import OPEN_TICKET_STATUSES
+
+    filters = filters or {}
+    queryset = tickets_visible_to(user).select_related("account", "contact", "assignee")
+    state = filters.get("state")
+    if state == "open":
+        queryset = queryset.filter(status__in=OPEN_TICKET_STATUSES)
+    elif state == "breached":
+        now = timezone.now()
+        queryset = queryset.filter(Q(first_response_at__isnull=True, response_due__lt=now)
+                                   | Q(solved_at__isnull=True, resolution_due__lt=now), status__in=OPEN_TICKET_STATUSES)
+    elif state:
+        queryset = queryset.filter(status=state)
+    if filters.get("mine"):
+        queryset = queryset.filter(assignee=user)
+    for name in ("priority",):
+        if filters.get(name):
+            queryset = queryset.filter(**{name: filters[name]})
+    if filters.get("account"):
+        queryset = queryset.filter(account_id=filters["account"])
+    if filters.get("q"):
+        queryset = queryset.filter(Q(subject__icontains=filters["q"]) | Q(account__name__icontains=filters["q"]))
+    return queryset.order_by(order_by, "-id")
+
+
+def sees_unmatched_mail(user) -> bool:
+    """Mail from unknown addresses belongs to no account: those who see every account, and heads."""
+    return access.sees_all_accounts(user) or access.role_of(user) == "head"
+
+
+def unmatched_mail(user) -> QuerySet:
+    from keyaccount.feedback.models import UnmatchedMail
+
+    if not sees_unmatched_mail(user):
+        return UnmatchedMail.objects.none()
+    return UnmatchedMail.objects.filter(ticket__isnull=True)
+
+
+def account_tickets_panel(*, account, user) -> dict | None:
+    from keyaccount.feedback.choices import OPEN_TICKET_STATUSES
+    from keyaccount.feedback.models import Ticket
+
+    tickets = list(Ticket.objects.filter(account=account).select_related("contact").order_by("-created_at")[:8])
+    if not tickets:
+        return {"tickets": [], "open_tickets": 0}
+    return {"tickets": tickets,
+            "open_tickets": Ticket.objects.filter(account=account, status__in=OPEN_TICKET_STATUSES).count()}

@@ -12,3 +12,12 @@ from keyaccount.feedback import surveys
 @lock_task("feedback-key-account-surveys")
 def survey_key_accounts():
     return surveys.survey_key_accounts()
+
+
+@db_periodic_task(crontab(minute="*/2"))
+@lock_task("feedback-support-mailbox")
+def fetch_support_mailbox():
+    """The support mailbox every two minutes, when one is configured."""
+    from keyaccount.feedback import support
+
+    return support.fetch_configured()

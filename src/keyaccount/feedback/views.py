@@ -18,12 +18,15 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.csrf import csrf_protect
 from django.views.decorators.http import require_POST
 
+from keyaccount.accounts.models import Contact
 from keyaccount.accounts.queries import account_get_for_user
+from keyaccount.core.editing import get_or_404
 from keyaccount.core.errors import AccessDenied, ConflictError
 from keyaccount.core.generic import AccountRecordFormView, EntityListView, HistoryView, add_service_errors, forbidden
-from keyaccount.feedback import queries, services, surveys
-from keyaccount.feedback.filters import FeedbackFilterForm, KpiFilterForm
+from keyaccount.feedback import queries, services, support, surveys
+from keyaccount.feedback.filters import FeedbackFilterForm, KpiFilterForm, TicketFilterForm
 from keyaccount.feedback.forms import (
+    AssignMailForm,
     FeedbackForm,
     InformForm,
     LinkForm,
@@ -33,6 +36,10 @@ from keyaccount.feedback.forms import (
     StepForm,
     SurveyAnswerForm,
     SurveySendForm,
+    TicketForm,
+    TicketNoteForm,
+    TicketReplyForm,
+    TicketUpdateForm,
 )
 from keyaccount.feedback.throttle import over_limit
 
@@ -279,3 +286,114 @@ def survey_answer(request, token):
                 return render(request, "feedback/public_thanks.html")
         return render(request, "feedback/survey_answer.html", {**context, "form": form}, status=400)
     return render(request, "feedback/survey_answer.html", {**context, "form": form})
+
+
+# Support desk
+
+class TicketListView(EntityListView):
+    template_name = "feedback/ticket_list.html"
+    partial_template_name = "feedback/_ticket_table.html"
+    filter_form_class = TicketFilterForm
+    sort_fields = {"created": "created_at", "due": "resolution_due", "priority": "priority"}
+    default_sort = "-created"
+
+    def get_queryset(self, request, filters):
+        return queries.ticket_list(request.user, filters, order_by=filters["order_by"])
+
+    def extra_context(self, request):
+        return {"now": timezone.now(), "unmatched": queries.unmatched_mail(request.user).count()}
+
+
+@login_required
+def ticket_detail(request, pk, forms: dict | None = None, status: int = 200):
+    ticket = queries.ticket_get_for_user(ticket_id=pk, user=request.user)
+    initial = {"version": ticket.version}
+    context = {"ticket": ticket, "messages_": ticket.messages.select_related("author"), "now": timezone.now(),
+               "can_work": support.can_work(request.user),
+               "reply_form": TicketReplyForm(initial=initial), "note_form": TicketNoteForm(),
+               "update_form": TicketUpdateForm(initial={**initial, "status": ticket.status,
+                                                        "priority": ticket.priority, "assignee": ticket.assignee_id}),
+               **(forms or {})}
+    return render(request, "feedback/ticket_detail.html", context, status=status)
+
+
+@login_required
+@require_POST
+def ticket_action(request, pk, action):
+    ticket = queries.ticket_get_for_user(ticket_id=pk, user=request.user)
+    form_class = {"reply": TicketReplyForm, "note": TicketNoteForm, "update": TicketUpdateForm}.get(action)
+    if form_class is None:
+        raise Http404
+    form = form_class(request.POST)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            if action == "reply":
+                support.ticket_reply(user=request.user, ticket=ticket, body=data["body"], status=data["status"],
+                                     version=data["version"])
+            elif action == "note":
+                support.ticket_note(user=request.user, ticket=ticket, body=data["body"])
+            else:
+                support.ticket_update(user=request.user, ticket=ticket, version=data["version"], data={
+                    "status": data["status"], "priority": data["priority"], "assignee": data["assignee"]})
+        except AccessDenied as error:
+            return forbidden(request, error)
+        except ConflictError as error:
+            form.add_error(None, str(error))
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("Saved."))
+            return redirect(ticket.get_absolute_url())
+    return ticket_detail(request, pk, forms={f"{action}_form": form}, status=400)
+
+
+@login_required
+def ticket_create(request, account_pk):
+    account = account_get_for_user(account_id=account_pk, user=request.user)
+    form = TicketForm(request.POST or None, account=account)
+    if request.method == "POST" and form.is_valid():
+        try:
+            ticket = support.ticket_create(user=request.user, account=account, contact=form.cleaned_data["contact"],
+                                           data=form.cleaned_data)
+        except AccessDenied as error:
+            return forbidden(request, error)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            return redirect(ticket.get_absolute_url())
+    return render(request, "core/form.html", {"form": form, "object": None, "title": _("New support ticket"),
+                                              "cancel_url": account.get_absolute_url()},
+                  status=400 if form.errors else 200)
+
+
+@login_required
+def unmatched_list(request):
+    if not queries.sees_unmatched_mail(request.user):
+        raise Http404
+    mails = list(queries.unmatched_mail(request.user)[:100])
+    rows = []
+    for mail in mails:
+        domain = mail.sender.rpartition("@")[2]
+        contacts = Contact.objects.filter(emails__email__iendswith=f"@{domain}", erased_at__isnull=True).distinct() \
+            if domain else Contact.objects.none()
+        rows.append((mail, AssignMailForm(contacts=contacts, prefix=f"m{mail.pk}")))
+    return render(request, "feedback/unmatched_list.html", {"rows": rows})
+
+
+@login_required
+@require_POST
+def unmatched_assign(request, pk):
+    if not queries.sees_unmatched_mail(request.user):
+        raise Http404
+    mail = get_or_404(queries.unmatched_mail(request.user), pk)
+    contact = get_or_404(Contact.objects.filter(erased_at__isnull=True), request.POST.get(f"m{pk}-contact"))
+    try:
+        ticket = support.unmatched_assign(user=request.user, mail=mail, contact=contact)
+    except AccessDenied as error:
+        return forbidden(request, error)
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+        return redirect("feedback:unmatched_list")
+    return redirect(ticket.get_absolute_url())

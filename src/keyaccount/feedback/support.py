@@ -1,0 +1,307 @@
+"""The support desk for the product's users: tickets with replies, internal notes, statuses and an
+SLA; e-mail in (a mailbox fetched over IMAP, or Keyaccount's own SMTP intake behind a forwarding
+address, or a provider posting the raw message) and out (each reply is mailed to the user with
+the ticket's reference in the subject, so their answer finds the ticket again). Each ticket is on
+its account's timeline, so the key-account manager sees what the users live through; support
+agents see people and tickets, never finances.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import email
+import email.policy
+import imaplib
+import logging
+import re
+from collections.abc import Mapping
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.mail import EmailMessage
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from keyaccount.accounts.models import Account, Contact
+from keyaccount.core import audit
+from keyaccount.core.concurrency import save_versioned
+from keyaccount.core.editing import require
+from keyaccount.feedback.choices import (
+    OPEN_TICKET_STATUSES,
+    PRIORITY_SEVERITY,
+    Channel,
+    MessageKind,
+    TicketPriority,
+    TicketStatus,
+)
+from keyaccount.feedback.models import Ticket, TicketMessage, UnmatchedMail
+from keyaccount.timeline.services import event_record
+
+logger = logging.getLogger(__name__)
+REFERENCE = re.compile(r"\[T-(\d{1,12})\]")
+MAX_BODY = 100_000
+
+
+def can_work(user) -> bool:
+    from keyaccount.feedback.services import can_handle
+
+    return can_handle(user)
+
+
+def _deadlines(ticket: Ticket) -> None:
+    from keyaccount.feedback.services import sla_hours
+
+    response, resolution = sla_hours(PRIORITY_SEVERITY[ticket.priority])
+    start = ticket.created_at or timezone.now()
+    ticket.response_due = start + dt.timedelta(hours=response)
+    ticket.resolution_due = start + dt.timedelta(hours=resolution)
+
+
+def _check(ticket: Ticket) -> None:
+    errors = {}
+    if not (ticket.subject or "").strip():
+        errors["subject"] = [_("Give the ticket a subject.")]
+    if ticket.contact_id and ticket.contact.account_id != ticket.account_id:
+        errors["contact"] = [_("This person belongs to another account.")]
+    if ticket.priority not in TicketPriority.values:
+        errors["priority"] = [_("Unknown priority.")]
+    if errors:
+        raise ValidationError(errors)
+
+
+def _add(ticket: Ticket, kind: str, body: str, *, author=None, sender: str = "", message_id: str | None = None,
+         at: dt.datetime | None = None) -> TicketMessage:
+    body = (body or "").replace("\x00", "").strip()
+    if not body:
+        raise ValidationError({"body": [_("Write something.")]})
+    if len(body) > MAX_BODY:
+        raise ValidationError({"body": [_("The text is too long.")]})
+    return TicketMessage.objects.create(ticket=ticket, kind=kind, body=body, author=author, sender=sender[:300],
+                                        message_id=message_id, created_at=at or timezone.now())
+
+
+@transaction.atomic
+def ticket_create(*, user, account: Account, data: Mapping[str, Any], contact: Contact | None = None,
+                  message_id: str | None = None, sender: str = "") -> Ticket:
+    """A ticket with its first message (what the user wrote). ``user`` is None for one that came
+    by e-mail."""
+    if user is not None:
+        require(can_work(user))
+    ticket = Ticket(account=account, contact=contact, subject=(data.get("subject") or "").strip()[:300],
+                    priority=data.get("priority") or TicketPriority.NORMAL,
+                    channel=data.get("channel") or (Channel.EMAIL if user is None else Channel.CALL),
+                    email=data.get("email") or (contact.emails.values_list("email", flat=True).first() or ""
+                                                if contact else ""))
+    _check(ticket)
+    ticket.save()
+    _deadlines(ticket)
+    ticket.save(update_fields=["response_due", "resolution_due"])
+    _add(ticket, MessageKind.FROM_USER, data.get("body") or "", author=user, sender=sender or str(contact or ""),
+         message_id=message_id)
+    audit.record_create(actor=user, instance=ticket, after=audit.snapshot(ticket), account_id=account.pk)
+    event_record(user=user or account.owner, account=account, subject=_("Support ticket %(ref)s from %(who)s: "
+                                                                         "%(subject)s") % {
+        "ref": ticket.reference, "who": contact or sender, "subject": ticket.subject})
+    return ticket
+
+
+def _mail_reply(ticket: Ticket, message: TicketMessage) -> None:
+    if not ticket.email:
+        return
+    subject = f"[{ticket.reference}] {ticket.subject}"[:250]
+    headers = {}
+    previous = ticket.messages.filter(message_id__isnull=False).exclude(pk=message.pk).last()
+    if previous is not None:
+        headers = {"In-Reply-To": previous.message_id, "References": previous.message_id}
+    mail = EmailMessage(subject=subject, body=message.body, to=[ticket.email], headers=headers,
+                        from_email=settings.KAM_SUPPORT_EMAIL or settings.DEFAULT_FROM_EMAIL)
+    mail.send(fail_silently=False)
+
+
+@transaction.atomic
+def ticket_reply(*, user, ticket: Ticket, body: str, status: str = TicketStatus.WAITING,
+                 version: int | None = None) -> TicketMessage:
+    """Our answer, mailed to the user (after the reply is stored); the ticket waits for the user
+    (or is solved, if the reply says so)."""
+    require(can_work(user))
+    if status not in (TicketStatus.WAITING, TicketStatus.SOLVED, TicketStatus.OPEN):
+        raise ValidationError({"status": [_("A reply leaves the ticket open, waiting or solved.")]})
+    before = audit.snapshot(ticket)
+    message = _add(ticket, MessageKind.REPLY, body, author=user, sender=str(user))
+    ticket.first_response_at = ticket.first_response_at or message.created_at
+    _set_status(ticket, status)
+    ticket.assignee = ticket.assignee or user
+    save_versioned(ticket, expected_version=version)
+    audit.record_update(actor=user, instance=ticket, before=before, after=audit.snapshot(ticket),
+                        account_id=ticket.account_id)
+    transaction.on_commit(lambda: _mail_reply(ticket, message))
+    return message
+
+
+@transaction.atomic
+def ticket_note(*, user, ticket: Ticket, body: str) -> TicketMessage:
+    """A note for colleagues only: never mailed."""
+    require(can_work(user))
+    return _add(ticket, MessageKind.NOTE, body, author=user, sender=str(user))
+
+
+def _set_status(ticket: Ticket, status: str) -> None:
+    if status == TicketStatus.SOLVED and ticket.solved_at is None:
+        ticket.solved_at = timezone.now()
+        event_record(user=ticket.assignee or ticket.account.owner, account=ticket.account,
+                     subject=_("Support ticket %(ref)s solved: %(subject)s") % {"ref": ticket.reference,
+                                                                               "subject": ticket.subject})
+    elif status in OPEN_TICKET_STATUSES:
+        ticket.solved_at = None
+    ticket.status = status
+
+
+@transaction.atomic
+def ticket_update(*, user, ticket: Ticket, data: Mapping[str, Any], version: int | None) -> Ticket:
+    """Status, priority and assignee."""
+    require(can_work(user))
+    before = audit.snapshot(ticket)
+    if "status" in data:
+        if data["status"] not in TicketStatus.values:
+            raise ValidationError({"status": [_("Unknown status.")]})
+        _set_status(ticket, data["status"])
+    if "priority" in data and data["priority"] != ticket.priority:
+        ticket.priority = data["priority"]
+        _check(ticket)
+        _deadlines(ticket)
+    if "assignee" in data:
+        ticket.assignee = data["assignee"]
+    save_versioned(ticket, expected_version=version)
+    audit.record_update(actor=user, instance=ticket, before=before, after=audit.snapshot(ticket),
+                        account_id=ticket.account_id)
+    return ticket
+
+
+# E-mail in
+
+def _text_of(message: email.message.EmailMessage) -> str:
+    part = message.get_body(preferencelist=("plain", "html"))
+    if part is None:
+        return ""
+    try:
+        text = part.get_content()
+    except (LookupError, UnicodeDecodeError):
+        text = part.get_payload(decode=True).decode("utf-8", errors="replace")
+    if part.get_content_type() == "text/html":
+        text = re.sub(r"<[^>]+>", " ", text)
+    return text.strip()
+
+
+def _address(message) -> str:
+    _name, address = email.utils.parseaddr(str(message.get("From", "")))
+    return address.strip().lower()
+
+
+def receive_email(raw: bytes) -> Ticket | UnmatchedMail | None:
+    """One e-mail into the desk: a reply to a ticket (by its reference in the subject, or by the
+    message it answers) joins that ticket and reopens it; a new e-mail from a known person opens a
+    ticket on their account; from an unknown address it waits among the unmatched. A message seen
+    before (same Message-ID) is not stored again. Returns what it went to (None: a repeat)."""
+    message = email.message_from_bytes(raw, policy=email.policy.default)
+    message_id = (str(message.get("Message-ID", "")).strip() or None)
+    if message_id and (TicketMessage.objects.filter(message_id=message_id).exists()
+                       or UnmatchedMail.objects.filter(message_id=message_id).exists()):
+        return None
+    subject = str(message.get("Subject", "")).strip()[:300] or _("(no subject)")
+    sender = _address(message)
+    body = _text_of(message)[:MAX_BODY] or _("(empty message)")
+    ticket = None
+    found = REFERENCE.search(subject)
+    if found:
+        ticket = Ticket.objects.filter(pk=int(found.group(1))).first()
+    if ticket is None:
+        answered = [value.strip() for name in ("In-Reply-To", "References")
+                    for value in str(message.get(name, "")).split() if value.strip()]
+        if answered:
+            reply_to = TicketMessage.objects.filter(message_id__in=answered).select_related("ticket").first()
+            ticket = reply_to.ticket if reply_to else None
+    try:
+        with transaction.atomic():
+            if ticket is not None:
+                _add(ticket, MessageKind.FROM_USER, body, sender=sender, message_id=message_id)
+                if ticket.status in (TicketStatus.WAITING, TicketStatus.SOLVED, TicketStatus.CLOSED):
+                    Ticket.objects.filter(pk=ticket.pk).update(status=TicketStatus.OPEN, solved_at=None)
+                return ticket
+            contact = (Contact.objects.filter(emails__email__iexact=sender, erased_at__isnull=True)
+                       .select_related("account__owner").first()) if sender else None
+            if contact is None:
+                return UnmatchedMail.objects.create(sender=sender or str(message.get("From", ""))[:300],
+                                                    subject=subject, body=body, message_id=message_id)
+            return ticket_create(user=None, account=contact.account, contact=contact, message_id=message_id,
+                                 sender=sender, data={"subject": subject, "body": body, "email": sender,
+                                                      "channel": Channel.EMAIL})
+    except IntegrityError:  # the same message arriving twice at once
+        return None
+
+
+@transaction.atomic
+def unmatched_assign(*, user, mail: UnmatchedMail, contact: Contact) -> Ticket:
+    """An agent says whose the unmatched e-mail is: it becomes that person's ticket."""
+    require(can_work(user))
+    if mail.ticket_id:
+        raise ValidationError(_("This e-mail is already a ticket."))
+    ticket = ticket_create(user=user, account=contact.account, contact=contact, data={
+        "subject": mail.subject, "body": mail.body, "email": mail.sender, "channel": Channel.EMAIL},
+        sender=mail.sender)
+    mail.ticket = ticket
+    mail.save(update_fields=["ticket"])
+    return ticket
+
+
+def fetch_imap(*, host: str, port: int, user: str, password: str, use_ssl: bool = True, folder: str = "INBOX",
+               limit: int = 200) -> dict:
+    """Unread messages of a mailbox into the desk, each marked read once stored (a failure leaves it
+    unread for the next run)."""
+    connection = (imaplib.IMAP4_SSL if use_ssl else imaplib.IMAP4)(host, port, timeout=30)
+    counts = {"fetched": 0, "tickets": 0, "unmatched": 0, "repeats": 0}
+    try:
+        connection.login(user, password)
+        connection.select(folder)
+        status, found = connection.search(None, "UNSEEN")
+        numbers = found[0].split()[:limit] if status == "OK" and found and found[0] else []
+        for number in numbers:
+            status, parts = connection.fetch(number, "(BODY.PEEK[])")
+            raw = next((part[1] for part in parts if isinstance(part, tuple)), None) if status == "OK" else None
+            if raw is None:
+                continue
+            result = receive_email(raw)
+            counts["fetched"] += 1
+            key = "repeats" if result is None else "unmatched" if isinstance(result, UnmatchedMail) else "tickets"
+            counts[key] += 1
+            connection.store(number, "+FLAGS", "\\Seen")
+    finally:
+        with contextlib.suppress(imaplib.IMAP4.error, OSError):
+            connection.logout()
+    return counts
+
+
+def fetch_configured() -> dict | None:
+    """The mailbox of KAM_SUPPORT_IMAP_* settings, if one is set."""
+    if not settings.KAM_SUPPORT_IMAP_HOST:
+        return None
+    return fetch_imap(host=settings.KAM_SUPPORT_IMAP_HOST, port=settings.KAM_SUPPORT_IMAP_PORT,
+                      user=settings.KAM_SUPPORT_IMAP_USER, password=settings.KAM_SUPPORT_IMAP_PASSWORD,
+                      use_ssl=settings.KAM_SUPPORT_IMAP_SSL, folder=settings.KAM_SUPPORT_IMAP_FOLDER)
+
+
+class SmtpIntake:
+    """aiosmtpd handler: each message delivered to Keyaccount's own SMTP intake (a forwarding
+    address points here) goes into the desk; the sender's server hears 250 once it is stored."""
+
+    async def handle_DATA(self, server, session, envelope):  # noqa: N802 - aiosmtpd's hook name
+        from asgiref.sync import sync_to_async
+
+        try:
+            await sync_to_async(receive_email, thread_sensitive=True)(envelope.original_content or envelope.content)
+        except Exception:  # a fault of ours: the sending server keeps the message and tries again
+            logger.exception("support intake: a message could not be stored")
+            return "451 Requested action aborted: local error in processing"
+        return "250 OK"

@@ -1,0 +1,171 @@
+"""The support desk: e-mail in through Keyaccount's own SMTP intake and through an IMAP mailbox (both
+real local servers), replies mailed out with the reference that brings the user's answer back to
+the ticket, repeats stored once, unknown senders kept until someone says whose they are; the
+queue, the thread and the API; the account's manager sees tickets on the timeline."""
+
+import smtplib
+import socket
+from email.message import EmailMessage
+
+import pytest
+from django.core import mail
+from django.urls import reverse
+
+from keyaccount.accounts.models import ContactEmail
+from keyaccount.feedback import support
+from keyaccount.feedback.models import Ticket, TicketMessage, UnmatchedMail
+from keyaccount.timeline.models import Interaction
+from tests.mail import ImapServer
+
+
+def message(sender, subject, body, message_id=None, **headers) -> bytes:
+    mail_ = EmailMessage()
+    mail_["From"], mail_["To"], mail_["Subject"] = sender, "support@example.com", subject
+    if message_id:
+        mail_["Message-ID"] = message_id
+    for name, value in headers.items():
+        mail_[name.replace("_", "-")] = value
+    mail_.set_content(body)
+    return mail_.as_bytes()
+
+
+@pytest.fixture
+def user_of_the_product(anna_contact):
+    ContactEmail.objects.create(contact=anna_contact, email="elena@client.example")
+    return anna_contact
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_email_to_the_smtp_intake_becomes_a_ticket(people, anna_account, user_of_the_product):
+    from aiosmtpd.controller import Controller
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    controller = Controller(support.SmtpIntake(), hostname="127.0.0.1", port=port)
+    controller.start()
+    try:
+        with smtplib.SMTP("127.0.0.1", port, timeout=10) as client:
+            client.sendmail("elena@client.example", ["support@example.com"],
+                            message("Elena <elena@client.example>", "Cannot log in", "The app says: wrong password",
+                                    "<m1@client.example>"))
+    finally:
+        controller.stop()
+    ticket = Ticket.objects.get()
+    assert (ticket.account, ticket.contact, ticket.channel, ticket.email) == (
+        anna_account, user_of_the_product, "email", "elena@client.example")
+    assert ticket.messages.get().body == "The app says: wrong password"
+    assert Interaction.objects.filter(account=anna_account, subject__contains=ticket.reference).exists()
+
+
+def test_a_reply_goes_out_with_the_reference_and_the_answer_comes_back_to_the_ticket(
+        people, user_of_the_product, django_capture_on_commit_callbacks):
+    ticket = support.receive_email(message("elena@client.example", "Export fails", "CSV export shows an error",
+                                           "<first@client.example>"))
+    with django_capture_on_commit_callbacks(execute=True):
+        support.ticket_reply(user=people["support"], ticket=ticket, body="Please try again now.",
+                             version=ticket.version)
+    sent = mail.outbox[-1]
+    assert sent.to == ["elena@client.example"] and sent.subject == f"[{ticket.reference}] Export fails"
+    assert sent.extra_headers["In-Reply-To"] == "<first@client.example>"
+    ticket.refresh_from_db()
+    assert ticket.status == "waiting" and ticket.first_response_at and ticket.assignee == people["support"]
+    answer = support.receive_email(message("elena@client.example", f"Re: [{ticket.reference}] Export fails",
+                                           "Still broken", "<second@client.example>"))
+    assert answer == ticket
+    ticket.refresh_from_db()
+    assert ticket.status == "open" and ticket.messages.count() == 3
+    # The same message fetched again adds nothing.
+    assert support.receive_email(message("elena@client.example", "Re: x", "Still broken",
+                                         "<second@client.example>")) is None
+    assert TicketMessage.objects.filter(ticket=ticket).count() == 3
+
+
+def test_an_answer_without_the_reference_finds_its_ticket_by_the_message_it_answers(people, user_of_the_product):
+    ticket = support.receive_email(message("elena@client.example", "Slow reports", "Reports take minutes",
+                                           "<a@client.example>"))
+    again = support.receive_email(message("elena@client.example", "Re: Slow reports", "Any news?",
+                                          "<b@client.example>", In_Reply_To="<a@client.example>"))
+    assert again == ticket and Ticket.objects.count() == 1
+
+
+def test_mail_from_unknown_addresses_waits_until_someone_says_whose_it_is(client_for, people, user_of_the_product):
+    waiting = support.receive_email(message("stranger@client.example", "Help", "Who do I ask?", "<s@x>"))
+    assert isinstance(waiting, UnmatchedMail) and not Ticket.objects.exists()
+    client = client_for(people["support"])
+    page = client.get(reverse("feedback:unmatched_list")).content.decode()
+    assert "stranger@client.example" in page and str(user_of_the_product) in page  # same domain suggested
+    response = client.post(reverse("feedback:unmatched_assign", args=[waiting.pk]),
+                           {f"m{waiting.pk}-contact": user_of_the_product.pk})
+    ticket = Ticket.objects.get()
+    assert response.status_code == 302 and ticket.contact == user_of_the_product
+    assert client_for(people["anna"]).get(reverse("feedback:unmatched_list")).status_code == 404
+
+
+def test_the_imap_mailbox_is_fetched_and_each_message_marked_read(user_of_the_product):
+    raw = [message("elena@client.example", "One", "first", "<i1@x>"),
+           message("elena@client.example", "Two", "second", "<i2@x>"),
+           message("nobody@else.example", "Three", "third", "<i3@x>")]
+    with ImapServer(raw) as server:
+        result = support.fetch_imap(host="127.0.0.1", port=server.port, user="desk", password="secret",
+                                    use_ssl=False)
+        assert result == {"fetched": 3, "tickets": 2, "unmatched": 1, "repeats": 0}
+        assert server.seen == {0, 1, 2}
+        assert support.fetch_imap(host="127.0.0.1", port=server.port, user="desk", password="secret",
+                                  use_ssl=False)["fetched"] == 0
+    assert sorted(Ticket.objects.values_list("subject", flat=True)) == ["One", "Two"]
+
+
+def test_html_only_and_markup_is_stored_as_text_and_shown_escaped(client_for, people, user_of_the_product):
+    mail_ = EmailMessage()
+    mail_["From"], mail_["Subject"], mail_["Message-ID"] = "elena@client.example", "<b>Bold</b>", "<h@x>"
+    mail_.set_content("<p>Hello <script>alert(1)</script></p>", subtype="html")
+    ticket = support.receive_email(mail_.as_bytes())
+    page = client_for(people["support"]).get(ticket.get_absolute_url()).content.decode()
+    assert "<script>alert(1)</script>" not in page and "&lt;b&gt;Bold&lt;/b&gt;" in page
+
+
+def test_the_queue_the_thread_and_replies_through_the_page(client_for, people, anna_account, user_of_the_product):
+    client = client_for(people["support"])
+    created = client.post(reverse("feedback:ticket_create", args=[anna_account.pk]), {
+        "contact": user_of_the_product.pk, "subject": "Printer driver", "body": "Where is it?", "priority": "high",
+        "channel": "call"})
+    ticket = Ticket.objects.get()
+    assert created.status_code == 302 and ticket.priority == "high"
+    assert "Printer driver" in client.get(reverse("feedback:ticket_list") + "?state=open").content.decode()
+    note = client.post(reverse("feedback:ticket_action", args=[ticket.pk, "note"]), {"body": "Ask IT first"})
+    reply = client.post(reverse("feedback:ticket_action", args=[ticket.pk, "reply"]), {
+        "version": ticket.version, "body": "Here is the link", "status": "solved"})
+    assert note.status_code == 302 and reply.status_code == 302
+    ticket.refresh_from_db()
+    assert ticket.status == "solved" and ticket.solved_at
+    assert [m.kind for m in ticket.messages.all()] == ["in", "note", "out"]
+    assert len(mail.outbox) == 0 or all("Ask IT first" not in m.body for m in mail.outbox)
+    stale = client.post(reverse("feedback:ticket_action", args=[ticket.pk, "reply"]), {
+        "version": 1, "body": "again", "status": "waiting"})
+    assert stale.status_code == 400
+    # The account's manager sees it; a manager of other accounts does not.
+    assert "Printer driver" in client_for(people["anna"]).get(anna_account.get_absolute_url()).content.decode()
+    assert client_for(people["boris"]).get(ticket.get_absolute_url()).status_code == 404
+
+
+def test_tickets_through_the_api_and_the_inbound_endpoint(api_as, client, settings, people, anna_account,
+                                                         user_of_the_product):
+    api = api_as("support")
+    created = api("post", "/api/v1/tickets/", {"account_id": anna_account.pk, "contact_id": user_of_the_product.pk,
+                                               "subject": "Crash", "body": "On start", "priority": "urgent"})
+    assert created.status_code == 201, created.content
+    body = created.json()
+    assert body["reference"] == f"T-{body['id']}" and body["messages"][0]["body"] == "On start"
+    replied = api("post", f"/api/v1/tickets/{body['id']}/reply", {"version": body["version"], "body": "Fixed"})
+    assert replied.status_code == 200 and replied.json()["status"] == "waiting"
+    assert api("patch", f"/api/v1/tickets/{body['id']}", {"version": 1, "status": "closed"}).status_code == 409
+    assert api("post", "/api/v1/tickets/", {"account_id": anna_account.pk, "subject": "",
+                                            "body": "x"}).status_code == 422
+    assert api_as("boris")("get", f"/api/v1/tickets/{body['id']}").status_code == 404
+    raw = message("elena@client.example", "By forwarding", "hello", "<f@x>")
+    assert client.post("/api/v1/tickets/inbound", raw, content_type="message/rfc822").status_code == 403
+    settings.KAM_SUPPORT_INBOUND_SECRET = "s3cret"
+    forwarded = client.post("/api/v1/tickets/inbound", raw, content_type="message/rfc822",
+                            HTTP_X_KEYACCOUNT_SECRET="s3cret")
+    assert forwarded.status_code == 200 and forwarded.json()["result"] == "ticket"
