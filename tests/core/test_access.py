@@ -200,3 +200,32 @@ def test_proposals_contracts_obligations_and_account_plans_follow_their_account(
         assert api_for(username, "get", detail_path).status_code == (200 if visible else 404), detail_path
         ids = [item["id"] for item in api_for(username, "get", list_path).json()["items"]]
         assert (int(detail_path.rsplit("/", 1)[1]) in ids) is visible, list_path
+
+
+@pytest.mark.parametrize("username", ROLES)
+def test_feedback_tickets_and_surveys_follow_the_rule(username, people, anna_account, anna_contact, client_for,
+                                                      api_for):
+    """What clients say follows their account, support agents included (they see people, and what
+    the people said, never finances)."""
+    from keyaccount.accounts.models import ContactConsent, ContactEmail
+    from keyaccount.feedback import services as feedback_services
+    from keyaccount.feedback import support, surveys
+
+    record = feedback_services.feedback_create(user=people["anna"], account=anna_account, data={
+        "subject": "Late pallets", "text": "…"})
+    ticket = support.ticket_create(user=people["anna"], account=anna_account, contact=anna_contact, data={
+        "subject": "Login fails", "body": "…"})
+    ContactEmail.objects.create(contact=anna_contact, email="p@example.com")
+    ContactConsent.objects.create(contact=anna_contact, purpose="surveys", given_on="2026-01-01", source="form",
+                                  text_version="1")
+    survey = surveys.survey_send(user=people["anna"], account=anna_account, contact=anna_contact)
+    client = client_for(people[username])
+    expected = 200 if SEES_ACCOUNT[username] else 404
+    assert client.get(record.get_absolute_url()).status_code == expected
+    assert client.get(ticket.get_absolute_url()).status_code == expected
+    assert ("Late pallets" in client.get(reverse("feedback:feedback_list")).content.decode()) is SEES_ACCOUNT[username]
+    assert ("Login fails" in client.get(reverse("feedback:ticket_list")).content.decode()) is SEES_ACCOUNT[username]
+    assert api_for(username, "get", f"/api/v1/feedback/{record.pk}").status_code == expected
+    assert api_for(username, "get", f"/api/v1/tickets/{ticket.pk}").status_code == expected
+    assert api_for(username, "get", f"/api/v1/surveys/{survey.pk}").status_code == expected
+    assert api_for(username, "get", f"/api/v1/loyalty/accounts/{anna_account.pk}").status_code == expected

@@ -38,6 +38,7 @@ from keyaccount.feedback.choices import (
     TicketStatus,
 )
 from keyaccount.feedback.models import Ticket, TicketMessage, UnmatchedMail
+from keyaccount.loyalty import queries as loyalty_queries
 from keyaccount.timeline.services import event_record
 
 logger = logging.getLogger(__name__)
@@ -55,6 +56,9 @@ def _deadlines(ticket: Ticket) -> None:
     from keyaccount.feedback.services import sla_hours
 
     response, resolution = sla_hours(PRIORITY_SEVERITY[ticket.priority])
+    # The account's loyalty tier's priority support, where it is sooner.
+    tier_response, tier_resolution = loyalty_queries.support_hours(ticket.account)
+    response, resolution = min(response, tier_response or response), min(resolution, tier_resolution or resolution)
     start = ticket.created_at or timezone.now()
     ticket.response_due = start + dt.timedelta(hours=response)
     ticket.resolution_due = start + dt.timedelta(hours=resolution)
