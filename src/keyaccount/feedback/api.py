@@ -5,8 +5,6 @@ import datetime as dt
 import hmac
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
-from django.utils import timezone
 from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
 
@@ -195,10 +193,7 @@ def list_feedback(request, filters: Query[FeedbackFilters]):
 
 @router.get("/kpis", response=KpiOut)
 def feedback_kpis(request, filters: Query[KpiFilters]):
-    date_to = filters.date_to or timezone.localdate()
-    date_from = filters.date_from or date_to - dt.timedelta(days=89)
-    if date_from > date_to:
-        raise ValidationError({"date_to": ["The period ends before it starts."]})
+    date_from, date_to = queries.period(filters.date_from, filters.date_to, queries.KPI_DAYS)
     figures = queries.kpis(request.user, date_from=date_from, date_to=date_to, kind=filters.kind)
     return {**figures, "total": figures["total"].as_dict(),
             "by_manager": [f.as_dict() for f in figures["by_manager"]],
@@ -340,10 +335,7 @@ def list_surveys(request, filters: Query[SurveyFilters]):
 
 @surveys_router.get("/results", response=SurveyResultsOut)
 def survey_results(request, filters: Query[KpiFilters]):
-    date_to = filters.date_to or timezone.localdate()
-    date_from = filters.date_from or date_to - dt.timedelta(days=364)
-    if date_from > date_to:
-        raise ValidationError({"date_to": ["The period ends before it starts."]})
+    date_from, date_to = queries.period(filters.date_from, filters.date_to, queries.SURVEY_DAYS)
     results = queries.survey_results(request.user, date_from=date_from, date_to=date_to)
     return {"date_from": date_from, "date_to": date_to, "total": results["total"].as_dict(),
             **{name: [group.as_dict() for group in results[name]] for name in ("by_account", "by_manager", "by_month")}}

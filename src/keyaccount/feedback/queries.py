@@ -77,6 +77,21 @@ def categories() -> QuerySet[FeedbackCategory]:
 
 # KPIs
 
+# Periods the KPI and survey pages show when none is asked for: the last quarter, the last year.
+KPI_DAYS = 90
+SURVEY_DAYS = 365
+
+
+def period(date_from: dt.date | None, date_to: dt.date | None, days: int) -> tuple[dt.date, dt.date]:
+    """The period asked for, or the ``days`` up to today; ValidationError when it ends before it starts."""
+    from django.core.exceptions import ValidationError
+
+    date_to = date_to or timezone.localdate()
+    date_from = date_from or date_to - dt.timedelta(days=days - 1)
+    if date_from > date_to:
+        raise ValidationError({"date_to": [_("The period ends before it starts.")]})
+    return date_from, date_to
+
 @dataclass
 class Figures:
     """The loop's figures for one group of records (a manager, a category, everything)."""

@@ -3,8 +3,6 @@ account's public links, and the public form clients fill in without signing in."
 
 from __future__ import annotations
 
-import datetime as dt
-
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -143,10 +141,8 @@ class FeedbackHistoryView(HistoryView):
 @login_required
 def kpi(request):
     form = KpiFilterForm(request.GET or None)
-    today = timezone.localdate()
     data = form.cleaned_data if form.is_bound and form.is_valid() else {}
-    date_to = data.get("date_to") or today
-    date_from = data.get("date_from") or date_to - dt.timedelta(days=89)
+    date_from, date_to = queries.period(data.get("date_from"), data.get("date_to"), queries.KPI_DAYS)
     figures = queries.kpis(request.user, date_from=date_from, date_to=date_to, kind=data.get("kind") or None)
     months = list(figures["categories_by_month"])
     top = figures["top_categories"]
@@ -227,8 +223,7 @@ def public_form(request, token):
 def survey_list(request):
     form = KpiFilterForm(request.GET or None)
     data = form.cleaned_data if form.is_bound and form.is_valid() else {}
-    date_to = data.get("date_to") or timezone.localdate()
-    date_from = data.get("date_from") or date_to - dt.timedelta(days=364)
+    date_from, date_to = queries.period(data.get("date_from"), data.get("date_to"), queries.SURVEY_DAYS)
     results = queries.survey_results(request.user, date_from=date_from, date_to=date_to)
     bars = [{"month": month.label, "y": index * 20, "nps": month.nps,
              # NPS runs from -100 to 100: the bar starts at the middle of a 400-unit scale.

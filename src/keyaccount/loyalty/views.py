@@ -20,10 +20,13 @@ from keyaccount.loyalty.choices import InvitationStatus
 from keyaccount.loyalty.forms import AnswerForm, EventForm, InviteForm, OverrideForm, ReferralForm
 
 
-def _errors_to_messages(request, error: ValidationError) -> None:
-    for message in (m for values in error.message_dict.values() for m in values) if hasattr(
-            error, "error_dict") else error.messages:
-        messages.error(request, message)
+def _errors_to_messages(request, errors) -> None:
+    """A form's or a service's field errors as messages on the page the user returns to."""
+    by_field = errors.message_dict if isinstance(errors, ValidationError) and hasattr(errors, "error_dict") \
+        else errors if isinstance(errors, dict) else {"": errors.messages}
+    for values in by_field.values():
+        for message in values:
+            messages.error(request, message)
 
 
 @login_required
@@ -49,9 +52,7 @@ def tier_override(request, account_pk):
         else:
             messages.success(request, _("Saved."))
     else:
-        for errors in form.errors.values():
-            for message in errors:
-                messages.error(request, message)
+        _errors_to_messages(request, form.errors)
     return redirect(f"{account.get_absolute_url()}#loyalty")
 
 
@@ -99,9 +100,7 @@ def event_create(request):
         else:
             return redirect(event.get_absolute_url())
     else:
-        for errors in form.errors.values():
-            for message in errors:
-                messages.error(request, message)
+        _errors_to_messages(request, form.errors)
     return redirect("loyalty:overview")
 
 
