@@ -169,3 +169,12 @@ def test_tickets_through_the_api_and_the_inbound_endpoint(api_as, client, settin
     forwarded = client.post("/api/v1/tickets/inbound", raw, content_type="message/rfc822",
                             HTTP_X_KEYACCOUNT_SECRET="s3cret")
     assert forwarded.status_code == 200 and forwarded.json()["result"] == "ticket"
+
+
+def test_odd_mail_is_taken_without_a_fault(user_of_the_product):
+    long_id = "<" + "x" * 500 + "@client.example>"
+    ticket = support.receive_email(message("elena@client.example", "Long id", "text", long_id))
+    assert len(ticket.messages.get().message_id) == 300
+    assert support.receive_email(message("elena@client.example", "Long id", "text", long_id)) is None
+    garbage = support.receive_email(b"\x00\xff not a mail at all")
+    assert isinstance(garbage, UnmatchedMail)

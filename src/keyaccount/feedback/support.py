@@ -210,13 +210,20 @@ def receive_email(raw: bytes) -> Ticket | UnmatchedMail | None:
     ticket on their account; from an unknown address it waits among the unmatched. A message seen
     before (same Message-ID) is not stored again. Returns what it went to (None: a repeat)."""
     message = email.message_from_bytes(raw, policy=email.policy.default)
-    message_id = (str(message.get("Message-ID", "")).strip() or None)
+    try:
+        message_id = str(message.get("Message-ID", "")).strip()[:300] or None
+    except (ValueError, TypeError, IndexError):  # a header the parser cannot read is no identity
+        message_id = None
     if message_id and (TicketMessage.objects.filter(message_id=message_id).exists()
                        or UnmatchedMail.objects.filter(message_id=message_id).exists()):
         return None
-    subject = str(message.get("Subject", "")).strip()[:300] or _("(no subject)")
-    sender = _address(message)
-    body = _text_of(message)[:MAX_BODY] or _("(empty message)")
+    try:
+        subject = str(message.get("Subject", "")).replace("\x00", "").strip()[:300] or _("(no subject)")
+        sender = _address(message)[:254]
+    except (ValueError, TypeError, IndexError):
+        subject, sender = _("(no subject)"), ""
+    # PostgreSQL stores no NUL in text, and no person types one.
+    body = _text_of(message).replace("\x00", "")[:MAX_BODY] or _("(empty message)")
     ticket = None
     found = REFERENCE.search(subject)
     if found:
