@@ -801,6 +801,7 @@ RU.update({
     "Make it their ticket": "Сделать обращением", "Nothing waiting.": "Ничего не ждёт.",
     "New support ticket": "Новое обращение в поддержку", "Support": "Поддержка",
     # Loyalty (issue 6)
+    "Events of the VIP club": "Мероприятия VIP-клуба", "Backlog of accepted suggestions": "Принятые предложения в работе",
     "Loyalty": "Лояльность", "Invited": "Приглашён", "Coming": "Придёт", "Not coming": "Не придёт", "Came": "Пришёл",
     "Did not come": "Не пришёл", "tier": "уровень", "until (empty: until cleared)": "до (пусто: пока не снят)",
     "new client": "новый клиент", "places": "мест", "rank": "порядок", "higher is better": "чем больше, тем выше",
