@@ -4,6 +4,8 @@ history. An app's view is a few lines naming its query, form, service and templa
 from __future__ import annotations
 
 import abc
+from collections.abc import Callable
+from typing import Any
 
 from django import forms
 from django.contrib import messages
@@ -41,6 +43,21 @@ def add_service_errors(form: forms.Form, error: ValidationError) -> None:
     else:
         for message in error.messages:
             form.add_error(None, message)
+
+
+def submit_form(request, form: forms.Form, action: Callable[[], Any]) -> tuple[bool, Any]:
+    """Run ``action`` (a service call) for a bound and valid ``form``: ``(True, result)`` when it
+    went through; ``(False, response)`` with a 403 response when the user may not; ``(False, None)``
+    with the service's field errors (or a stale version's message) put on the form."""
+    try:
+        return True, action()
+    except AccessDenied as error:
+        return False, forbidden(request, error)
+    except ConflictError as error:
+        form.add_error(None, str(error))
+    except ValidationError as error:
+        add_service_errors(form, error)
+    return False, None
 
 
 def filter_values(form: forms.Form) -> dict:

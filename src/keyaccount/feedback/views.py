@@ -19,8 +19,15 @@ from django.views.decorators.http import require_POST
 from keyaccount.accounts.models import Contact
 from keyaccount.accounts.queries import account_get_for_user
 from keyaccount.core.editing import get_or_404
-from keyaccount.core.errors import AccessDenied, ConflictError
-from keyaccount.core.generic import AccountRecordFormView, EntityListView, HistoryView, add_service_errors, forbidden
+from keyaccount.core.errors import AccessDenied
+from keyaccount.core.generic import (
+    AccountRecordFormView,
+    EntityListView,
+    HistoryView,
+    add_service_errors,
+    forbidden,
+    submit_form,
+)
 from keyaccount.feedback import queries, services, support, surveys
 from keyaccount.feedback.filters import FeedbackFilterForm, KpiFilterForm, TicketFilterForm
 from keyaccount.feedback.forms import (
@@ -99,17 +106,12 @@ def feedback_step(request, pk, step):
     form_class, act = _STEPS[step]
     form = form_class(request.POST)
     if form.is_valid():
-        try:
-            act(request.user, feedback, form.cleaned_data)
-        except AccessDenied as error:
-            return forbidden(request, error)
-        except ConflictError as error:
-            form.add_error(None, str(error))
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
+        done, result = submit_form(request, form, lambda: act(request.user, feedback, form.cleaned_data))
+        if done:
             messages.success(request, _("Saved."))
             return redirect(feedback.get_absolute_url())
+        if result is not None:
+            return result
     return feedback_detail(request, pk, forms={_FORM_NAMES[step]: form, "failed_step": step}, status=400)
 
 
@@ -163,16 +165,14 @@ def account_links(request, account_pk):
     account = account_get_for_user(account_id=account_pk, user=request.user)
     form = LinkForm(request.POST or None, account=account)
     if request.method == "POST" and form.is_valid():
-        try:
-            link = services.link_create(user=request.user, account=account, contact=form.cleaned_data["contact"],
-                                        expires_on=form.cleaned_data["expires_on"])
-        except AccessDenied as error:
-            return forbidden(request, error)
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
+        done, link = submit_form(request, form, lambda: services.link_create(
+            user=request.user, account=account, contact=form.cleaned_data["contact"],
+            expires_on=form.cleaned_data["expires_on"]))
+        if done:
             messages.success(request, _("The link is ready: send it or print its address as a QR code."))
             return redirect(f"{reverse('feedback:account_links', args=[account.pk])}#link-{link.pk}")
+        if link is not None:
+            return link
     links = [(link, request.build_absolute_uri(reverse("feedback:public_form", args=[services.link_token(link)])))
              for link in queries.links_of(account=account, user=request.user)]
     return render(request, "feedback/links.html", {"account": account, "form": form, "links": links,
@@ -241,16 +241,13 @@ def survey_send(request, account_pk):
     account = account_get_for_user(account_id=account_pk, user=request.user)
     form = SurveySendForm(request.POST or None, account=account)
     if request.method == "POST" and form.is_valid():
-        try:
-            surveys.survey_send(user=request.user, account=account, contact=form.cleaned_data["contact"],
-                                kind=form.cleaned_data["kind"])
-        except AccessDenied as error:
-            return forbidden(request, error)
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
+        done, refused = submit_form(request, form, lambda: surveys.survey_send(
+            user=request.user, account=account, contact=form.cleaned_data["contact"], kind=form.cleaned_data["kind"]))
+        if done:
             messages.success(request, _("The survey is on its way."))
             return redirect(account.get_absolute_url())
+        if refused is not None:
+            return refused
     return render(request, "core/form.html", {"form": form, "object": None, "title": _("Send a survey"),
                                               "cancel_url": account.get_absolute_url()},
                   status=400 if form.errors else 200)
@@ -322,24 +319,22 @@ def ticket_action(request, pk, action):
     form = form_class(request.POST)
     if form.is_valid():
         data = form.cleaned_data
-        try:
+
+        def act():
             if action == "reply":
-                support.ticket_reply(user=request.user, ticket=ticket, body=data["body"], status=data["status"],
-                                     version=data["version"])
-            elif action == "note":
-                support.ticket_note(user=request.user, ticket=ticket, body=data["body"])
-            else:
-                support.ticket_update(user=request.user, ticket=ticket, version=data["version"], data={
-                    "status": data["status"], "priority": data["priority"], "assignee": data["assignee"]})
-        except AccessDenied as error:
-            return forbidden(request, error)
-        except ConflictError as error:
-            form.add_error(None, str(error))
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
+                return support.ticket_reply(user=request.user, ticket=ticket, body=data["body"],
+                                            status=data["status"], version=data["version"])
+            if action == "note":
+                return support.ticket_note(user=request.user, ticket=ticket, body=data["body"])
+            return support.ticket_update(user=request.user, ticket=ticket, version=data["version"], data={
+                "status": data["status"], "priority": data["priority"], "assignee": data["assignee"]})
+
+        done, result = submit_form(request, form, act)
+        if done:
             messages.success(request, _("Saved."))
             return redirect(ticket.get_absolute_url())
+        if result is not None:
+            return result
     return ticket_detail(request, pk, forms={f"{action}_form": form}, status=400)
 
 
@@ -348,15 +343,12 @@ def ticket_create(request, account_pk):
     account = account_get_for_user(account_id=account_pk, user=request.user)
     form = TicketForm(request.POST or None, account=account)
     if request.method == "POST" and form.is_valid():
-        try:
-            ticket = support.ticket_create(user=request.user, account=account, contact=form.cleaned_data["contact"],
-                                           data=form.cleaned_data)
-        except AccessDenied as error:
-            return forbidden(request, error)
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
+        done, ticket = submit_form(request, form, lambda: support.ticket_create(
+            user=request.user, account=account, contact=form.cleaned_data["contact"], data=form.cleaned_data))
+        if done:
             return redirect(ticket.get_absolute_url())
+        if ticket is not None:
+            return ticket
     return render(request, "core/form.html", {"form": form, "object": None, "title": _("New support ticket"),
                                               "cancel_url": account.get_absolute_url()},
                   status=400 if form.errors else 200)

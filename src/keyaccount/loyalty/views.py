@@ -14,7 +14,7 @@ from keyaccount.accounts.models import Contact
 from keyaccount.accounts.queries import account_get_for_user, accounts_visible_to
 from keyaccount.core import access
 from keyaccount.core.errors import AccessDenied
-from keyaccount.core.generic import add_service_errors, forbidden
+from keyaccount.core.generic import forbidden, submit_form
 from keyaccount.loyalty import queries, services
 from keyaccount.loyalty.choices import InvitationStatus
 from keyaccount.loyalty.forms import AnswerForm, EventForm, InviteForm, OverrideForm, ReferralForm
@@ -72,16 +72,13 @@ def referral_create(request, account_pk):
     referrer = account_get_for_user(account_id=account_pk, user=request.user)
     form = ReferralForm(request.POST or None, accounts=accounts_visible_to(request.user).exclude(pk=referrer.pk))
     if request.method == "POST" and form.is_valid():
-        try:
-            services.referral_create(user=request.user, referrer=referrer, referred=form.cleaned_data["referred"],
-                                     data=form.cleaned_data)
-        except AccessDenied as error:
-            return forbidden(request, error)
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
+        done, refused = submit_form(request, form, lambda: services.referral_create(
+            user=request.user, referrer=referrer, referred=form.cleaned_data["referred"], data=form.cleaned_data))
+        if done:
             messages.success(request, _("Saved."))
             return redirect(f"{referrer.get_absolute_url()}#loyalty")
+        if refused is not None:
+            return refused
     return render(request, "core/form.html", {"form": form, "object": None, "cancel_url": referrer.get_absolute_url(),
                                               "title": _("Recommended us to…")}, status=400 if form.errors else 200)
 
@@ -112,15 +109,13 @@ def event_detail(request, pk):
                                     account__tier_history__tier__is_vip_club=True).select_related("account")
     form = InviteForm(request.POST or None, contacts=people)
     if request.method == "POST" and form.is_valid():
-        try:
-            services.invite(user=request.user, event=event, contacts=form.cleaned_data["contacts"])
-        except AccessDenied as error:
-            return forbidden(request, error)
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
+        done, refused = submit_form(request, form, lambda: services.invite(
+            user=request.user, event=event, contacts=form.cleaned_data["contacts"]))
+        if done:
             messages.success(request, _("Saved."))
             return redirect(event.get_absolute_url())
+        if refused is not None:
+            return refused
     invitations = list(queries.invitations_visible_to(request.user, event))
     counts = {status: sum(1 for i in invitations if i.status == status) for status in
               ("invited", "accepted", "declined", "attended", "no_show")}
