@@ -9,10 +9,12 @@
   base analysis", Journal of Marketing Research 42(4), appendix.
 
 Every fit maximises the summed log-likelihood over the distinct (x, t_x, T) rows weighted by how
-many customers share them (customers with day-resolution dates share rows often), in log-parameter
-space with L-BFGS-B and analytic gradients. Terms that depend on x only are computed once per
-distinct x. Standard errors come from the observed information (the Hessian of the negative
-log-likelihood, by central differences of the analytic gradient, in the natural parameters).
+many customers share them (customers with day-resolution dates share rows often), in
+log-parameters with analytic gradients: a first fit on a stratified subsample, then Newton steps
+on all rows (BG/NBD and Gamma-Gamma, exact Hessians) or quasi-Newton steps from the subsample's
+Hessian (Pareto/NBD, whose exact Hessian costs several gradients). Terms of x, t_x or T alone are
+computed once per distinct value or pair. Standard errors come from the (estimated) Hessian at the
+maximum.
 """
 
 from __future__ import annotations
@@ -189,48 +191,6 @@ def _fit(negative_ll_and_grad, start: np.ndarray, names: list[str], weight_total
                iterations=int(result.nit), at_bound=at_bound, message=str(result.message))
 
 
-def _preconditioned(negative_ll_and_grad, start: np.ndarray, hessian: np.ndarray, names: list[str],
-                    weight_total: float) -> Fit:
-    """L-BFGS in coordinates where an estimate of the Hessian is the identity (its Cholesky factor of
-    the log-parameter Hessian): a handful of passes over all the data from a subsample's optimum.
-    Standard errors from that Hessian estimate."""
-    log0 = np.log(start)
-    grad0 = negative_ll_and_grad(start)[1]
-    h_log = start[:, None] * hessian * start[None, :] + np.diag(grad0 * start)
-    values, vectors = np.linalg.eigh((h_log + h_log.T) / 2)
-    values = np.maximum(values, 1e-8 * max(values.max(), 1e-12))
-    to_log = vectors / np.sqrt(values)  # log-parameters = log0 + to_log @ u
-
-    root = np.sqrt(weight_total)
-    last = {}
-
-    def objective(u):
-        log_params = np.clip(log0 + to_log @ (u * root), *_LOG_BOUNDS)
-        params = np.exp(log_params)
-        value, grad = negative_ll_and_grad(params)
-        last["gap"] = float(np.max(np.abs(grad * params)) / weight_total)
-        return value / weight_total, to_log.T @ (grad * params) * root / weight_total
-
-    def stop_when_settled(intermediate_result):
-        if last.get("gap", 1.0) < 1e-7:
-            raise StopIteration
-
-    result = optimize.minimize(objective, np.zeros(len(start)), jac=True, method="BFGS", callback=stop_when_settled,
-                               options={"gtol": 1e-12, "maxiter": 30})
-    params = np.exp(np.clip(log0 + to_log @ (result.x * root), *_LOG_BOUNDS))
-    value, grad = negative_ll_and_grad(params)
-    converged = float(np.max(np.abs(grad * params)) / weight_total) < 1e-6
-    se: dict[str, float | None] = dict.fromkeys(names)
-    try:
-        variances = np.diag(np.linalg.inv(hessian))
-        se = {n: (float(np.sqrt(v)) if np.isfinite(v) and v > 0 else None) for n, v in zip(names, variances,
-                                                                                           strict=True)}
-    except np.linalg.LinAlgError:
-        pass
-    return Fit(params=dict(zip(names, map(float, params), strict=True)), loglik=float(-value),
-               converged=bool(converged), se=se, iterations=int(result.nit), message="preconditioned BFGS")
-
-
 def _trust_region(negative_ll_grad_hess, start: np.ndarray, weight_total: float) -> np.ndarray:
     """A robust first maximum (trust region with the exact Hessian, in log-parameters), for a
     subsample: Newton's method on all the data then starts close to the answer."""
@@ -388,12 +348,6 @@ def _standard_errors(negative_ll_and_grad, params: np.ndarray, names: list[str])
         return dict.fromkeys(names)
     return {name: (float(np.sqrt(v)) if np.isfinite(v) and v > 0 else None)
             for name, v in zip(names, variances, strict=True)}
-
-
-def _by_x(x: np.ndarray):
-    """Distinct x values and the index of each row's x among them."""
-    values, index = np.unique(x, return_inverse=True)
-    return values, index.ravel()
 
 
 # BG/NBD
