@@ -711,7 +711,7 @@ RU.update({
     "Resolution due %(when)s: %(feedback)s, %(account)s": "Решение до %(when)s: %(feedback)s, %(account)s",
     "This belongs to another account.": "Это относится к другому клиенту.", "Unknown category.": "Неизвестная категория.",
     "Feedback cannot be received in the future.": "Обращение не может быть получено в будущем.",
-    "%(kind)s received: %(subject)s": "%(kind)s: %(subject)s",
+    "%(kind)s received (%(channel)s): %(subject)s": "%(kind)s (%(channel)s): %(subject)s",
     "%(kind)s from %(account)s: %(subject)s": "%(kind)s от %(account)s: %(subject)s",
     "Assigned to you: %(feedback)s, %(account)s": "Поручено вам: %(feedback)s, %(account)s",
     "This feedback is already closed.": "Это обращение уже закрыто.",
@@ -728,8 +728,6 @@ RU.update({
     "The client has not been told the outcome yet: record how and when they were informed before closing.":
         "Клиенту ещё не сообщили итог: прежде чем закрыть, отметьте, как и когда ему сообщили.",
     "This person belongs to another account.": "Этот человек работает у другого клиента.", "The date has passed.": "Дата прошла.",
-    "%(kind)s received through the web form: %(subject)s": "%(kind)s через веб-форму: %(subject)s",
-    "%(kind)s from %(account)s through the web form: %(subject)s": "%(kind)s от %(account)s через веб-форму: %(subject)s",
     "Complaints and suggestions": "Жалобы и предложения", "Record": "Записать", "feedback links": "ссылки для отзывов",
     "all": "все", "Nothing recorded.": "Ничего не записано.",
     "Open complaints and suggestions": "Открытые жалобы и предложения", "Received": "Получено", "Kind": "Тип",

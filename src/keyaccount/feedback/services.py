@@ -105,17 +105,25 @@ def feedback_create(*, user, account: Account, data: Mapping[str, Any]) -> Feedb
     require(can_handle(user))
     feedback = Feedback(account=account, assignee=account.owner)
     assign_fields(feedback, data, FEEDBACK_FIELDS)
+    return feedback_receive(feedback, actor=user)
+
+
+def feedback_receive(feedback: Feedback, *, actor=None) -> Feedback:
+    """Store a new record however it came (a colleague, the public form, a survey's low score):
+    its SLA deadlines, reminders, audit entry and timeline note; its assignee is told unless they
+    recorded it themselves. ``actor`` is None for what clients sent."""
     _set_deadlines(feedback)
     _check(feedback)
     feedback.save()
     reminders.schedule(feedback)
-    audit.record_create(actor=user, instance=feedback, after=audit.snapshot(feedback), account_id=account.pk)
-    _timeline(user, feedback, _("%(kind)s received: %(subject)s") % {
-        "kind": feedback.get_kind_display(), "subject": feedback.subject})
-    if feedback.assignee_id and feedback.assignee_id != getattr(user, "pk", None):
-        _notify(feedback.assignee, feedback, _("%(kind)s from %(account)s: %(subject)s") % {
-            "kind": feedback.get_kind_display(), "account": account, "subject": feedback.subject},
-            key=f"feedback-{feedback.pk}-assigned-{feedback.assignee_id}")
+    account = feedback.account
+    audit.record_create(actor=actor, instance=feedback, after=audit.snapshot(feedback), account_id=account.pk)
+    values = {"kind": feedback.get_kind_display(), "account": account, "subject": feedback.subject,
+              "channel": feedback.get_channel_display().lower()}
+    _timeline(actor or account.owner, feedback, _("%(kind)s received (%(channel)s): %(subject)s") % values)
+    if feedback.assignee_id and feedback.assignee_id != getattr(actor, "pk", None):
+        _notify(feedback.assignee, feedback, _("%(kind)s from %(account)s: %(subject)s") % values,
+                key=f"feedback-{feedback.pk}-assigned-{feedback.assignee_id}")
     return feedback
 
 
@@ -313,15 +321,6 @@ def public_submit(*, link: FeedbackLink, data: Mapping[str, Any]) -> Feedback:
     feedback = Feedback(account=account, contact=contact, kind=data.get("kind") or FeedbackKind.COMPLAINT,
                         channel=Channel.WEB_FORM, severity=Severity.NORMAL, subject=data["subject"].strip(),
                         text=text, assignee=account.owner)
-    _set_deadlines(feedback)
-    _check(feedback)
-    feedback.save()
+    feedback_receive(feedback)
     FeedbackLink.objects.filter(pk=link.pk).update(submissions=F("submissions") + 1)
-    reminders.schedule(feedback)
-    audit.record_create(actor=None, instance=feedback, after=audit.snapshot(feedback), account_id=account.pk)
-    _timeline(account.owner, feedback, _("%(kind)s received through the web form: %(subject)s") % {
-        "kind": feedback.get_kind_display(), "subject": feedback.subject})
-    _notify(account.owner, feedback, _("%(kind)s from %(account)s through the web form: %(subject)s") % {
-        "kind": feedback.get_kind_display(), "account": account, "subject": feedback.subject},
-        key=f"feedback-{feedback.pk}-web")
     return feedback

@@ -29,6 +29,7 @@ from keyaccount.accounts.models import Account, Contact
 from keyaccount.core import audit
 from keyaccount.core.concurrency import save_versioned
 from keyaccount.core.editing import require
+from keyaccount.feedback import services
 from keyaccount.feedback.choices import (
     OPEN_TICKET_STATUSES,
     PRIORITY_SEVERITY,
@@ -47,19 +48,15 @@ MAX_BODY = 100_000
 
 
 def can_work(user) -> bool:
-    from keyaccount.feedback.services import can_handle
-
-    return can_handle(user)
+    return services.can_handle(user)
 
 
 def _deadlines(ticket: Ticket) -> None:
-    from keyaccount.feedback.services import sla_hours
-
-    response, resolution = sla_hours(PRIORITY_SEVERITY[ticket.priority])
+    response, resolution = services.sla_hours(PRIORITY_SEVERITY[ticket.priority])
     # The account's loyalty tier's priority support, where it is sooner.
     tier_response, tier_resolution = loyalty_queries.support_hours(ticket.account)
     response, resolution = min(response, tier_response or response), min(resolution, tier_resolution or resolution)
-    start = ticket.created_at or timezone.now()
+    start = ticket.created_at
     ticket.response_due = start + dt.timedelta(hours=response)
     ticket.resolution_due = start + dt.timedelta(hours=resolution)
 
@@ -100,9 +97,8 @@ def ticket_create(*, user, account: Account, data: Mapping[str, Any], contact: C
                     email=data.get("email") or (contact.emails.values_list("email", flat=True).first() or ""
                                                 if contact else ""))
     _check(ticket)
-    ticket.save()
     _deadlines(ticket)
-    ticket.save(update_fields=["response_due", "resolution_due"])
+    ticket.save()
     _add(ticket, MessageKind.FROM_USER, data.get("body") or "", author=user, sender=sender or str(contact or ""),
          message_id=message_id)
     audit.record_create(actor=user, instance=ticket, after=audit.snapshot(ticket), account_id=account.pk)

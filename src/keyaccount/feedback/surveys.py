@@ -26,7 +26,7 @@ from keyaccount.accounts.choices import AccountStatus, ConsentPurpose, ContactRo
 from keyaccount.accounts.models import Account, Contact
 from keyaccount.core import audit
 from keyaccount.core.editing import require
-from keyaccount.feedback import reminders
+from keyaccount.feedback import services
 from keyaccount.feedback.choices import (
     SURVEY_LOW,
     SURVEY_SCALE,
@@ -83,10 +83,8 @@ def _mail(survey: Survey) -> None:
 @transaction.atomic
 def survey_send(*, user, account: Account, contact: Contact, kind: str = SurveyKind.NPS, deal=None,
                 trigger: str = SurveyTrigger.MANUAL) -> Survey:
-    from keyaccount.feedback.services import can_handle
-
     if user is not None:
-        require(can_handle(user))
+        require(services.can_handle(user))
     errors = {}
     if contact.account_id != account.pk:
         errors["contact"] = [_("This person belongs to another account.")]
@@ -139,18 +137,12 @@ def survey_answer(*, survey: Survey, score, comment: str = "") -> Survey:
 
 
 def _complaint_from(survey: Survey) -> Feedback:
-    from keyaccount.feedback.services import _set_deadlines
-
-    complaint = Feedback(account=survey.account, contact=survey.contact, deal=survey.deal, kind=FeedbackKind.COMPLAINT,
-                         channel=Channel.SURVEY, severity=Severity.HIGH, assignee=survey.account.owner,
-                         subject=(_("Low score in a survey: %(score)s of %(high)s") % {
-                             "score": survey.score, "high": SURVEY_SCALE[survey.kind][1]})[:300],
-                         text=survey.comment or _("(no comment)"))
-    _set_deadlines(complaint)
-    complaint.save()
-    reminders.schedule(complaint)
-    audit.record_create(actor=None, instance=complaint, after=audit.snapshot(complaint), account_id=survey.account_id)
-    return complaint
+    return services.feedback_receive(Feedback(
+        account=survey.account, contact=survey.contact, deal=survey.deal, kind=FeedbackKind.COMPLAINT,
+        channel=Channel.SURVEY, severity=Severity.HIGH, assignee=survey.account.owner,
+        subject=(_("Low score in a survey: %(score)s of %(high)s") % {
+            "score": survey.score, "high": SURVEY_SCALE[survey.kind][1]})[:300],
+        text=survey.comment or _("(no comment)")))
 
 
 def _people_to_ask(account: Account, contact: Contact | None = None) -> list[Contact]:

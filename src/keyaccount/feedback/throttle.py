@@ -14,12 +14,12 @@ def client_address(request) -> str:
     return request.META.get("REMOTE_ADDR", "") or "unknown"
 
 
-def over_limit(request, link) -> bool:
-    """Count one submission against the address and the link (or the survey); True when either is
-    over its limit."""
+def over_limit(request, target) -> bool:
+    """Count one submission against the address and ``target`` (the feedback link or the survey it
+    came through); True when either is over its limit."""
     over = False
     for key, limit in ((f"feedback-form:ip:{client_address(request)}", LIMIT_PER_ADDRESS),
-                       (f"feedback-form:{link._meta.model_name}:{link.pk}", LIMIT_PER_LINK)):
+                       (f"feedback-form:{target._meta.model_name}:{target.pk}", LIMIT_PER_LINK)):
         cache.add(key, 0, WINDOW_SECONDS)
         try:
             over |= cache.incr(key) > limit
