@@ -22,9 +22,9 @@ from keyaccount.loyalty.forms import AnswerForm, EventForm, InviteForm, Override
 
 def _errors_to_messages(request, errors) -> None:
     """A form's or a service's field errors as messages on the page the user returns to."""
-    by_field = errors.message_dict if isinstance(errors, ValidationError) and hasattr(errors, "error_dict") \
-        else errors if isinstance(errors, dict) else {"": errors.messages}
-    for values in by_field.values():
+    if isinstance(errors, ValidationError):
+        errors = errors.message_dict if hasattr(errors, "error_dict") else {None: errors.messages}
+    for values in errors.values():
         for message in values:
             messages.error(request, message)
 
