@@ -228,7 +228,7 @@ def register_panels() -> None:
     panels.register(panels.AccountPanel(key="feedback", template="feedback/_brief_section.html",
                                         context=account_feedback_brief, order=17, page=panels.BRIEF))
     panels.register(panels.AccountPanel(key="tickets", template="feedback/_tickets_panel.html",
-                                        context=lambda **kwargs: account_tickets_panel(**kwargs), order=10))
+                                        context=account_tickets_panel, order=10))
 
 
 # Surveys
@@ -366,7 +366,5 @@ def account_tickets_panel(*, account, user) -> dict | None:
     from keyaccount.feedback.models import Ticket
 
     tickets = list(Ticket.objects.filter(account=account).select_related("contact").order_by("-created_at")[:8])
-    if not tickets:
-        return {"tickets": [], "open_tickets": 0}
-    return {"tickets": tickets,
-            "open_tickets": Ticket.objects.filter(account=account, status__in=OPEN_TICKET_STATUSES).count()}
+    open_tickets = Ticket.objects.filter(account=account, status__in=OPEN_TICKET_STATUSES).count() if tickets else 0
+    return {"tickets": tickets, "open_tickets": open_tickets}
