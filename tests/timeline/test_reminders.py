@@ -175,7 +175,9 @@ def test_without_email_the_reminder_still_reaches_the_bell(anna, anna_account, s
 def test_reminders_speak_the_users_language_and_time(anna, anna_account, smtp):
     anna.language, anna.time_zone = "ru", "Asia/Yekaterinburg"
     anna.save()
-    start = dt.datetime(2026, 12, 3, 7, 0, tzinfo=dt.UTC)  # 12:00 in Yekaterinburg
+    # A meeting at 12:00 in Yekaterinburg (07:00 UTC) two days from now: reminders are kept only
+    # for events still to come.
+    start = dt.datetime.combine(timezone.now().date() + dt.timedelta(days=2), dt.time(7, 0), tzinfo=dt.UTC)
     _meeting(anna, anna_account, starts_at=start)
     reminders.deliver_due(now=start)
     assert smtp.inbox.wait_for(1, timeout=5)
