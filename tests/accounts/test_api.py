@@ -81,7 +81,8 @@ def test_a_contact_cannot_be_added_to_an_invisible_account(api, people):
 
     hidden = AccountFactory(owner=people["boris"])
     response = api("post", "/api/v1/contacts/", {"account_id": hidden.pk, "last_name": "X"})
-    assert response.status_code == 404
+    # The body names an account the user may not see: a bad value of that field, not a missing page.
+    assert response.status_code == 422 and "account_id" in response.json()["errors"]
 
 
 def test_malformed_json_answers_4xx(client, people):

@@ -70,7 +70,7 @@ def test_bad_proposals_answer_422_and_save_nothing(api, anna_account, lines, fie
     assert not Proposal.objects.exists()
 
 
-@pytest.mark.parametrize("username,status", [("boris", 404), ("support", 403), ("analyst", 403), ("head", 201)])
+@pytest.mark.parametrize("username,status", [("boris", 422), ("support", 403), ("analyst", 403), ("head", 201)])
 def test_the_access_rule_holds_for_deals(api_as, anna_account, username, status):
     response = api_as(username)("post", "/api/v1/deals/", {"account_id": anna_account.pk, "title": "x"})
     assert response.status_code == status

@@ -148,7 +148,7 @@ def test_surveys_through_the_api(api_as, client, people, anna_account, anna_cont
     assert api("get", "/api/v1/surveys/results").json()["total"]["csat"] == 5.0
     assert api_as("boris")("get", f"/api/v1/surveys/{survey.pk}").status_code == 404
     refused = api("post", "/api/v1/surveys/", {"account_id": anna_account.pk, "contact_id": 999999})
-    assert refused.status_code == 404
+    assert refused.status_code == 422 and "contact_id" in refused.json()["errors"]
 
 
 def test_the_surveys_page_and_sending_from_the_account(client_for, people, anna_account, anna_contact):

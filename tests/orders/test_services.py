@@ -51,11 +51,14 @@ def test_orders_on_someone_elses_account_are_refused(people, anna_account):
 
 def test_the_api_reports_bad_lines_as_422(client_for, people, anna_account):
     product = ProductFactory()
-    response = client_for(people["anna"]).post("/api/v1/orders/", data={
-        "number": "A-5", "account_id": anna_account.pk, "ordered_on": "2026-05-01", "currency": "RUB",
-        "lines": [{"product_id": product.pk, "quantity": "-2"}, {"product_id": 999999, "quantity": "1"}],
-    }, content_type="application/json")
-    assert response.status_code == 422
-    lines = response.json()["errors"]["lines"]
-    assert any("Line 1" in message for message in lines) and any("Line 2" in message for message in lines)
+    client = client_for(people["anna"])
+    order = {"number": "A-5", "account_id": anna_account.pk, "ordered_on": "2026-05-01", "currency": "RUB"}
+    negative = client.post("/api/v1/orders/", data={**order, "lines": [
+        {"product_id": product.pk, "quantity": "-2"}]}, content_type="application/json")
+    assert negative.status_code == 422 and "lines.0.quantity" in negative.json()["errors"]
+    unknown = client.post("/api/v1/orders/", data={**order, "lines": [
+        {"product_id": product.pk, "quantity": "1"}, {"product_id": 999999, "quantity": "1"}]},
+        content_type="application/json")
+    assert unknown.status_code == 422
+    assert any("Line 2" in message for message in unknown.json()["errors"]["lines"])
     assert not Order.objects.exists()

@@ -217,7 +217,8 @@ def test_the_brief_in_the_api(people, meeting, client_for):
     assert person["roles"] == ["payer", "decision_maker"] and person["birthday_in_days"] == 2
     assert [entry["subject"] for entry in brief["recent"]] == ["Kick-off"]
     assert brief["financials"][0]["revenue"] == "1250000.00" or float(brief["financials"][0]["revenue"]) == 1250000
-    assert "purchases" in brief["sections"] and "Who uses our product day to day?" in brief["questions"]
+    assert "purchases" in [section["key"] for section in brief["sections"]]
+    assert "Who uses our product day to day?" in brief["questions"]
     on_demand = client.get(f"/api/v1/interactions/account-brief/{meeting.account_id}").json()
     assert on_demand["meeting_id"] is None and on_demand["account_id"] == meeting.account_id
     assert client.get(f"/api/v1/interactions/account-brief/{meeting.account_id}").status_code == 200
@@ -225,3 +226,44 @@ def test_the_brief_in_the_api(people, meeting, client_for):
         f"/api/v1/interactions/{meeting.pk}/brief").json()["financials"] is None
     assert client_for(people["boris"]).get(f"/api/v1/interactions/{meeting.pk}/brief").status_code == 404
     assert client.get("/api/v1/interactions/account-brief/99999999999999999999").status_code in (404, 422)
+
+
+def test_every_section_of_the_brief_reaches_the_api_as_typed_data(people, meeting, client_for):
+    """Deals, proposals, contracts, complaints and purchases were model objects the API could not write
+    (a 500 on most records); each section is now a title, plain items and questions."""
+    from keyaccount.contracts import services as contract_services
+    from keyaccount.deals import services as deal_services
+    from keyaccount.feedback import services as feedback_services
+
+    anna, account = people["anna"], meeting.account
+    today = timezone.localdate()
+    product = ProductFactory(name="Rebar A500")
+    OrderLineFactory(order=OrderFactory(account=account, ordered_on=today - dt.timedelta(days=30)), product=product)
+    deal = deal_services.deal_create(user=anna, account=account, data={"title": "Warehouse racks",
+                                                                       "amount": Decimal("900000")})
+    proposal = deal_services.proposal_create(user=anna, account=account, data={
+        "title": "Racks", "deal": deal, "lines": [{"product": product, "quantity": 3}]})
+    deal_services.proposal_update(user=anna, proposal=proposal, data={"status": "sent", "sent_on": today},
+                                  version=None)
+    contract = contract_services.contract_create(user=anna, account=account, data={
+        "number": "K-7", "subject": "Supply", "starts_on": today - dt.timedelta(days=300),
+        "ends_on": today + dt.timedelta(days=60)})
+    contract_services.obligation_create(user=anna, contract=contract, data={
+        "kind": "payment", "title": "Second payment", "due_on": today + dt.timedelta(days=5)})
+    feedback_services.feedback_create(user=anna, account=account, data={"subject": "Late pallets", "text": "…"})
+
+    brief = client_for(anna).get(f"/api/v1/interactions/{meeting.pk}/brief")
+    assert brief.status_code == 200, brief.content
+    sections = {section["key"]: section for section in brief.json()["sections"]}
+    assert {"purchases", "deals", "contracts", "feedback"} <= sections.keys()
+    deals = {item["kind"]: item for item in sections["deals"]["items"]}
+    assert deals["deal"]["title"] == "Warehouse racks" and deals["deal"]["record_id"] == deal.pk
+    assert Decimal(deals["deal"]["amount"]) == Decimal("900000") and deals["deal"]["currency"] == "RUB"
+    assert deals["proposal"]["record_id"] == proposal.pk
+    assert [item["title"] for item in sections["contracts"]["items"]] == ["Second payment", str(contract)]
+    assert sections["feedback"]["items"][0]["title"] == "Late pallets"
+    assert "Rebar A500" in [item["title"] for item in sections["purchases"]["items"]]
+    # The support agent reads the people and the complaints, never the money.
+    support = client_for(people["support"]).get(f"/api/v1/interactions/account-brief/{account.pk}")
+    assert support.status_code == 200
+    assert {section["key"] for section in support.json()["sections"]}.isdisjoint({"purchases", "deals", "contracts"})

@@ -3,7 +3,7 @@
 
 import datetime as dt
 from decimal import Decimal
-from typing import Any
+from typing import Annotated, Any
 
 from django.shortcuts import get_object_or_404
 from ninja import Field, Query, Router, Schema, Status
@@ -11,8 +11,15 @@ from ninja.pagination import paginate
 
 from keyaccount.accounts import queries, services
 from keyaccount.accounts.choices import AccountStatus, ContactRoleKind
-from keyaccount.accounts.models import Account, AccountCompetitor, AccountFinancials, Competitor, Contact
-from keyaccount.core.api import DbId, InputSchema, Pagination, Version, patch_data
+from keyaccount.accounts.models import (
+    Account,
+    AccountCompetitor,
+    AccountFinancials,
+    Competitor,
+    Contact,
+    ContactPhone,
+)
+from keyaccount.core.api import DbId, InputSchema, Pagination, Version, patch_data, referenced
 
 router = Router(tags=["accounts"])
 contacts_router = Router(tags=["contacts"])
@@ -61,6 +68,7 @@ class AccountOut(Schema):
 
 
 class AccountIn(InputSchema):
+    django_model = Account
     name: str = Field(max_length=300)
     short_name: str = Field("", max_length=150)
     inn: str = Field("", max_length=20)
@@ -90,6 +98,7 @@ class AccountIn(InputSchema):
 
 
 class AccountPatch(InputSchema):
+    django_model = Account
     version: Version
     name: str | None = Field(None, max_length=300)
     short_name: str | None = Field(None, max_length=150)
@@ -175,23 +184,30 @@ class FinancialsOut(Schema):
     extra: dict[str, Any]
 
 
+# Other indicators: a name and its figure or text, {"EBITDA": 1200000, "Rating": "ruAA"}.
+Indicators = Annotated[dict[Annotated[str, Field(min_length=1, max_length=100)],
+                            float | Annotated[str, Field(max_length=200)] | None], Field(max_length=50)]
+
+
 class FinancialsIn(InputSchema):
+    django_model = AccountFinancials
     year: int
     currency: str = Field("RUB", max_length=3)
     revenue: Decimal | None = None
     profit: Decimal | None = None
     employees: int | None = Field(None, ge=0)
-    extra: dict[str, Any] = {}
+    extra: Indicators = {}
 
 
 class FinancialsPatch(InputSchema):
+    django_model = AccountFinancials
     version: Version
     year: int | None = None
     currency: str | None = Field(None, max_length=3)
     revenue: Decimal | None = None
     profit: Decimal | None = None
     employees: int | None = Field(None, ge=0)
-    extra: dict[str, Any] | None = None
+    extra: Indicators | None = None
 
 
 @router.get("/{int:account_id}/financials", response=list[FinancialsOut])
@@ -232,6 +248,7 @@ class AccountCompetitorOut(Schema):
 
 
 class AccountCompetitorIn(InputSchema):
+    django_model = AccountCompetitor
     competitor_id: DbId
     offering: str = ""
     since: dt.date | None = None
@@ -246,7 +263,8 @@ def list_account_competitors(request, account_id: int):
 @router.post("/{int:account_id}/competitors", response={201: AccountCompetitorOut})
 def link_competitor(request, account_id: int, payload: AccountCompetitorIn):
     account = queries.account_get_for_user(account_id=account_id, user=request.user)
-    competitor = queries.competitor_get_for_user(competitor_id=payload.competitor_id, user=request.user)
+    competitor = referenced("competitor_id", queries.competitor_get_for_user,
+                            competitor_id=payload.competitor_id, user=request.user)
     link = services.account_competitor_link(user=request.user, account=account, competitor=competitor,
                                             offering=payload.offering, since=payload.since)
     return Status(201, link)
@@ -269,6 +287,7 @@ class PhoneOut(Schema):
 
 
 class PhoneIn(InputSchema):
+    django_model = ContactPhone
     number: str = Field(max_length=40, description="Any format; stored as E.164")
     kind: str = "work"
 
@@ -311,6 +330,7 @@ class ContactOut(Schema):
 
 
 class ContactIn(InputSchema):
+    django_model = Contact
     account_id: DbId
     last_name: str = Field(max_length=100)
     first_name: str = Field("", max_length=100)
@@ -331,6 +351,7 @@ class ContactIn(InputSchema):
 
 
 class ContactPatch(InputSchema):
+    django_model = Contact
     version: Version
     last_name: str | None = Field(None, max_length=100)
     first_name: str | None = Field(None, max_length=100)
@@ -376,7 +397,7 @@ def get_contact(request, contact_id: int):
 
 @contacts_router.post("/", response={201: ContactOut})
 def create_contact(request, payload: ContactIn):
-    account = queries.account_get_for_user(account_id=payload.account_id, user=request.user)
+    account = referenced("account_id", queries.account_get_for_user, account_id=payload.account_id, user=request.user)
     contact = services.contact_create(user=request.user, account=account, data=_contact_data(payload, patch=False))
     return Status(201, queries.contact_get_for_user(contact_id=contact.pk, user=request.user))
 
@@ -423,6 +444,7 @@ class CompetitorOut(Schema):
 
 
 class CompetitorIn(InputSchema):
+    django_model = Competitor
     name: str = Field(max_length=200)
     website: str = ""
     strengths: str = ""
@@ -431,6 +453,7 @@ class CompetitorIn(InputSchema):
 
 
 class CompetitorPatch(InputSchema):
+    django_model = Competitor
     version: Version
     name: str | None = Field(None, max_length=200)
     website: str | None = None

@@ -7,14 +7,31 @@ contracts, complaints later).
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
+from decimal import Decimal
 
 ACCOUNT_PAGE = "account"
 CONTACT_PAGE = "contact"
 # Sections of the one-page meeting brief; their context may carry ``questions``, a list of what the
-# dossier cannot answer yet, which the brief gathers at its end.
+# dossier cannot answer yet, which the brief gathers at its end, and carries ``title`` and ``items``
+# (``BriefItem``s): the section in plain data, as the API and other readers than the page receive it.
 BRIEF = "brief"
+
+
+@dataclass(frozen=True)
+class BriefItem:
+    """One line of a brief section in plain data: what it is about (``kind`` and ``record_id``), what
+    it says, and its date and amount when it has them."""
+
+    kind: str
+    title: str
+    detail: str = ""
+    record_id: int | None = None
+    on: dt.date | None = None
+    amount: Decimal | None = None
+    currency: str = ""
 
 
 @dataclass(frozen=True)

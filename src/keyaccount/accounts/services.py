@@ -36,7 +36,7 @@ from keyaccount.core import access, audit, phones, search
 from keyaccount.core.access import Capability
 from keyaccount.core.choices import Role
 from keyaccount.core.concurrency import save_versioned
-from keyaccount.core.editing import assign_fields, require
+from keyaccount.core.editing import assign_fields, require, validation_errors
 from keyaccount.core.identifiers import compact
 from keyaccount.core.models import AuditAction, User
 
@@ -54,7 +54,9 @@ COMPETITOR_FIELDS = ("name", "website", "strengths", "weaknesses", "notes")
 
 
 def _full_clean(instance, exclude: Iterable[str] = ()) -> None:
-    instance.full_clean(exclude=list(exclude))
+    errors = validation_errors(instance, exclude=exclude, validate_unique=True)
+    if errors:
+        raise ValidationError(errors)
 
 
 # --- accounts -----------------------------------------------------------------------------------

@@ -1,14 +1,12 @@
 """One NinjaAPI under /api/v1/ with one OpenAPI document; each app contributes its routers."""
 
-from ninja import NinjaAPI
-
 from keyaccount import __version__
 from keyaccount.accounts.api import competitors_router, contacts_router
 from keyaccount.accounts.api import router as accounts_router
 from keyaccount.catalog.api import router as products_router
 from keyaccount.contracts.api import obligations_router
 from keyaccount.contracts.api import router as contracts_router
-from keyaccount.core.api import BearerTokenAuth, SessionAuth, install_error_handlers
+from keyaccount.core.api import BearerTokenAuth, KeyaccountAPI, SessionAuth, install_error_handlers
 from keyaccount.core.notifications_api import router as notifications_router
 from keyaccount.deals.api import proposals_router
 from keyaccount.deals.api import router as deals_router
@@ -21,7 +19,7 @@ from keyaccount.planning.api import account_plans_router, reports_router
 from keyaccount.planning.api import router as plans_router
 from keyaccount.timeline.api import router as interactions_router
 
-api = NinjaAPI(
+api = KeyaccountAPI(
     title="Keyaccount API",
     version=__version__,
     description="Key-account management. Authenticate with `Authorization: Bearer <token>` "

@@ -27,6 +27,7 @@ class ProductOut(Schema):
 
 
 class ProductIn(InputSchema):
+    django_model = Product
     sku: str = Field(max_length=64)
     name: str = Field(max_length=300)
     category: str = Field("", max_length=120)
@@ -38,6 +39,7 @@ class ProductIn(InputSchema):
 
 
 class ProductPatch(InputSchema):
+    django_model = Product
     version: Version
     sku: str | None = Field(None, max_length=64)
     name: str | None = Field(None, max_length=300)

@@ -10,7 +10,7 @@ from keyaccount.accounts.queries import account_get_for_user
 from keyaccount.contracts import queries, services
 from keyaccount.contracts.choices import ContractStatus, ObligationKind, ObligationStatus, Side
 from keyaccount.contracts.models import Contract, Obligation
-from keyaccount.core.api import DbId, InputSchema, Pagination, Version, patch_data
+from keyaccount.core.api import DbId, InputSchema, Pagination, Version, patch_data, referenced
 
 router = Router(tags=["contracts"])
 obligations_router = Router(tags=["obligations"])
@@ -55,6 +55,7 @@ class ContractOut(Schema):
 
 
 class _ContractFields(InputSchema):
+    django_model = Contract
     deal_id: DbId | None = None
     owner_id: DbId | None = None
     signed_on: dt.date | None = None
@@ -115,6 +116,7 @@ class ObligationOut(Schema):
 
 
 class _ObligationFields(InputSchema):
+    django_model = Obligation
     side: Side | None = None
     amount: Decimal | None = Money
     responsible_id: DbId | None = None
@@ -163,7 +165,7 @@ def get_contract(request, contract_id: int):
 
 @router.post("/", response={201: ContractOut})
 def create_contract(request, payload: ContractIn):
-    account = account_get_for_user(account_id=payload.account_id, user=request.user)
+    account = referenced("account_id", account_get_for_user, account_id=payload.account_id, user=request.user)
     data = patch_data(payload, Contract)
     data.pop("account_id", None)
     return Status(201, services.contract_create(user=request.user, account=account, data=data))
@@ -204,7 +206,8 @@ def get_obligation(request, obligation_id: int):
 
 @obligations_router.post("/", response={201: ObligationOut})
 def create_obligation(request, payload: ObligationIn):
-    contract = queries.contract_get_for_user(contract_id=payload.contract_id, user=request.user)
+    contract = referenced("contract_id", queries.contract_get_for_user,
+                          contract_id=payload.contract_id, user=request.user)
     data = patch_data(payload, Obligation)
     data.pop("contract_id", None)
     return Status(201, services.obligation_create(user=request.user, contract=contract, data=data))

@@ -9,6 +9,7 @@ from django.db.models import Count, Q, QuerySet
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
+from keyaccount.accounts import panels
 from keyaccount.contracts.choices import ContractStatus, ObligationStatus
 from keyaccount.contracts.models import Contract, ContractAttachment, Obligation
 from keyaccount.core import access
@@ -140,12 +141,18 @@ def account_contracts_brief(*, account, user) -> dict | None:
                  for o in obligations if o.due_on < today]
     questions += [_("%(contract)s ends on %(date)s: renew, change or let it end?") % {
         "contract": contract, "date": day(contract.ends_on)} for contract in ending]
-    return {"obligations": obligations, "ending_contracts": ending, "today": today, "questions": questions}
+    items = [panels.BriefItem(kind="obligation", title=obligation.title, record_id=obligation.pk, on=obligation.due_on,
+                              detail=f"{obligation.get_side_display()}, {obligation.contract.number}",
+                              amount=obligation.amount, currency=obligation.contract.currency if obligation.amount
+                              is not None else "") for obligation in obligations]
+    items += [panels.BriefItem(kind="contract_ending", title=str(contract), record_id=contract.pk, on=contract.ends_on,
+                               detail=_("notice by %(date)s") % {"date": day(contract.notice_deadline)}
+                               if contract.notice_deadline else "") for contract in ending]
+    return {"title": _("Contract obligations"), "items": items, "obligations": obligations,
+            "ending_contracts": ending, "today": today, "questions": questions}
 
 
 def register_panels() -> None:
-    from keyaccount.accounts import panels
-
     panels.register(panels.AccountPanel(key="contracts", template="contracts/_account_panel.html",
                                         context=account_contracts_panel, order=8))
     panels.register(panels.AccountPanel(key="contracts", template="contracts/_brief_section.html",

@@ -20,7 +20,7 @@ from keyaccount.contracts.choices import ObligationStatus
 from keyaccount.contracts.models import Contract, ContractAttachment, Obligation
 from keyaccount.core import access, audit
 from keyaccount.core.concurrency import save_versioned
-from keyaccount.core.editing import assign_fields, require
+from keyaccount.core.editing import assign_fields, require, validation_errors
 from keyaccount.core.models import User
 from keyaccount.orders.models import Order
 from keyaccount.timeline.services import event_record, moment_of
@@ -40,16 +40,8 @@ def can_edit(user, account: Account) -> bool:
     return access.can_edit_deals_of(user, account)
 
 
-def _errors(instance, exclude: Iterable[str]) -> dict[str, list[str]]:
-    try:
-        instance.full_clean(exclude=list(exclude), validate_unique=False)
-    except ValidationError as error:
-        return dict(error.message_dict)
-    return {}
-
-
 def _check_contract(contract: Contract) -> None:
-    errors = _errors(contract, exclude=["account", "deal", "owner"])
+    errors = validation_errors(contract)
     if contract.deal_id and contract.deal.account_id != contract.account_id:
         errors["deal"] = [_("This deal belongs to another account.")]
     if contract.owner_id and not User.objects.filter(pk=contract.owner_id, is_active=True).exists():
@@ -152,7 +144,7 @@ def _orders(obligation: Obligation, values: Iterable[Any]) -> list[int]:
 
 
 def _check_obligation(obligation: Obligation, data: Mapping[str, Any]) -> list[int] | None:
-    errors = _errors(obligation, exclude=["contract", "responsible"])
+    errors = validation_errors(obligation)
     contract = obligation.contract
     if obligation.due_on and obligation.due_on < contract.starts_on:
         errors["due_on"] = [_("The obligation cannot be due before the contract starts (%(date)s).") % {

@@ -1,8 +1,13 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from keyaccount.core.calendar_bounds import bound_every_date_field
+
 
 class CoreConfig(AppConfig):
     name = "keyaccount.core"
     label = "core"
     verbose_name = _("Workspace")
+
+    def ready(self):
+        bound_every_date_field()

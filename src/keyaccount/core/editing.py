@@ -5,8 +5,10 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db.models import Model, QuerySet
 from django.http import Http404
+from django.utils.translation import gettext as _
 
 from keyaccount.core.errors import AccessDenied
 from keyaccount.core.models import MAX_ID
@@ -41,3 +43,50 @@ def get_or_404(queryset: QuerySet, pk) -> Model:
         return queryset.get(pk=number)
     except queryset.model.DoesNotExist as error:
         raise Http404 from error
+
+
+def missing_references(instance: Model) -> dict[str, list[str]]:
+    """The foreign keys of ``instance`` that are set but name no record, as ``{field: [message]}``. An id
+    typed into the API or a stale form names such a record; the database would refuse it only at commit."""
+    errors = {}
+    for field in instance._meta.concrete_fields:
+        if not field.many_to_one and not field.one_to_one:
+            continue
+        value = getattr(instance, field.attname)
+        if value is None:
+            continue
+        cached = instance._state.fields_cache.get(field.name)
+        if cached is not None and getattr(cached, field.target_field.attname) == value:
+            continue
+        if not field.related_model._base_manager.filter(**{field.target_field.attname: value}).exists():
+            errors[field.name] = [_("No such record: %(id)s.") % {"id": value}]
+    return errors
+
+
+def validation_errors(instance: Model, *, exclude: Iterable[str] = (), validate_unique: bool = False
+                      ) -> dict[str, list[str]]:
+    """What is wrong with ``instance`` by its model's own rules, as ``{field: [messages]}`` (empty when
+    nothing is): a service adds its rules across models, then raises them all at once.
+
+    A reference to a record that does not exist is refused at once, with a ValidationError naming the field,
+    whether the field is in ``exclude`` or not (``exclude`` skips the model's checks of a field the service
+    checks itself): the service's next rules read the related records.
+    """
+    missing = missing_references(instance)
+    if missing:
+        raise ValidationError(missing)
+    # ``full_clean`` step by step, as Django runs it, but without querying again each reference just
+    # found to exist; uniqueness and constraints still see the references.
+    references = {field.name for field in instance._meta.concrete_fields if field.is_relation}
+    exclude = set(exclude)
+    errors: dict[str, list[str]] = {}
+    steps = [lambda: instance.clean_fields(exclude=exclude | references), instance.clean]
+    if validate_unique:
+        steps.append(lambda: instance.validate_unique(exclude=exclude | set(errors)))
+    steps.append(lambda: instance.validate_constraints(exclude=exclude | set(errors)))
+    for step in steps:
+        try:
+            step()
+        except ValidationError as error:
+            error.update_error_dict(errors)
+    return ValidationError(errors).message_dict if errors else {}

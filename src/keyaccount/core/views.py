@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
+from django.http import JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import translation
@@ -14,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from keyaccount.core import queries, services
+from keyaccount.core.api import API_PREFIX
 from keyaccount.core.forms import ProfileForm
 from keyaccount.core.models import User
 from keyaccount.core.signals import reminder_preferences_changed
@@ -45,20 +47,30 @@ def profile(request):
     return render(request, "core/profile.html", {"form": form})
 
 
+def _api_error(request, status: int, detail: str):
+    """The API's own error shape for a request under /api/ that Django answers before the API does
+    (a path no operation has, a body over the limit, a fault): a client of the API reads JSON."""
+    if request.path.startswith(API_PREFIX):
+        return JsonResponse({"detail": detail}, status=status)
+    return None
+
+
 def not_found(request, exception=None):
-    return render(request, "core/404.html", status=404)
+    return _api_error(request, 404, "Not found.") or render(request, "core/404.html", status=404)
 
 
 def server_error(request):
-    return render(request, "core/500.html", status=500)
+    return (_api_error(request, 500, "Server error; it was logged.")
+            or render(request, "core/500.html", status=500))
 
 
 def permission_denied(request, exception=None):
-    return render(request, "core/forbidden.html", {"message": str(exception or "")}, status=403)
+    return (_api_error(request, 403, str(exception or "Forbidden."))
+            or render(request, "core/forbidden.html", {"message": str(exception or "")}, status=403))
 
 
 def bad_request(request, exception=None):
-    return render(request, "core/400.html", status=400)
+    return _api_error(request, 400, "Bad request.") or render(request, "core/400.html", status=400)
 
 
 @login_required

@@ -10,11 +10,11 @@ from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
 
 from keyaccount.accounts.queries import account_get_for_user
-from keyaccount.core.api import DbId, InputSchema, Pagination, Version, patch_data
+from keyaccount.core.api import DbId, InputSchema, Pagination, Version, patch_data, referenced
 from keyaccount.core.documents import pdf_response
 from keyaccount.deals import documents, queries, services
 from keyaccount.deals.choices import DealKind, LossReason, ProposalStatus, StageOutcome, TenderProcedure
-from keyaccount.deals.models import Deal, Proposal
+from keyaccount.deals.models import Deal, Proposal, ProposalLine
 
 router = Router(tags=["deals"])
 proposals_router = Router(tags=["proposals"])
@@ -71,6 +71,7 @@ class DealOut(Schema):
 
 
 class _DealFields(InputSchema):
+    django_model = Deal
     contact_id: DbId | None = None
     owner_id: DbId | None = None
     amount: Decimal | None = Money
@@ -102,6 +103,7 @@ class DealPatch(_DealFields):
 
 
 class DealMoveIn(InputSchema):
+    django_model = Deal
     version: Version | None = None
     stage_id: DbId
     probability: int | None = Field(None, ge=0, le=100)
@@ -159,7 +161,7 @@ def get_deal(request, deal_id: int):
 
 @router.post("/", response={201: DealOut})
 def create_deal(request, payload: DealIn):
-    account = account_get_for_user(account_id=payload.account_id, user=request.user)
+    account = referenced("account_id", account_get_for_user, account_id=payload.account_id, user=request.user)
     data = patch_data(payload, Deal)
     data.pop("account_id", None)
     if data.get("stage_id"):
@@ -207,6 +209,7 @@ class ProposalLineOut(Schema):
 
 
 class ProposalLineIn(InputSchema):
+    django_model = ProposalLine
     product_id: DbId
     quantity: Decimal = Field(gt=0, max_digits=14, decimal_places=3)
     unit_price: Decimal | None = Field(None, ge=0, max_digits=18, decimal_places=2,
@@ -247,6 +250,7 @@ class ProposalOut(Schema):
 
 
 class _ProposalFields(InputSchema):
+    django_model = Proposal
     deal_id: DbId | None = None
     contact_id: DbId | None = None
     language: str | None = Field(None, pattern="^(ru|en)$")
@@ -304,7 +308,7 @@ def get_proposal(request, proposal_id: int):
 
 @proposals_router.post("/", response={201: ProposalOut})
 def create_proposal(request, payload: ProposalIn):
-    account = account_get_for_user(account_id=payload.account_id, user=request.user)
+    account = referenced("account_id", account_get_for_user, account_id=payload.account_id, user=request.user)
     data = _proposal_data(payload)
     return Status(201, services.proposal_create(user=request.user, account=account, data=data))
 

@@ -12,6 +12,7 @@ from django.db.models import Count, Q, QuerySet, Sum
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
+from keyaccount.accounts import panels
 from keyaccount.accounts.models import Account
 from keyaccount.core import access
 from keyaccount.core.access import Capability
@@ -248,12 +249,20 @@ def account_deals_brief(*, account, user) -> dict | None:
                 "title": deal.title, "date": _day(timezone.localtime(deal.submission_deadline).date())})
     if not (open_deals or waiting or lost):
         return None
-    return {"open_deals": open_deals, "waiting_proposals": waiting, "lost_deals": lost, "questions": questions}
+    items = [panels.BriefItem(kind="deal", title=deal.title, record_id=deal.pk, detail=str(deal.stage),
+                              on=deal.expected_close_on, amount=deal.amount, currency=deal.currency)
+             for deal in open_deals]
+    items += [panels.BriefItem(kind="proposal", title=proposal.full_number, record_id=proposal.pk,
+                               detail=_("awaiting an answer"), on=proposal.sent_on, amount=proposal.total,
+                               currency=proposal.currency) for proposal in waiting]
+    items += [panels.BriefItem(kind="lost_deal", title=deal.title, record_id=deal.pk, on=deal.closed_on,
+                               detail=", ".join(str(part) for part in (deal.get_loss_reason_display(), deal.lost_to)
+                                                if part)) for deal in lost]
+    return {"title": _("Deals in progress"), "items": items, "open_deals": open_deals, "waiting_proposals": waiting,
+            "lost_deals": lost, "questions": questions}
 
 
 def register_panels() -> None:
-    from keyaccount.accounts import panels
-
     panels.register(panels.AccountPanel(key="deals", template="deals/_account_panel.html",
                                         context=account_deals_panel, order=7))
     panels.register(panels.AccountPanel(key="deals", template="deals/_brief_section.html",

@@ -22,7 +22,7 @@ from keyaccount.catalog.models import Product
 from keyaccount.core import access, audit
 from keyaccount.core.choices import Role
 from keyaccount.core.concurrency import save_versioned
-from keyaccount.core.editing import assign_fields, require
+from keyaccount.core.editing import assign_fields, require, validation_errors
 from keyaccount.core.models import User
 from keyaccount.core.money import parse_decimal
 from keyaccount.deals import reminders
@@ -48,14 +48,6 @@ NUMBERING_LOCK = 4_242_001
 
 def can_edit(user, account: Account) -> bool:
     return access.can_edit_deals_of(user, account)
-
-
-def _errors_of(instance, exclude: Iterable[str] = ()) -> dict[str, list[str]]:
-    try:
-        instance.full_clean(exclude=list(exclude), validate_unique=False)
-    except ValidationError as error:
-        return dict(error.message_dict)
-    return {}
 
 
 def _raise(errors: dict[str, list[str]]) -> None:
@@ -127,7 +119,7 @@ def _products(values: Iterable[Any]) -> list[int]:
 
 
 def _check_deal(deal: Deal) -> dict[str, list[str]]:
-    errors = _errors_of(deal, exclude=["account", "stage", "lost_to"])
+    errors = validation_errors(deal)
     if deal.contact_id and not Contact.objects.filter(pk=deal.contact_id, account_id=deal.account_id).exists():
         errors["contact"] = [_("This person is not at the deal's account.")]
     if deal.owner_id and not User.objects.filter(pk=deal.owner_id, is_active=True).exists():
@@ -227,8 +219,7 @@ def deal_move(*, user, deal: Deal, stage: Stage, data: Mapping[str, Any] | None 
     else:
         deal.closed_on = None
         deal.loss_reason, deal.lost_to, deal.competitor_offer, deal.loss_details = "", None, "", ""
-    errors = _check_close(deal, stage) | _errors_of(deal, exclude=["account", "stage", "lost_to", "owner",
-                                                                    "contact"])
+    errors = validation_errors(deal) | _check_close(deal, stage)
     _raise(errors)
     seconds = max(0, int((now - deal.stage_entered_at).total_seconds()))
     deal.stage, deal.stage_entered_at = stage, now
@@ -311,7 +302,7 @@ def _build_lines(proposal: Proposal, rows: list[Mapping[str, Any]]) -> list[Prop
                             unit_price=price, discount_percent=discount, amount=Decimal("0"),
                             description=str(row.get("description") or product.name)[:500],
                             unit=str(row.get("unit") or product.unit)[:20])
-        for field, messages in _errors_of(line, exclude=["proposal", "amount"]).items():
+        for field, messages in validation_errors(line, exclude=["amount"]).items():
             label = str(ProposalLine._meta.get_field(field).verbose_name) if field != "__all__" else ""
             errors.extend(_("Line %(n)s, %(field)s: %(message)s") % {"n": number, "field": label, "message": m}
                           for m in messages)
@@ -328,7 +319,7 @@ def _proposal_extras(proposal: Proposal) -> dict[str, Any]:
 
 
 def _check_proposal(proposal: Proposal) -> dict[str, list[str]]:
-    errors = _errors_of(proposal, exclude=["account", "owner", "deal", "template"])
+    errors = validation_errors(proposal)
     if proposal.deal_id and proposal.deal.account_id != proposal.account_id:
         errors["deal"] = [_("This deal belongs to another account.")]
     if proposal.contact_id and not Contact.objects.filter(pk=proposal.contact_id,
@@ -470,7 +461,7 @@ def template_upload(*, user, data: Mapping[str, Any]) -> ProposalTemplate:
     check_template(upload)
     template = ProposalTemplate(name=data["name"], language=data["language"], uploaded_by=user,
                                 is_default=bool(data.get("is_default")))
-    errors = _errors_of(template, exclude=["file", "uploaded_by"])
+    errors = validation_errors(template, exclude=["file"])
     _raise(errors)
     upload.seek(0)
     template.file.save(upload.name.rsplit("/", 1)[-1][:80], upload, save=False)

@@ -9,7 +9,7 @@ from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
 
 from keyaccount.accounts.queries import account_get_for_user
-from keyaccount.core.api import DbId, InputSchema, Pagination, Version, patch_data
+from keyaccount.core.api import DbId, InputSchema, Pagination, Version, patch_data, referenced
 from keyaccount.core.editing import get_or_404
 from keyaccount.core.models import User
 from keyaccount.feedback import queries, services, support, surveys
@@ -26,7 +26,7 @@ from keyaccount.feedback.choices import (
     TicketPriority,
     TicketStatus,
 )
-from keyaccount.feedback.models import MAX_TEXT, Feedback, UnmatchedMail
+from keyaccount.feedback.models import MAX_TEXT, Feedback, Ticket, TicketMessage, UnmatchedMail
 from keyaccount.feedback.throttle import over_limit
 
 router = Router(tags=["feedback"])
@@ -76,6 +76,7 @@ class FeedbackOut(Schema):
 
 
 class _FeedbackFields(InputSchema):
+    django_model = Feedback
     contact_id: DbId | None = None
     channel: Channel | None = None
     category_id: DbId | None = None
@@ -115,11 +116,13 @@ class FeedbackFilters(InputSchema):
 
 
 class RespondIn(InputSchema):
+    django_model = Feedback
     version: Version
     note: str = Field("", max_length=MAX_TEXT)
 
 
 class ResolveIn(InputSchema):
+    django_model = Feedback
     version: Version
     resolution: str = Field(min_length=1, max_length=MAX_TEXT)
     outcome: SuggestionOutcome | None = None
@@ -127,6 +130,7 @@ class ResolveIn(InputSchema):
 
 
 class InformIn(InputSchema):
+    django_model = Feedback
     version: Version
     via: Channel
     at: dt.datetime | None = None
@@ -169,6 +173,7 @@ class KpiFilters(InputSchema):
 
 
 class PublicIn(InputSchema):
+    django_model = Feedback
     kind: FeedbackKind = FeedbackKind.COMPLAINT
     subject: str = Field(min_length=1, max_length=300)
     text: str = Field(min_length=1, max_length=MAX_TEXT)
@@ -207,7 +212,7 @@ def get_feedback(request, feedback_id: int):
 
 @router.post("/", response={201: FeedbackOut})
 def create_feedback(request, payload: FeedbackIn):
-    account = account_get_for_user(account_id=payload.account_id, user=request.user)
+    account = referenced("account_id", account_get_for_user, account_id=payload.account_id, user=request.user)
     data = patch_data(payload, Feedback)
     data.pop("account_id", None)
     return Status(201, services.feedback_create(user=request.user, account=account, data=data))
@@ -348,9 +353,11 @@ def get_survey(request, survey_id: int):
 
 @surveys_router.post("/", response={201: SurveyOut})
 def send_survey(request, payload: SurveyIn):
-    account = account_get_for_user(account_id=payload.account_id, user=request.user)
-    contact = get_or_404(account.contacts.filter(erased_at__isnull=True), payload.contact_id)
-    deal = get_or_404(account.deals.all(), payload.deal_id) if payload.deal_id else None
+    account = referenced("account_id", account_get_for_user, account_id=payload.account_id, user=request.user)
+    contact = referenced("contact_id", get_or_404,
+                         queryset=account.contacts.filter(erased_at__isnull=True), pk=payload.contact_id)
+    deal = referenced("deal_id", get_or_404,
+                      queryset=account.deals.all(), pk=payload.deal_id) if payload.deal_id else None
     return Status(201, surveys.survey_send(user=request.user, account=account, contact=contact, kind=payload.kind,
                                            deal=deal))
 
@@ -407,6 +414,7 @@ class TicketOut(Schema):
 
 
 class TicketIn(InputSchema):
+    django_model = Ticket
     account_id: DbId
     contact_id: DbId | None = None
     subject: str = Field(min_length=1, max_length=300)
@@ -416,6 +424,7 @@ class TicketIn(InputSchema):
 
 
 class TicketPatch(InputSchema):
+    django_model = Ticket
     version: Version
     status: TicketStatus | None = None
     priority: TicketPriority | None = None
@@ -423,12 +432,14 @@ class TicketPatch(InputSchema):
 
 
 class ReplyIn(InputSchema):
+    django_model = TicketMessage
     version: Version
     body: str = Field(min_length=1, max_length=100_000)
     status: TicketStatus = TicketStatus.WAITING
 
 
 class NoteIn(InputSchema):
+    django_model = TicketMessage
     body: str = Field(min_length=1, max_length=100_000)
 
 
@@ -460,8 +471,9 @@ def get_ticket(request, ticket_id: int):
 
 @tickets_router.post("/", response={201: TicketOut})
 def create_ticket(request, payload: TicketIn):
-    account = account_get_for_user(account_id=payload.account_id, user=request.user)
-    contact = get_or_404(account.contacts.filter(erased_at__isnull=True), payload.contact_id) \
+    account = referenced("account_id", account_get_for_user, account_id=payload.account_id, user=request.user)
+    contact = referenced("contact_id", get_or_404,
+                         queryset=account.contacts.filter(erased_at__isnull=True), pk=payload.contact_id) \
         if payload.contact_id else None
     return Status(201, support.ticket_create(user=request.user, account=account, contact=contact,
                                              data=payload.dict()))
@@ -472,7 +484,8 @@ def update_ticket(request, ticket_id: int, payload: TicketPatch):
     ticket = queries.ticket_get_for_user(ticket_id=ticket_id, user=request.user)
     data = {key: value for key, value in payload.dict(exclude={"version", "assignee_id"}).items() if value is not None}
     if payload.assignee_id is not None:
-        data["assignee"] = get_or_404(User.objects.filter(is_active=True), payload.assignee_id)
+        data["assignee"] = referenced("assignee_id", get_or_404,
+                                      queryset=User.objects.filter(is_active=True), pk=payload.assignee_id)
     return support.ticket_update(user=request.user, ticket=ticket, data=data, version=payload.version)
 
 

@@ -11,6 +11,7 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from keyaccount.accounts import panels
 from keyaccount.core import access
 from keyaccount.core.editing import get_or_404
 from keyaccount.feedback.choices import OPEN_STATUSES, FeedbackKind
@@ -217,12 +218,15 @@ def account_feedback_brief(*, account, user) -> dict | None:
                  for r in records if r.resolved_at is None]
     questions += [_("“%(subject)s” was resolved but the client has not been told: tell them at this meeting.") % {
         "subject": r.subject} for r in told[:5]]
-    return {"open_feedback": records, "questions": questions}
+    items = [panels.BriefItem(kind="feedback", title=record.subject, record_id=record.pk,
+                              on=timezone.localtime(record.received_at).date(),
+                              detail=f"{record.get_kind_display()}, {record.get_status_display()}")
+             for record in records]
+    return {"title": _("Open complaints and suggestions"), "items": items, "open_feedback": records,
+            "questions": questions}
 
 
 def register_panels() -> None:
-    from keyaccount.accounts import panels
-
     panels.register(panels.AccountPanel(key="feedback", template="feedback/_account_panel.html",
                                         context=account_feedback_panel, order=9))
     panels.register(panels.AccountPanel(key="feedback", template="feedback/_brief_section.html",

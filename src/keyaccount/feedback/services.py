@@ -24,11 +24,11 @@ from keyaccount.accounts.models import Account, Contact
 from keyaccount.core import access, audit
 from keyaccount.core.access import Capability
 from keyaccount.core.concurrency import save_versioned
-from keyaccount.core.editing import assign_fields, require
+from keyaccount.core.editing import assign_fields, require, validation_errors
 from keyaccount.core.models import Notification, User
 from keyaccount.feedback import reminders
 from keyaccount.feedback.choices import Channel, FeedbackKind, FeedbackStatus, Severity, SuggestionOutcome
-from keyaccount.feedback.models import Feedback, FeedbackCategory, FeedbackLink, SlaPolicy
+from keyaccount.feedback.models import Feedback, FeedbackLink, SlaPolicy
 from keyaccount.loyalty import queries as loyalty_queries
 from keyaccount.timeline.services import event_record
 
@@ -63,24 +63,13 @@ def _set_deadlines(feedback: Feedback) -> None:
     feedback.resolution_due = feedback.received_at + dt.timedelta(hours=resolution)
 
 
-def _errors(feedback: Feedback) -> dict[str, list[str]]:
-    try:
-        feedback.full_clean(exclude=["account", "contact", "category", "assignee", "order", "product", "deal",
-                                     "contract", "informed_by"], validate_unique=False)
-    except ValidationError as error:
-        return dict(error.message_dict)
-    return {}
-
-
 def _check(feedback: Feedback) -> None:
-    errors = _errors(feedback)
+    errors = validation_errors(feedback)
     account_id = feedback.account_id
     for name in ("contact", "order", "deal", "contract"):
         related = getattr(feedback, name)
         if related is not None and related.account_id != account_id:
             errors[name] = [_("This belongs to another account.")]
-    if feedback.category_id and not FeedbackCategory.objects.filter(pk=feedback.category_id).exists():
-        errors["category"] = [_("Unknown category.")]
     if feedback.assignee_id and not User.objects.filter(pk=feedback.assignee_id, is_active=True).exists():
         errors["assignee"] = [_("Unknown or inactive user.")]
     if feedback.received_at and feedback.received_at > timezone.now() + dt.timedelta(minutes=5):
@@ -153,7 +142,7 @@ def _step(user, feedback: Feedback, version: int | None, change) -> Feedback:
     require(can_handle(user))
     before = audit.snapshot(feedback)
     change()
-    errors = _errors(feedback)
+    errors = validation_errors(feedback)
     if errors:
         raise ValidationError(errors)
     save_versioned(feedback, expected_version=version)

@@ -10,11 +10,11 @@ from ninja import Field, Router, Schema, Status
 from keyaccount.accounts.models import Contact
 from keyaccount.accounts.queries import account_get_for_user
 from keyaccount.core import access
-from keyaccount.core.api import DbId, InputSchema
+from keyaccount.core.api import DbId, InputSchema, referenced
 from keyaccount.core.editing import get_or_404
 from keyaccount.loyalty import queries, services
 from keyaccount.loyalty.choices import InvitationStatus
-from keyaccount.loyalty.models import Tier, TierAssignment
+from keyaccount.loyalty.models import Invitation, Referral, Tier, TierAssignment, VipEvent
 
 router = Router(tags=["loyalty"])
 
@@ -59,12 +59,14 @@ class AccountLoyaltyOut(Schema):
 
 
 class OverrideIn(InputSchema):
+    django_model = TierAssignment
     tier_id: DbId
     reason: str = Field(min_length=1, max_length=2000)
     until: dt.date | None = None
 
 
 class ReferralIn(InputSchema):
+    django_model = Referral
     referrer_id: DbId
     referred_id: DbId
     referred_on: dt.date | None = None
@@ -81,6 +83,7 @@ class ReferralOut(Schema):
 
 
 class EventIn(InputSchema):
+    django_model = VipEvent
     title: str = Field(min_length=1, max_length=300)
     starts_at: dt.datetime
     place: str = Field("", max_length=300)
@@ -111,6 +114,7 @@ class InvitationOut(Schema):
 
 
 class InvitationPatch(InputSchema):
+    django_model = Invitation
     status: InvitationStatus
 
 
@@ -133,7 +137,7 @@ def account_loyalty(request, account_id: int):
 @router.post("/accounts/{int:account_id}/override", response=AccountLoyaltyOut)
 def override_tier(request, account_id: int, payload: OverrideIn):
     account = account_get_for_user(account_id=account_id, user=request.user)
-    tier = get_or_404(Tier.objects.all(), payload.tier_id)
+    tier = referenced("tier_id", get_or_404, queryset=Tier.objects.all(), pk=payload.tier_id)
     services.tier_override(user=request.user, account=account, tier=tier, reason=payload.reason, until=payload.until)
     return _account_loyalty(account)
 
@@ -154,8 +158,8 @@ def list_referrals(request):
 
 @router.post("/referrals", response={201: ReferralOut})
 def create_referral(request, payload: ReferralIn):
-    referrer = account_get_for_user(account_id=payload.referrer_id, user=request.user)
-    referred = account_get_for_user(account_id=payload.referred_id, user=request.user)
+    referrer = referenced("referrer_id", account_get_for_user, account_id=payload.referrer_id, user=request.user)
+    referred = referenced("referred_id", account_get_for_user, account_id=payload.referred_id, user=request.user)
     referral = services.referral_create(user=request.user, referrer=referrer, referred=referred,
                                         data={"referred_on": payload.referred_on, "note": payload.note})
     return Status(201, {**{f: getattr(referral, f) for f in ("id", "referrer_id", "referred_id", "referred_on",

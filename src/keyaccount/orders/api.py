@@ -9,7 +9,7 @@ from ninja.pagination import paginate
 
 from keyaccount.core.api import DbId, InputSchema, Pagination, Version, patch_data
 from keyaccount.orders import queries, services
-from keyaccount.orders.models import Order, OrderStatus
+from keyaccount.orders.models import Order, OrderLine, OrderStatus
 
 router = Router(tags=["orders"])
 
@@ -24,6 +24,7 @@ class OrderLineOut(Schema):
 
 
 class OrderLineIn(InputSchema):
+    django_model = OrderLine
     product_id: DbId
     quantity: Decimal
     unit_price: Decimal | None = Field(None, description="Empty: the product's list price")
@@ -50,6 +51,7 @@ class OrderOut(Schema):
 
 
 class OrderIn(InputSchema):
+    django_model = Order
     number: str = Field(max_length=64)
     account_id: DbId
     ordered_on: dt.date
@@ -62,6 +64,7 @@ class OrderIn(InputSchema):
 
 
 class OrderPatch(InputSchema):
+    django_model = Order
     version: Version
     number: str | None = Field(None, max_length=64)
     ordered_on: dt.date | None = None

@@ -12,6 +12,7 @@ from django.db.models.functions import ExtractYear
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
+from keyaccount.accounts import panels
 from keyaccount.core import access
 from keyaccount.core.access import Capability
 from keyaccount.core.editing import get_or_404
@@ -150,13 +151,33 @@ def account_purchase_brief(*, account, user) -> dict | None:
     if last_order and last_order <= year_ago:
         since = formats.date_format(last_order, "SHORT_DATE_FORMAT")
         questions.append(_("No orders since %(date)s: what changed?") % {"date": since})
+    offers = suggested_offers(account, today=today)
+    items = [panels.BriefItem(kind="purchases_year", title=str(row["year"]), detail=_("%(count)s orders") % {
+        "count": row["orders"]}, amount=row["amount"], currency=row["currency"]) for row in years]
+    if trend:
+        items.insert(0, panels.BriefItem(
+            kind="purchases_last_12_months", title=_("Last 12 months"),
+            detail=_("%(count)s orders; the 12 before: %(previous)s") % {
+                "count": trend["last_orders"], "previous": trend["previous"] or 0},
+            amount=trend["last"] or Decimal("0"), currency=trend["currency"]))
+    if last_order:
+        items.append(panels.BriefItem(kind="last_order", title=_("The last order"), on=last_order))
+    items += [panels.BriefItem(kind="product", title=row["product__name"], record_id=row["product_id"],
+                               detail=f"{row['quantity'].normalize():f} {row['product__unit']}".strip(),
+                               amount=row["amount"], currency=currency or "") for row in top_products]
+    items += [panels.BriefItem(kind="offer", title=row["product__name"], record_id=row["product_id"],
+                               detail=_("bought by %(buyers)s of %(neighbours)s similar clients") % {
+                                   "buyers": row["buyers"], "neighbours": offers["neighbours"]})
+              for row in offers["offers"]]
     return {
+        "title": _("Purchases"),
+        "items": items,
         "purchase_trend": trend,
         "purchase_change": change,
         "purchase_years": years,
         "last_order_on": last_order,
         "top_products": top_products,
         "currency": currency,
-        **suggested_offers(account, today=today),
+        **offers,
         "questions": questions,
     }

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from keyaccount.catalog.models import Product
 from keyaccount.core import access, audit
 from keyaccount.core.concurrency import save_versioned
-from keyaccount.core.editing import assign_fields, require
+from keyaccount.core.editing import assign_fields, require, validation_errors
 from keyaccount.core.money import parse_decimal
 from keyaccount.orders.models import Order, OrderLine
 
@@ -50,10 +50,9 @@ def _build_lines(order: Order, rows) -> list[OrderLine]:
         if quantity is None or discount is None:
             errors.append(_("Line %(n)s: quantity and discount must be numbers.") % {"n": number})
             continue
-        try:
-            line.full_clean(exclude=["order", "amount"])
-        except ValidationError as error:
-            for field, messages in error.message_dict.items():
+        line_errors = validation_errors(line, exclude=["amount"])
+        if line_errors:
+            for field, messages in line_errors.items():
                 label = str(OrderLine._meta.get_field(field).verbose_name) if field != "__all__" else ""
                 errors.extend(_("Line %(n)s, %(field)s: %(message)s") % {"n": number, "field": label, "message": m}
                               for m in messages)
@@ -90,11 +89,7 @@ def _lines_snapshot(order: Order) -> list[str]:
 
 
 def _clean(order: Order, data: Mapping[str, Any], user) -> list[OrderLine] | None:
-    errors = {}
-    try:
-        order.full_clean(exclude=["account"])
-    except ValidationError as error:
-        errors.update(error.message_dict)
+    errors = validation_errors(order, validate_unique=True)
     try:
         _check_account(order, user)
     except ValidationError as error:

@@ -9,10 +9,10 @@ from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
 
 from keyaccount.accounts.queries import account_get_for_user
-from keyaccount.core.api import DbId, InputSchema, Pagination, Version, patch_data
+from keyaccount.core.api import DbId, InputSchema, Pagination, Version, patch_data, referenced
 from keyaccount.planning import queries, services
 from keyaccount.planning.choices import InitiativeStatus, PeriodKind, ReportStatus
-from keyaccount.planning.models import AccountPlan, SalesPlan
+from keyaccount.planning.models import AccountPlan, Initiative, SalesPlan, WeeklyReport
 
 router = Router(tags=["plans"])
 account_plans_router = Router(tags=["account plans"])
@@ -56,6 +56,7 @@ class ProgressOut(Schema):
 
 
 class PlanIn(InputSchema):
+    django_model = SalesPlan
     user_id: DbId | None = None
     team_id: DbId | None = None
     period_kind: PeriodKind
@@ -66,6 +67,7 @@ class PlanIn(InputSchema):
 
 
 class PlanPatch(InputSchema):
+    django_model = SalesPlan
     version: Version
     period_kind: PeriodKind | None = None
     period_start: dt.date | None = None
@@ -136,6 +138,7 @@ class InitiativeOut(Schema):
 
 
 class InitiativeIn(InputSchema):
+    django_model = Initiative
     title: str = Field(min_length=1, max_length=300)
     owner_id: DbId | None = None
     due_on: dt.date | None = None
@@ -165,6 +168,7 @@ class AccountPlanOut(Schema):
 
 
 class _AccountPlanFields(InputSchema):
+    django_model = AccountPlan
     target_revenue: Decimal | None = Money
     currency: str | None = Field(None, min_length=3, max_length=3)
     objectives: str | None = Field(None, max_length=20000)
@@ -254,7 +258,7 @@ def account_plan_picture(request, plan_id: int):
 
 @account_plans_router.post("/", response={201: AccountPlanOut})
 def create_account_plan(request, payload: AccountPlanIn):
-    account = account_get_for_user(account_id=payload.account_id, user=request.user)
+    account = referenced("account_id", account_get_for_user, account_id=payload.account_id, user=request.user)
     data = payload.model_dump(exclude={"account_id"}, exclude_unset=True)
     return Status(201, services.account_plan_create(user=request.user, account=account, data=data))
 
@@ -318,6 +322,7 @@ class ReportPrepareIn(InputSchema):
 
 
 class ReportPatch(InputSchema):
+    django_model = WeeklyReport
     version: Version
     highlights: str | None = Field(None, max_length=20000)
     problems: str | None = Field(None, max_length=20000)

@@ -19,6 +19,7 @@ from django.db.models.functions import TruncMonth
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from keyaccount.accounts import panels
 from keyaccount.accounts.choices import ContactRoleKind
 from keyaccount.accounts.models import Contact
 from keyaccount.core import access
@@ -352,7 +353,9 @@ def account_plan_brief(*, account, user) -> dict | None:
     if not access.can(user, Capability.VIEW_FINANCES):
         return None
     gaps = coverage(account)["gaps"]
-    return {"questions": [gap.message for gap in gaps]} if gaps else None
+    if not gaps:
+        return None
+    return {"title": _("Relationship gaps"), "items": [], "questions": [gap.message for gap in gaps]}
 
 
 # Weekly reports
@@ -382,8 +385,6 @@ def report_list(user, filters: dict | None = None) -> QuerySet[WeeklyReport]:
 
 
 def register_panels() -> None:
-    from keyaccount.accounts import panels
-
     panels.register(panels.AccountPanel(key="account_plan", template="planning/_account_panel.html",
                                         context=account_plan_panel, order=6))
     panels.register(panels.AccountPanel(key="coverage", template="planning/_brief_section.html",

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from keyaccount.accounts.models import Account
 from keyaccount.core import access, audit
 from keyaccount.core.concurrency import save_versioned
-from keyaccount.core.editing import assign_fields, require
+from keyaccount.core.editing import assign_fields, require, validation_errors
 from keyaccount.core.models import Notification, Team, User
 from keyaccount.planning import queries, reminders
 from keyaccount.planning.choices import PeriodKind, ReportStatus
@@ -27,14 +27,6 @@ INITIATIVE_FIELDS = ("title", "owner", "due_on", "status", "notes")
 REPORT_TEXT_FIELDS = ("highlights", "problems", "next_week")
 
 
-def _errors(instance, exclude=()) -> dict[str, list[str]]:
-    try:
-        instance.full_clean(exclude=list(exclude), validate_unique=False)
-    except ValidationError as error:
-        return dict(error.message_dict)
-    return {}
-
-
 def _team_of(plan: SalesPlan) -> int | None:
     if plan.team_id:
         return plan.team_id
@@ -42,7 +34,7 @@ def _team_of(plan: SalesPlan) -> int | None:
 
 
 def _check_plan(plan: SalesPlan) -> None:
-    errors = _errors(plan, exclude=["user", "team"])
+    errors = validation_errors(plan)
     if plan.user_id and plan.team_id or not (plan.user_id or plan.team_id):
         errors["__all__"] = [_("A plan is for one manager or for one team.")]
     if plan.user_id and not User.objects.filter(pk=plan.user_id, is_active=True).exists():
@@ -96,7 +88,7 @@ def plan_delete(*, user, plan: SalesPlan) -> None:
 # Key-account plans
 
 def _check_account_plan(plan: AccountPlan) -> None:
-    errors = _errors(plan, exclude=["account", "owner"])
+    errors = validation_errors(plan)
     if not 2000 <= (plan.year or 0) <= 2100:
         errors["year"] = [_("Give a year between 2000 and 2100.")]
     if AccountPlan.objects.filter(account_id=plan.account_id, year=plan.year).exclude(pk=plan.pk).exists():
@@ -148,7 +140,7 @@ def initiative_save(*, user, plan: AccountPlan, data: Mapping[str, Any],
     initiative = initiative or Initiative(plan=plan, owner=user)
     before = {} if creating else audit.snapshot(initiative)
     assign_fields(initiative, data, INITIATIVE_FIELDS)
-    errors = _errors(initiative, exclude=["plan", "owner"])
+    errors = validation_errors(initiative)
     if not initiative.title.strip():
         errors["title"] = [_("Say what the initiative is.")]
     if errors:
@@ -197,7 +189,7 @@ def report_update(*, user, report: WeeklyReport, data: Mapping[str, Any], versio
     _own_draft(user, report)
     before = audit.snapshot(report)
     assign_fields(report, data, REPORT_TEXT_FIELDS)
-    errors = _errors(report, exclude=["user"])
+    errors = validation_errors(report)
     if errors:
         raise ValidationError(errors)
     save_versioned(report, expected_version=version)

@@ -2,7 +2,6 @@
 
 import datetime as dt
 from decimal import Decimal
-from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.http import Http404
@@ -10,7 +9,7 @@ from ninja import Field, File, Form, Query, Router, Schema, Status, UploadedFile
 from ninja.pagination import paginate
 
 from keyaccount.accounts.queries import account_get_for_user, contact_get_for_user
-from keyaccount.core.api import DbId, InputSchema, Pagination, Version, patch_data
+from keyaccount.core.api import DbId, InputSchema, Pagination, Version, patch_data, referenced
 from keyaccount.core.errors import AccessDenied
 from keyaccount.timeline import briefs, importers, queries, reports, services
 from keyaccount.timeline.choices import CallDirection, CallOutcome, InteractionKind, MatchStatus, MeetingStatus
@@ -65,6 +64,7 @@ class InteractionOut(Schema):
 
 
 class _InteractionFields(InputSchema):
+    django_model = Interaction
     ends_at: dt.datetime | None = None
     subject: str = Field("", max_length=300)
     summary: str = Field("", max_length=20000)
@@ -98,6 +98,7 @@ class InteractionIn(_InteractionFields):
 
 
 class InteractionPatch(InputSchema):
+    django_model = Interaction
     version: Version
     starts_at: dt.datetime | None = None
     ends_at: dt.datetime | None = None
@@ -178,7 +179,7 @@ def get_interaction(request, interaction_id: int):
 
 @router.post("/", response={201: InteractionOut})
 def create_interaction(request, payload: InteractionIn):
-    account = account_get_for_user(account_id=payload.account_id, user=request.user)
+    account = referenced("account_id", account_get_for_user, account_id=payload.account_id, user=request.user)
     data = _clean_data(payload.model_dump(exclude={"account_id"}, exclude_unset=False))
     if data.get("starts_at") is None:
         data.pop("starts_at")
@@ -209,7 +210,7 @@ def assign_call(request, interaction_id: int, payload: CallAssignIn):
     call = queries.interaction_get_for_user(interaction_id=interaction_id, user=request.user)
     if call.kind != InteractionKind.CALL or call.match_status == MatchStatus.MATCHED:
         raise ValidationError({"interaction": ["Only a queued call is assigned."]})
-    contact = contact_get_for_user(contact_id=payload.contact_id, user=request.user)
+    contact = referenced("contact_id", contact_get_for_user, contact_id=payload.contact_id, user=request.user)
     services.call_assign(user=request.user, call=call, contact=contact, add_number=payload.add_number)
     return queries.interaction_get_for_user(interaction_id=interaction_id, user=request.user)
 
@@ -290,6 +291,24 @@ class BriefEntryOut(Schema):
     due_at: dt.datetime | None
 
 
+class BriefItemOut(Schema):
+    kind: str = Field(description="What the line is about: deal, proposal, lost_deal, obligation, contract_ending, "
+                                  "feedback, purchases_year, purchases_last_12_months, last_order, product, offer")
+    title: str
+    detail: str
+    record_id: int | None = Field(description="The id of the record the line is about, if it is one")
+    on: dt.date | None
+    amount: Decimal | None
+    currency: str
+
+
+class BriefSectionOut(Schema):
+    key: str = Field(description="purchases, deals, contracts, feedback, coverage: the app the section comes from")
+    title: str
+    items: list[BriefItemOut]
+    questions: list[str]
+
+
 class BriefOut(Schema):
     account_id: int
     account: str
@@ -305,7 +324,7 @@ class BriefOut(Schema):
     recent: list[BriefEntryOut]
     open_tasks: list[BriefEntryOut]
     competitors: list[str]
-    sections: dict[str, dict[str, Any]]
+    sections: list[BriefSectionOut]
     questions: list[str]
 
 
@@ -326,8 +345,8 @@ def _brief_out(brief: briefs.Brief) -> dict:
         "recent": brief.recent,
         "open_tasks": brief.open_tasks,
         "competitors": [str(link.competitor) for link in brief.competitors],
-        "sections": {section["key"]: {key: value for key, value in section.items() if key not in ("key", "template")}
-                     for section in brief.sections},
+        "sections": [{"key": section["key"], "title": section["title"], "items": section["items"],
+                      "questions": section.get("questions", [])} for section in brief.sections],
         "questions": brief.questions,
     }
 

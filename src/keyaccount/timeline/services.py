@@ -18,7 +18,7 @@ from keyaccount.core import access, audit
 from keyaccount.core.access import Capability
 from keyaccount.core.choices import Role
 from keyaccount.core.concurrency import save_versioned
-from keyaccount.core.editing import assign_fields, require
+from keyaccount.core.editing import assign_fields, require, validation_errors
 from keyaccount.core.models import User
 from keyaccount.timeline import reminders
 from keyaccount.timeline.choices import CallDirection, InteractionKind, MatchStatus, MeetingStatus
@@ -105,12 +105,8 @@ def _set_relations(interaction: Interaction, contacts: list[Contact] | None, par
 
 
 def _clean(interaction: Interaction, data: Mapping[str, Any]):
-    errors: dict[str, list[str]] = {}
     contacts = participants = None
-    try:
-        interaction.full_clean(exclude=["account", "follows"])
-    except ValidationError as error:
-        errors.update(error.message_dict)
+    errors = validation_errors(interaction)
     try:
         _check_kind_rules(interaction)
     except ValidationError as error:
