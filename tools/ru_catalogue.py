@@ -867,6 +867,7 @@ RU.update({
     "The template is too long: it has more than %(limit)s fields and tags.":
     "Шаблон слишком длинный: в нём больше %(limit)s полей и тегов.",
     "The template may not use %(names)s.": "В шаблоне нельзя использовать %(names)s.",
+    "The template nests brackets or tags too deeply.": "В шаблоне слишком глубоко вложены скобки или теги.",
     "The template uses fields that are not available: %(names)s.": "В шаблоне есть недоступные поля: %(names)s.",
     "Calls are not allowed: %(names)s.": "Вызовы запрещены: %(names)s.",
     "Arithmetic, string formatting and joining are not allowed: %(names)s.":

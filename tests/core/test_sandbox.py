@@ -104,6 +104,14 @@ def test_a_template_with_too_many_tags_is_refused_before_it_is_walked(monkeypatc
     assert problems("{{ total }}" * 10) == ""
 
 
+@pytest.mark.parametrize("source", ["{{ " + "(" * 3000 + "total" + ")" * 3000 + " }}",
+                                    "{% if total %}" * 3000 + "{% endif %}" * 3000,
+                                    "{{ total" + ".part" * 3000 + " }}", "{{ " + "not " * 3000 + "total }}"],
+                         ids=["brackets", "ifs", "dots", "nots"])
+def test_a_template_nested_thousands_deep_is_refused_not_a_crash(source):
+    assert problems(source) == "The template nests brackets or tags too deeply."
+
+
 def test_the_sandbox_has_no_globals_and_only_text_filters():
     env = sandbox.environment()
     assert env.globals == {}

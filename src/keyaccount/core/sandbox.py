@@ -35,9 +35,9 @@ LOOP_PARTS = ("index", "index0", "revindex", "revindex0", "first", "last", "leng
 # Jinja's own globals and the template's reference to itself: each is a door to Python.
 REMOVED_NAMES = ("self", "range", "lipsum", "dict", "cycler", "joiner", "namespace")
 # A proposal template has a few dozen fields; far more is an attempt to make rendering slow.
-MAX_NODES = 20_000
+MAX_NODES = 5_000
 # What one rendering may write (characters of XML): a proposal with thousands of lines is a few MB.
-MAX_OUTPUT = 20_000_000
+MAX_OUTPUT = 10_000_000
 
 _STATEMENT_TAGS = {
     nodes.Assign: "set", nodes.AssignBlock: "set", nodes.Macro: "macro", nodes.CallBlock: "call",
@@ -140,6 +140,7 @@ class _Problems:
         said = {
             "size": lambda names: _("The template is too long: it has more than %(limit)s fields and tags.") % {
                 "limit": MAX_NODES},
+            "depth": lambda names: _("The template nests brackets or tags too deeply."),
             "forbidden": lambda names: _("The template may not use %(names)s.") % {"names": names},
             "unknown": lambda names: _("The template uses fields that are not available: %(names)s.") % {
                 "names": names},
@@ -341,13 +342,16 @@ def check(templates: Iterable[nodes.Template], *, fields: Mapping[str, Sequence[
     """What is wrong with parsed templates rendered with ``fields`` (each field's parts; the fields
     in ``lists`` are lists of such groups), one message per kind of mistake naming each; an empty
     list when the templates only do what a document needs."""
-    templates = list(templates)
     checker = _Checker(fields, lists)
-    if sum(1 for template in templates for _node in template.find_all(nodes.Node)) > MAX_NODES:
-        checker.problems.add("size", "")
-        return checker.problems.messages()
-    for template in templates:
-        checker.statements(template.body, {}, 0)
+    try:
+        templates = list(templates)
+        if sum(1 for template in templates for _node in template.find_all(nodes.Node)) > MAX_NODES:
+            checker.problems.add("size", "")
+            return checker.problems.messages()
+        for template in templates:
+            checker.statements(template.body, {}, 0)
+    except RecursionError:  # thousands of nested brackets or tags: Jinja's parser, and this walk, recurse
+        checker.problems.add("depth", "")
     return checker.problems.messages()
 
 
