@@ -863,6 +863,58 @@ RU.update({
     "By account": "По клиентам", "Latest surveys": "Последние опросы", "Score": "Оценка", "Comment": "Комментарий",
     "complaint": "жалоба", "No surveys sent yet.": "Опросов пока не было.", "The survey is on its way.": "Опрос отправлен.",
     "Send a survey": "Отправить опрос",
+    # Issue 13, sandbox part: the check of user templates, the proposal templates page.
+    "The template is too long: it has more than %(limit)s fields and tags.":
+    "Шаблон слишком длинный: в нём больше %(limit)s полей и тегов.",
+    "The template may not use %(names)s.": "В шаблоне нельзя использовать %(names)s.",
+    "The template nests brackets or tags too deeply.": "В шаблоне слишком глубоко вложены скобки или теги.",
+    "The template uses fields that are not available: %(names)s.": "В шаблоне есть недоступные поля: %(names)s.",
+    "Calls are not allowed: %(names)s.": "Вызовы запрещены: %(names)s.",
+    "Arithmetic, string formatting and joining are not allowed: %(names)s.":
+    "Вычисления, форматирование и склейка строк запрещены: %(names)s.",
+    "These filters are not allowed: %(names)s.": "Эти фильтры запрещены: %(names)s.",
+    "These tests are not allowed: %(names)s.": "Эти проверки запрещены: %(names)s.",
+    "These tags are not allowed: %(names)s.": "Эти теги запрещены: %(names)s.",
+    "A loop may only go over a list field, one loop deep: %(names)s.":
+    "Цикл может идти только по полю-списку и без вложенных циклов: %(names)s.",
+    "These expressions are not allowed: %(names)s.": "Эти выражения запрещены: %(names)s.",
+    "Your company: its name and details (address, bank account).":
+    "Ваша компания: название и реквизиты (адрес, банковский счёт).",
+    "The client: name, INN, KPP and postal (or legal) address.":
+    "Клиент: название, ИНН, КПП и почтовый (или юридический) адрес.",
+    "The person the proposal is addressed to, and how to address them.":
+    "Кому адресовано предложение и как к этому человеку обращаться.",
+    "The proposal: number, revision, date, valid until, title, terms and status.":
+    "Само предложение: номер, редакция, дата, срок действия, название, условия и статус.",
+    "The line items, one per product; print them in a loop (see below).":
+    "Строки предложения, по одной на товар; выводятся в цикле (см. ниже).",
+    "The manager who owns the proposal.": "Менеджер, который ведёт предложение.",
+    "Sum of the lines.": "Сумма строк.", "Total without VAT.": "Итого без НДС.", "The VAT amount.": "Сумма НДС.",
+    "Total due.": "Всего к оплате.",
+    "How VAT is worded: without VAT, VAT on top, or VAT included, with the rate.":
+    "Как указан НДС: без НДС, НДС сверху или в том числе НДС, со ставкой.",
+    "The VAT rate, in per cent.": "Ставка НДС в процентах.", "Total due in words.": "Сумма к оплате прописью.",
+    "The currency code, e.g. RUB.": "Код валюты, например RUB.",
+    "The Word template does things a proposal template may not; correct it and upload it again.":
+    "Шаблон Word делает то, что шаблону КП не разрешено; исправьте его и загрузите снова.",
+    "The Word template could not be filled: %(message)s.": "Не удалось заполнить шаблон Word: %(message)s.",
+    "Write a field in double braces where its value should appear, and a part of a group after a dot:":
+    "Напишите поле в двойных фигурных скобках там, где должно стоять его значение, а часть группы — через точку:",
+    "Amounts and dates arrive formatted in the proposal's language.":
+    "Суммы и даты приходят уже оформленными на языке предложения.",
+    "Field": "Поле", "Parts": "Части", "What it is": "Что это", "What else a template may do": "Что ещё можно в шаблоне",
+    "Show a text only when a field is filled:": "Показать текст, только если поле заполнено:",
+    "Comparisons and the words and, or, not are allowed:": "Можно сравнивать и использовать слова and, or, not:",
+    "Line items: in a table, a row holding only the loop's start, a row with the line's fields, and a row holding "
+    "only its end:": "Строки предложения: в таблице строка только с началом цикла, строка с полями строки и строка "
+                     "только с концом цикла:",
+    "Inside the loop the row number is": "Номер строки внутри цикла —",
+    "Filters that change a text:": "Фильтры, меняющие текст:", "for example": "например",
+    "Anything else is refused when the template is uploaded, with its name: calculations, calls, other filters, "
+    "names starting with an underscore, and the tags set, macro, include, import, extends.":
+    "Всё остальное отклоняется при загрузке шаблона с указанием, что именно: вычисления, вызовы, другие фильтры, "
+    "имена с подчёркиванием в начале и теги set, macro, include, import, extends.",
+    "Example": "Пример", "Commercial proposal": "Коммерческое предложение",
 })
 
 

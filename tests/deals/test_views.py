@@ -96,3 +96,49 @@ def test_each_role_sees_the_board_of_the_deals_it_may_see(people, anna_account, 
     first = queries.board(people[username])[0]
     assert first.count == count and len(first.deals) == count
     assert sum(total["amount"] for total in first.totals) == (Decimal("12") if count == 2 else first.deals[0].amount)
+
+
+# The proposal templates page
+
+@pytest.fixture
+def uploaded_template(people):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from tests.deals.test_documents import template_with
+
+    return services.template_upload(user=people["head"], data={
+        "name": "Our letterhead", "language": "ru", "is_default": True,
+        "file": SimpleUploadedFile("ours.docx", template_with("{{ total }}"))})
+
+
+@pytest.mark.parametrize("username,may_upload", [("admin", True), ("head", True), ("other_head", True),
+                                                 ("anna", False), ("boris", False), ("analyst", False)])
+def test_the_templates_page_lists_templates_fields_and_an_example_and_offers_upload_to_heads(
+        client_for, people, uploaded_template, username, may_upload):
+    response = client_for(people[username]).get(reverse("deals:template_list"))
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "Our letterhead" in page
+    for written in ("<code>buyer.inn</code>", "<code>line.amount</code>", "<code>total_in_words</code>",
+                    "The client: name, INN, KPP and postal (or legal) address.",
+                    "{%tr for line in lines %}", "{{ loop.index }}", "<code>upper</code>"):
+        assert written in page
+    assert "Example</h3>" in page and "{{ proposal.number }}" in page
+    assert ('enctype="multipart/form-data"' in page) is may_upload
+    assert (f'action="{reverse("deals:template_delete", args=[uploaded_template.pk])}"' in page) is may_upload
+
+
+def test_the_templates_page_is_not_found_for_roles_without_deals(client_for, people):
+    assert client_for(people["support"]).get(reverse("deals:template_list")).status_code == 404
+
+
+def test_a_manager_posting_a_template_is_refused(client_for, people):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from keyaccount.deals.models import ProposalTemplate
+    from tests.deals.test_documents import template_with
+
+    response = client_for(people["anna"]).post(reverse("deals:template_list"), {
+        "name": "Mine", "language": "ru", "file": SimpleUploadedFile("mine.docx", template_with("{{ total }}"))})
+    assert response.status_code == 403 and not ProposalTemplate.objects.exists()
+

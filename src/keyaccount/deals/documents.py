@@ -8,11 +8,14 @@ import zipfile
 from decimal import Decimal
 from pathlib import Path
 
+import jinja2
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils import formats, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
+from keyaccount.core import sandbox
 from keyaccount.core.documents import render_pdf
 from keyaccount.core.money import amount_in_words, format_money, format_number
 from keyaccount.deals.models import Proposal, ProposalTemplate
@@ -31,8 +34,37 @@ FIELDS = {
     "subtotal": [], "net_total": [], "vat_total": [], "total": [], "vat_label": [], "vat_rate": [],
     "total_in_words": [], "currency": [],
 }
+# What each field is, for the templates page (a head of sales writes templates without the code).
+FIELD_HELP = {
+    "seller": gettext_lazy("Your company: its name and details (address, bank account)."),
+    "buyer": gettext_lazy("The client: name, INN, KPP and postal (or legal) address."),
+    "contact": gettext_lazy("The person the proposal is addressed to, and how to address them."),
+    "proposal": gettext_lazy("The proposal: number, revision, date, valid until, title, terms and status."),
+    "lines": gettext_lazy("The line items, one per product; print them in a loop (see below)."),
+    "manager": gettext_lazy("The manager who owns the proposal."),
+    "subtotal": gettext_lazy("Sum of the lines."),
+    "net_total": gettext_lazy("Total without VAT."),
+    "vat_total": gettext_lazy("The VAT amount."),
+    "total": gettext_lazy("Total due."),
+    "vat_label": gettext_lazy("How VAT is worded: without VAT, VAT on top, or VAT included, with the rate."),
+    "vat_rate": gettext_lazy("The VAT rate, in per cent."),
+    "total_in_words": gettext_lazy("Total due in words."),
+    "currency": gettext_lazy("The currency code, e.g. RUB."),
+}
+# The fields that are lists of such groups: the one a template may loop over.
+LIST_FIELDS = ("lines",)
+# Besides the body, headers, footers and footnotes, docxtpl renders these document properties
+# (DocxTemplate.render_properties); a template is checked on all of them.
+RENDERED_PROPERTIES = ("author", "comments", "identifier", "language", "subject", "title")
+FOOTNOTES_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.footnotes+xml"
 # Templates whose text is larger than this are refused (a proposal template is a few pages).
 MAX_TEMPLATE_BYTES = 10 * 1024 * 1024
+
+
+def field_guide() -> list[dict]:
+    """The fields for the templates page: each with its parts written as a template uses them."""
+    return [{"name": name, "parts": [f"{'line' if name in LIST_FIELDS else name}.{part}" for part in parts],
+             "help": FIELD_HELP[name]} for name, parts in FIELDS.items()]
 
 
 def _percent(value: Decimal, language: str) -> str:
@@ -108,22 +140,38 @@ def _syntax_error(error) -> ValidationError:
         "text": getattr(error, "source", "") and f"line {error.lineno}" or "?", "message": error.message}]})
 
 
-def check_template(upload) -> None:
-    """Refuse a template that is not a DOCX, whose tags do not parse, or that names a field a
-    proposal does not have (the field is named)."""
-    import jinja2
-
-    document = _open_docx(upload)
+def _template_texts(document) -> list[str]:
+    """Every text docxtpl hands to Jinja when it renders (``DocxTemplate.render``): the body,
+    headers, footers and footnotes after its tag clean-up, and some core properties as they are.
+    A template is checked on all of them: a payload in the document's title renders too."""
     try:
-        names = document.get_undeclared_template_variables(jinja2.Environment())  # noqa: S701 (only parsed)
+        document.init_docx()
+        texts = [document.patch_xml(document.get_xml())]
+        for uri in (document.HEADER_URI, document.FOOTER_URI):
+            texts += [document.patch_xml(document.get_part_xml(part)) for _key, part in
+                      document.get_headers_footers(uri)]
+        texts += [document.patch_xml(part.blob.decode("utf-8")) for part in document.docx.part.package.parts
+                  if part.content_type == FOOTNOTES_TYPE]
+        properties = document.docx.core_properties
+        return texts + [getattr(properties, name) or "" for name in RENDERED_PROPERTIES]
+    except Exception as error:  # python-docx and lxml raise plain exceptions for malformed XML inside the file
+        raise ValidationError({"file": [_("This is not a Word document (.docx).")]}) from error
+
+
+def _template_problems(document) -> list[str]:
+    """What the template does beyond printing a proposal's fields (core.sandbox.check)."""
+    try:
+        return sandbox.check(sandbox.parse(_template_texts(document)), fields=FIELDS, lists=LIST_FIELDS)
     except jinja2.TemplateSyntaxError as error:
         raise _syntax_error(error) from error
-    except Exception as error:  # docxtpl raises plain exceptions for malformed XML inside the file
-        raise ValidationError({"file": [_("This is not a Word document (.docx).")]}) from error
-    unknown = sorted(set(names) - set(FIELDS))
-    if unknown:
-        raise ValidationError({"file": [_("The template uses fields a proposal does not have: %(names)s.") % {
-            "names": ", ".join(unknown)}]})
+
+
+def check_template(upload) -> None:
+    """Refuse a template that is not a DOCX, whose tags do not parse, that names a field a proposal
+    does not have, or that does anything but print fields (each name is said)."""
+    problems = _template_problems(_open_docx(upload))
+    if problems:
+        raise ValidationError({"file": problems})
 
 
 def template_for(proposal: Proposal):
@@ -137,10 +185,9 @@ def template_for(proposal: Proposal):
 
 
 def render_docx(proposal: Proposal) -> bytes:
-    """The proposal through its Word template; a field the template names and the proposal lacks is
-    a ValidationError naming that field."""
-    import jinja2
-
+    """The proposal through its Word template, in the sandbox with plain data; a template the
+    upload check would refuse today (one stored before it existed) is refused here with the same
+    reasons, and a field the proposal lacks is a ValidationError naming that field."""
     try:
         source = template_for(proposal)
     except OSError as error:  # the uploaded file is gone from the storage
@@ -151,16 +198,21 @@ def render_docx(proposal: Proposal) -> bytes:
     finally:
         if hasattr(source, "close"):
             source.close()
-    # docxtpl escapes for XML itself (autoescape=True below): a "<" or "&" in a client's name must
-    # not break the document.
-    environment = jinja2.Environment(undefined=jinja2.StrictUndefined)  # noqa: S701
+    problems = _template_problems(document)
+    if problems:
+        raise ValidationError({"template": [_("The Word template does things a proposal template may not; "
+                                              "correct it and upload it again.")] + problems})
+    context = sandbox.plain(context_for(proposal))
     try:
-        document.render(context_for(proposal), environment, autoescape=True)
+        document.render(context, sandbox.environment(), autoescape=True)
     except jinja2.UndefinedError as error:
         raise ValidationError({"template": [_("The Word template names a field a proposal does not have: "
                                               "%(message)s.") % {"message": error.message}]}) from error
     except jinja2.TemplateSyntaxError as error:
         raise _syntax_error(error) from error
+    except (jinja2.TemplateError, TypeError, ValueError) as error:  # the sandbox refused, or a filter met a number
+        raise ValidationError({"template": [_("The Word template could not be filled: %(message)s.") % {
+            "message": getattr(error, "message", None) or str(error)}]}) from error
     out = io.BytesIO()
     document.save(out)
     return out.getvalue()

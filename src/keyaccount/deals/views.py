@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from keyaccount.accounts.queries import account_get_for_user
-from keyaccount.core import access
+from keyaccount.core import access, sandbox
 from keyaccount.core.documents import pdf_response
 from keyaccount.core.errors import AccessDenied, ConflictError
 from keyaccount.core.generic import (
@@ -304,7 +304,7 @@ def template_list(request):
                 return redirect("deals:template_list")
     return render(request, "deals/template_list.html", {
         "templates": queries.templates(), "form": form, "can_edit": can_edit,
-        "fields": documents.FIELDS}, status=400 if form.errors else 200)
+        "fields": documents.field_guide(), "filters": sandbox.FILTERS}, status=400 if form.errors else 200)
 
 
 @login_required
