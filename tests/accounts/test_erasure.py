@@ -345,3 +345,11 @@ def test_a_survey_still_open_is_closed_by_the_erasure(people, anna_account, lamp
     survey.refresh_from_db()
     assert not survey.is_open()
     assert Survey.objects.get(pk=survey.pk).email == "[erased]", "the column must hold an address; no longer hers"
+
+
+@pytest.mark.django_db
+def test_after_erasure_the_export_finds_nothing_of_the_person(people, lampa):
+    services.contact_erase(user=people["anna"], contact=lampa)
+    data = services.contact_personal_data(user=people["admin"], contact=lampa)
+    assert data["mentions"] == [] and data["phones"] == [] and data["first_name"] == ""
+    assert _leaks([json.dumps(data, ensure_ascii=False)]) == []

@@ -232,7 +232,8 @@ def _candidates(queryset: models.QuerySet, columns: Columns, pattern: str) -> mo
     """Rows where any searched column matches the database pattern; JSON read as its text."""
     matches, aliases = [], {}
     for field in columns.text:
-        matches.append(Q(**{f"{field.name}__regex": pattern}))
+        # Empty first: SQLite then skips the regular expression (a Python call) for empty columns.
+        matches.append(Q(**{f"{field.name}__gt": ""}) & Q(**{f"{field.name}__regex": pattern}))
     for field in columns.json:
         alias = f"erasure_{field.name}_text"
         aliases[alias] = Cast(field.name, models.TextField())
@@ -366,6 +367,9 @@ def person_of(contact: Contact) -> redaction.Person:
     """Every value that identifies the person: what the card holds now and what its history says it
     held before (a maiden name, an old number), less numbers and addresses someone else still has."""
     person = redaction.Person()
+    if contact.erased_at:
+        # Nothing is known any more; the card's "(erased)" and the history's markers are no name.
+        return person
     states: list[Mapping[str, Any]] = [{
         "last_name": contact.last_name, "first_name": contact.first_name, "patronymic": contact.patronymic,
         "position": contact.position, "messengers": contact.messengers, "form_of_address": contact.form_of_address,
