@@ -211,7 +211,7 @@ def _passes(columns: Columns, contact: Contact) -> Iterator[tuple[Reach, str, mo
         return
     # Rows of no account at all (notifications, the call queue...) get the full name searched;
     # other accounts' rows only what is the person's alone.
-    yield Reach.FULL_NAME, ELSEWHERE, rows.exclude(scopes.owned)
+    yield Reach.FULL_NAME, ELSEWHERE, beyond(rows.exclude(scopes.owned))
     yield Reach.IDENTIFIERS, ELSEWHERE, beyond(rows.filter(scopes.owned))
 
 

@@ -185,8 +185,9 @@ class Redactor:
     def __init__(self, person: Person, *, marker: str = MARKER, echoes: Iterable[str] = ()):
         """``echoes``: the person's own texts that name them in a way only their own records make
         certain (their first name alone, in their survey answer). The apps copy such texts into
-        notifications, timeline events and audit entries; a value that contains one, or is a
-        piece of one at least ``MIN_ECHO`` long, is searched as the person's own record is."""
+        notifications, timeline events and audit entries; a value that contains one, or is its
+        beginning at least ``MIN_ECHO`` long (a copy cut short), is searched as the person's own
+        record is."""
         self.marker = marker
         self.echoes = tuple(sorted({e for e in echoes if len(e) >= MIN_ECHO}, key=len))
         self._exact: dict[Reach, re.Pattern | None] = {}
@@ -262,7 +263,7 @@ class Redactor:
     def _echoes(self, text: str) -> bool:
         if not self.echoes or not text:
             return False
-        return any(echo in text or (len(text) >= MIN_ECHO and text in echo) for echo in self.echoes)
+        return any(echo in text or (len(text) >= MIN_ECHO and echo.startswith(text)) for echo in self.echoes)
 
     def redact_value(self, value: Any, reach: Reach) -> tuple[Any, int]:
         """The same through a JSON value: strings, list items, and dictionary keys and values."""
