@@ -917,6 +917,14 @@ RU.update({
     "Example": "Пример", "Commercial proposal": "Коммерческое предложение",
 })
 
+# Issue 13: personal data erasure that really erases, and the export of a person's data.
+RU.update({
+    "[erased]": "[удалено]",
+    "This person's data was already erased on %(date)s.": "Персональные данные этого человека уже удалены %(date)s.",
+    "The person's personal data was erased.": "Персональные данные удалены.",
+    "The name, phones, e-mails and birthday are also replaced by “[erased]” wherever they are written: the history of changes, the timeline and imported calls (which stay, no longer linked to the person), complaints, tickets and mail, surveys, deals, proposals, contracts, notes and notifications. This cannot be undone; export the data first if the person asked for a copy.":
+        "Имя, телефоны, e-mail и дата рождения заменяются на «[удалено]» везде, где они записаны: в истории изменений, в ленте и импортированных звонках (звонки остаются, но больше не связаны с человеком), в жалобах, обращениях и письмах, опросах, сделках, КП, договорах, заметках и уведомлениях. Отменить это нельзя; если человек просил копию своих данных, сначала выгрузите их.",
+})
 
 # Messages with a context (pgettext, {% translate ... context ... %}): (context, message) -> Russian.
 RU_CONTEXT = {

@@ -17,6 +17,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from keyaccount.accounts import erasure
 from keyaccount.accounts.choices import AccountStatus, ContactRoleKind
 from keyaccount.accounts.models import (
     Account,
@@ -411,36 +412,52 @@ def contact_delete(*, user, contact: Contact) -> None:
 
 
 def contact_personal_data(*, user, contact: Contact) -> dict[str, Any]:
-    """Everything we hold about a person, for a data-subject access request (152-FZ art. 14, GDPR art. 15).
+    """Everything we hold about a person, for a data-subject access request (152-FZ art. 14, GDPR art. 15):
+    the card, consents, every record that points to them (``records``: interactions, complaints,
+    tickets and their messages, surveys, audit entries...) and every record that names them
+    (``mentions``). Records outside the person's account are listed for administrators; others get
+    their number (``mentions_elsewhere``), since they may not read those accounts.
 
     The export itself is audited (who exported whose data, when), without the data.
     """
-    require(access.can_edit_contacts_of(user, contact.account))
+    require(access.can_handle_personal_data_of(user, contact.account))
     with transaction.atomic():
         audit.record(actor=user, action=AuditAction.EXPORT, instance=contact, changes={},
                      account_id=contact.account_id)
+    mentions, elsewhere = erasure.mentions(contact, everywhere=access.role_of(user) == Role.ADMIN)
     return {
         "account": contact.account.name,
         **{name: audit.snapshot(contact).get(name) for name in CONTACT_FIELDS},
         **_contact_extras(contact),
+        "erased_at": contact.erased_at.isoformat() if contact.erased_at else None,
         "consents": [
             {"purpose": consent.purpose, "given_on": consent.given_on.isoformat(), "source": consent.source,
              "text_version": consent.text_version,
              "withdrawn_on": consent.withdrawn_on.isoformat() if consent.withdrawn_on else None}
             for consent in contact.consents.all()
         ],
+        "records": erasure.linked_records(contact),
+        "mentions": mentions,
+        "mentions_elsewhere": elsewhere,
         "exported_at": timezone.now().isoformat(),
     }
 
 
 @transaction.atomic
 def contact_erase(*, user, contact: Contact) -> Contact:
-    """Anonymise a person on request (152-FZ art. 21, GDPR art. 17).
+    """Anonymise a person on request (152-FZ art. 21, GDPR art. 17), all or nothing.
 
-    The record stays so that history keeps its shape, but every personal value goes. The audit entry
-    names the fields that were erased and carries none of their values.
+    The record stays so that history keeps its shape, but every personal value goes: from the card,
+    from the values of its audit entries (which keep who changed which field and when), and from
+    every record of every app that holds the person's name, numbers, addresses or birthday
+    (``accounts.erasure``). The audit entry of the erasure names the fields and counts the records
+    of each kind that changed, and carries none of the values.
     """
-    require(access.can_edit_contacts_of(user, contact.account))
+    require(access.can_handle_personal_data_of(user, contact.account))
+    if contact.erased_at:
+        raise ValidationError(_("This person's data was already erased on %(date)s.")
+                              % {"date": contact.erased_at.date().isoformat()})
+    person = erasure.person_of(contact)
     erased_fields = [name for name in CONTACT_FIELDS if name not in ("reports_to", "relationship_strength")
                      and getattr(contact, name)]
     for name in ("first_name", "patronymic", "position", "department", "messengers", "form_of_address", "notes"):
@@ -453,9 +470,11 @@ def contact_erase(*, user, contact: Contact) -> Contact:
     contact.phones.all().delete()
     contact.emails.all().delete()
     save_versioned(contact, expected_version=None)
+    counts = erasure.erase(contact=contact, person=person, marker=_("[erased]"))
     contact_reindex(contact)
     changes = {name: ["(erased)", None] for name in erased_fields}
     changes.update({name: ["(erased)", None] for name in ("phones", "emails") if extras[name]})
+    changes.update({kind: [None, count] for kind, count in sorted(counts.items())})
     audit.record(actor=user, action=AuditAction.ERASE, instance=contact, changes=changes,
                  account_id=contact.account_id)
     return contact

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import json
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -165,6 +167,7 @@ def contact_detail(request, pk):
         "reports": list(contact.reports.filter(erased_at__isnull=True)),
         "consents": list(contact.consents.all()),
         "can_edit": access.can_edit_contacts_of(request.user, contact.account),
+        "can_handle_personal_data": access.can_handle_personal_data_of(request.user, contact.account),
         "consent_form": ConsentForm(),
         "panels": panels.render_context(user=request.user, page=panels.CONTACT_PAGE, contact=contact),
     })
@@ -237,12 +240,18 @@ def contact_personal_data(request, pk):
 @login_required
 def contact_erase(request, pk):
     contact = queries.contact_get_for_user(contact_id=pk, user=request.user)
+    if not access.can_handle_personal_data_of(request.user, contact.account):
+        return forbidden(request, AccessDenied())
     if request.method != "POST":
         return render(request, "accounts/contact_erase.html", {"contact": contact})
     try:
         services.contact_erase(user=request.user, contact=contact)
     except AccessDenied as error:
         return forbidden(request, error)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect(contact.get_absolute_url())
+    messages.success(request, _("The person's personal data was erased."))
     return redirect(contact.get_absolute_url())
 
 

@@ -126,3 +126,15 @@ def can_edit_contacts_of(user, account) -> bool:
     if role_of(user) == Role.SUPPORT:
         return True
     return can(user, Capability.EDIT_CONTACTS) and can_edit_account(user, account)
+
+
+def can_handle_personal_data_of(user, account) -> bool:
+    """Whether ``user`` may export or erase the personal data of ``account``'s people.
+
+    Both read or rewrite every record of the account that names the person (deals, orders,
+    contracts, complaints, the timeline), so only those who see and edit all of them may: an
+    administrator, a head of sales, and the manager who edits the account, not support (who sees
+    no orders) nor analysts (who change nothing).
+    """
+    return (can(user, Capability.EDIT_CONTACTS) and can(user, Capability.VIEW_ORDERS)
+            and can_edit_account(user, account))

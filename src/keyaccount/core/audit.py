@@ -78,3 +78,22 @@ def record_update(*, actor, instance, before: dict, after: dict, account_id: int
 def record_delete(*, actor, instance, before: dict, account_id: int | None = None):
     return record(actor=actor, action=AuditAction.DELETE, instance=instance, before=before, after={},
                   account_id=account_id)
+
+
+def _blank(value: Any, marker: str) -> Any:
+    if isinstance(value, dict):
+        return {key: _blank(item, marker) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_blank(item, marker) for item in value]
+    return value if value is None or value == "" else marker
+
+
+def erase_values(*, model: type[models.Model], object_id: int, object_repr: str, marker: str) -> int:
+    """Blank every value the log holds for one record (personal-data erasure), returning how many
+    entries changed. Each entry keeps its time, author and action and which fields changed; every
+    value becomes ``marker`` (an empty one stays empty, so "was set" and "was cleared" still show)."""
+    content_type = ContentType.objects.get_for_model(model, for_concrete_model=True)
+    entries = AuditEntry.objects.filter(content_type=content_type, object_id=object_id)
+    for pk, changes in entries.values_list("pk", "changes"):
+        AuditEntry.objects.filter(pk=pk).update(object_repr=object_repr[:300], changes=_blank(changes, marker))
+    return entries.count()

@@ -11,11 +11,13 @@ class FeedbackConfig(AppConfig):
         from django.db import transaction
         from django.db.models.signals import post_save
 
+        from keyaccount.accounts import erasure
         from keyaccount.deals.models import DealStageChange
-        from keyaccount.feedback import queries, reminders, surveys
+        from keyaccount.feedback import queries, reminders, services, surveys
 
         queries.register_panels()
         reminders.register()
+        erasure.register(services.contact_erased)
 
         def deal_moved(sender, instance, created, **kwargs):
             # After the move is stored: a survey that cannot go out never undoes the move.

@@ -28,7 +28,7 @@ from keyaccount.core.editing import assign_fields, require, validation_errors
 from keyaccount.core.models import Notification, User
 from keyaccount.feedback import reminders
 from keyaccount.feedback.choices import Channel, FeedbackKind, FeedbackStatus, Severity, SuggestionOutcome
-from keyaccount.feedback.models import Feedback, FeedbackLink, SlaPolicy
+from keyaccount.feedback.models import Feedback, FeedbackLink, SlaPolicy, Survey
 from keyaccount.loyalty import queries as loyalty_queries
 from keyaccount.timeline.services import event_record
 
@@ -313,3 +313,15 @@ def public_submit(*, link: FeedbackLink, data: Mapping[str, Any]) -> Feedback:
     feedback_receive(feedback)
     FeedbackLink.objects.filter(pk=link.pk).update(submissions=F("submissions") + 1)
     return feedback
+
+
+def contact_erased(*, contact: Contact) -> dict[str, int]:
+    """What erasing a person means for feedback beyond its text (``accounts.erasure``): nobody
+    writes in their name any more through their personal link, nor answers a survey sent to them.
+    Runs inside the erasure's transaction."""
+    now = timezone.now()
+    revoked = FeedbackLink.objects.filter(contact=contact, revoked_at__isnull=True).update(revoked_at=now)
+    closed = Survey.objects.filter(contact=contact, answered_at__isnull=True,
+                                   expires_on__gte=timezone.localdate()).update(
+        expires_on=timezone.localdate() - dt.timedelta(days=1))
+    return {"revoked:feedback.feedbacklink": revoked, "closed:feedback.survey": closed}

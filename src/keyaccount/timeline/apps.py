@@ -13,8 +13,11 @@ class TimelineConfig(AppConfig):
 
         reminder_preferences_changed.connect(lambda sender, user, **kwargs: reschedule_user(user),
                                              dispatch_uid="timeline-reschedule-reminders", weak=False)
-        from keyaccount.accounts import panels
+        from keyaccount.accounts import erasure, panels
         from keyaccount.timeline.queries import account_timeline_panel, contact_timeline_panel
+        from keyaccount.timeline.services import contact_erased
+
+        erasure.register(contact_erased)
 
         panels.register(panels.AccountPanel(key="timeline", template="timeline/_account_panel.html",
                                             context=account_timeline_panel, order=5))

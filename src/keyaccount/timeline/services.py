@@ -22,7 +22,7 @@ from keyaccount.core.editing import assign_fields, require, validation_errors
 from keyaccount.core.models import User
 from keyaccount.timeline import reminders
 from keyaccount.timeline.choices import CallDirection, InteractionKind, MatchStatus, MeetingStatus
-from keyaccount.timeline.models import Interaction, InteractionContact
+from keyaccount.timeline.models import Interaction, InteractionContact, Reminder
 
 INTERACTION_FIELDS = (
     "kind", "owner", "starts_at", "ends_at", "subject", "summary",
@@ -253,3 +253,13 @@ def task_complete(*, user, task: Interaction) -> Interaction:
         raise ValidationError(_("Only a task can be marked done."))
     return interaction_update(user=user, interaction=task, data={"done_at": timezone.now()}, version=None)
 
+
+
+def contact_erased(*, contact: Contact) -> dict[str, int]:
+    """What erasing a person means for the timeline beyond its text (``accounts.erasure``): their
+    calls stay on the account's timeline but no longer point to them, and nothing about them (a
+    birthday) is still to be reminded of. Runs inside the erasure's transaction."""
+    calls = InteractionContact.objects.filter(contact=contact, interaction__kind=InteractionKind.CALL)
+    unlinked, _by_model = calls.delete()
+    dropped, _by_model = Reminder.objects.filter(contact=contact).delete()
+    return {"unlinked:timeline.call": unlinked, "deleted:timeline.reminder": dropped}
