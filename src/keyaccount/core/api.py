@@ -10,7 +10,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.http import Http404
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from ninja import Field, NinjaAPI, Schema
 from ninja.errors import AuthenticationError, HttpError
@@ -35,6 +35,11 @@ class BearerTokenAuth(HttpBearer):
         user = services.token_authenticate(token)
         if user is not None:
             request.user = user
+            # As the middleware does for a signed-in page: the user's zone reads the date-times they send
+            # without one, and their language speaks the messages.
+            timezone.activate(user.zone)
+            if user.language:
+                translation.activate(user.language)
         return user
 
 
