@@ -19,7 +19,7 @@ from keyaccount.accounts.models import (
     Contact,
     ContactPhone,
 )
-from keyaccount.core.api import DbId, InputSchema, Pagination, Version, patch_data, referenced
+from keyaccount.core.api import DbId, ErrorOut, InputSchema, Pagination, Version, patch_data, referenced
 
 router = Router(tags=["accounts"])
 contacts_router = Router(tags=["contacts"])
@@ -417,7 +417,7 @@ def delete_contact(request, contact_id: int):
     return Status(204, None)
 
 
-@contacts_router.get("/{int:contact_id}/personal-data", response=dict[str, Any])
+@contacts_router.get("/{int:contact_id}/personal-data", response={200: dict[str, Any], 403: ErrorOut})
 def export_personal_data(request, contact_id: int):
     contact = queries.contact_get_for_user(contact_id=contact_id, user=request.user)
     return services.contact_personal_data(user=request.user, contact=contact)

@@ -178,7 +178,7 @@ class PublicIn(InputSchema):
     subject: str = Field(min_length=1, max_length=300)
     text: str = Field(min_length=1, max_length=MAX_TEXT)
     name: str = Field("", max_length=150)
-    email: str = Field("", max_length=254, pattern=r"^$|^[^@\s]+@[^@\s]+\.[^@\s]+$")
+    email: str = Field("", max_length=254, pattern=r"^$|^[^@\s\u0000]+@[^@\s\u0000]+\.[^@\s\u0000]+$")
     # Left empty by people (the form hides it); robots fill it.
     website: str = Field("", max_length=200)
 
