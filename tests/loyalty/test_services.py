@@ -129,6 +129,7 @@ def test_referrals_show_the_revenue_they_brought(people, ladder):
 
 
 def test_a_vip_event_from_invitation_to_the_follow_up(people, ladder):
+    services.tiers_refresh(today=dt.date(2026, 6, 30))
     event = services.event_create(user=people["head"], data={
         "title": "Club dinner", "starts_at": timezone.now() + dt.timedelta(days=7), "capacity": 2})
     guests = [ContactFactory(account=ladder["vip"], last_name=name) for name in ("Orlov", "Lebedev", "Sokolov")]
@@ -144,3 +145,22 @@ def test_a_vip_event_from_invitation_to_the_follow_up(people, ladder):
     came = services.invitation_answer(user=people["anna"], invitation=first, status="attended")
     task = came.follow_up
     assert task.kind == "task" and task.assignee == people["anna"] and "Orlov" in task.subject
+
+
+def test_only_people_of_vip_club_accounts_are_invited_whichever_way_the_invitation_comes(people, ladder, api_as):
+    """The rule lived in the page's list of people only, so the API invited anyone."""
+    services.tiers_refresh(today=dt.date(2026, 6, 30))
+    event = services.event_create(user=people["head"], data={
+        "title": "Club dinner", "starts_at": timezone.now() + dt.timedelta(days=7)})
+    outsider = ContactFactory(account=ladder["gold"], last_name="Gold")
+    member = ContactFactory(account=ladder["vip"], last_name="Club")
+    with pytest.raises(ValidationError, match="not in the club: Gold"):
+        services.invite(user=people["head"], event=event, contacts=[member, outsider])
+    refused = api_as("head")("post", f"/api/v1/loyalty/events/{event.pk}/invitations",
+                             {"contact_ids": [outsider.pk]})
+    assert refused.status_code == 422 and "contacts" in refused.json()["errors"]
+    hidden = ContactFactory(account=AccountFactory(owner=people["boris"], name="Boris Ltd"))
+    unseen = api_as("anna")("post", f"/api/v1/loyalty/events/{event.pk}/invitations", {"contact_ids": [hidden.pk]})
+    assert unseen.status_code == 422 and "contact_ids" in unseen.json()["errors"]
+    assert not event.invitations.exists()
+    assert [i.contact for i in services.invite(user=people["head"], event=event, contacts=[member])] == [member]

@@ -72,8 +72,11 @@ def test_loyalty_through_the_api(api_as, people, anna_account, shared_account):
     referral = api_as("anna")("post", "/api/v1/loyalty/referrals", {"referrer_id": shared_account.pk,
                                                                     "referred_id": anna_account.pk})
     assert referral.status_code == 201
-    event = head("post", "/api/v1/loyalty/events", {"title": "Dinner", "starts_at": "2026-12-24T19:00:00+03:00"})
+    in_a_month = (timezone.now() + dt.timedelta(days=30)).isoformat()
+    event = head("post", "/api/v1/loyalty/events", {"title": "Dinner", "starts_at": in_a_month})
     assert event.status_code == 201
+    club = next(t["id"] for t in tiers if t["name"] == "VIP club")
+    head("post", f"/api/v1/loyalty/accounts/{anna_account.pk}/override", {"tier_id": club, "reason": "Founder"})
     guest = ContactFactory(account=anna_account)
     invited = head("post", f"/api/v1/loyalty/events/{event.json()['id']}/invitations", {"contact_ids": [guest.pk]})
     assert invited.status_code == 201
@@ -82,3 +85,13 @@ def test_loyalty_through_the_api(api_as, people, anna_account, shared_account):
     assert answered.json()["status"] == "declined"
     assert head("patch", f"/api/v1/loyalty/invitations/{invited.json()[0]['id']}",
                 {"status": "maybe"}).status_code == 422
+
+
+def test_the_tiers_basis_is_money_support_does_not_read(api_as, anna_account):
+    TierAssignment.objects.create(account=anna_account, tier=Tier.objects.order_by("rank").first(),
+                                  since=timezone.localdate(), basis={"revenue": {"12:RUB": "7345678.00"}})
+    support = api_as("support")("get", f"/api/v1/loyalty/accounts/{anna_account.pk}").json()
+    assert support["current"]["tier"] and support["current"]["basis"] is None
+    assert "7345678" not in str(support)
+    analyst = api_as("analyst")("get", f"/api/v1/loyalty/accounts/{anna_account.pk}").json()
+    assert analyst["current"]["basis"] == {"revenue": {"12:RUB": "7345678.00"}}

@@ -70,8 +70,6 @@ def test_the_figures_of_the_week_come_from_the_data(busy_week):
 
 def test_a_submitted_report_is_frozen_and_the_head_reads_it(busy_week, people, client_for):
     report = services.report_prepare(user=busy_week, week_start=WEEK)
-    head = client_for(people["head"])
-    assert head.get(report.get_absolute_url()).status_code == 404  # a draft is the manager's own
     anna = client_for(busy_week)
     response = anna.post(report.get_absolute_url(), {"version": report.version, "highlights": "Won the boiler",
                                                      "submit": "1"})
@@ -101,3 +99,20 @@ def test_reports_through_the_api(api_as, busy_week):
     assert api("post", f"/api/v1/weekly-reports/{report_id}/submit").json()["status"] == "submitted"
     again = api("patch", f"/api/v1/weekly-reports/{report_id}", {"version": 3, "problems": "x"})
     assert again.status_code == 422
+
+
+@pytest.mark.parametrize(("username", "reads_the_draft"), [
+    ("anna", True), ("head", True), ("boris", False), ("other_head", False), ("admin", False), ("analyst", False),
+    ("support", False)])
+def test_a_draft_is_read_by_its_author_and_the_authors_heads_only(busy_week, people, client_for, api_as,
+                                                                   username, reads_the_draft):
+    """Analysts and administrators saw every draft; a draft is not yet said."""
+    draft = services.report_prepare(user=busy_week, week_start=WEEK)
+    page = client_for(people[username]).get(draft.get_absolute_url())
+    assert page.status_code == (200 if reads_the_draft else 404)
+    listed = [row["id"] for row in api_as(username)("get", "/api/v1/weekly-reports/").json()["items"]] \
+        if username != "support" else []
+    assert (draft.pk in listed) is reads_the_draft
+    services.report_submit(user=busy_week, report=draft)
+    submitted = client_for(people[username]).get(draft.get_absolute_url()).status_code
+    assert submitted == (404 if username in ("boris", "other_head", "support") else 200)

@@ -7,9 +7,8 @@ from django.utils.translation import gettext_lazy as _
 
 from keyaccount.accounts.choices import AccountStatus, ContactRoleKind, Industry
 from keyaccount.accounts.models import Tag
-from keyaccount.core.choices import Role
+from keyaccount.core import access
 from keyaccount.core.generic import RecordsField
-from keyaccount.core.models import User
 
 
 class AccountFilterForm(forms.Form):
@@ -20,7 +19,7 @@ class AccountFilterForm(forms.Form):
                                        widget=forms.CheckboxSelectMultiple)
     owner = RecordsField(
         label=_("manager"), required=False, widget=forms.CheckboxSelectMultiple,
-        queryset=User.objects.filter(is_active=True, role__in=[Role.KAM, Role.HEAD]),
+        queryset=access.sellers(),
     )
     industry = forms.MultipleChoiceField(label=_("industry"), required=False, choices=Industry.choices,
                                          widget=forms.CheckboxSelectMultiple)

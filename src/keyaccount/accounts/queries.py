@@ -100,7 +100,7 @@ def contact_list(user, *, search: str = "", account_id=None, role: str = "") -> 
 
 
 def competitors_visible_to(user) -> QuerySet[Competitor]:
-    return Competitor.objects.all() if access.role_of(user) else Competitor.objects.none()
+    return Competitor.objects.all() if access.is_member(user) else Competitor.objects.none()
 
 
 def competitor_list(user, *, search: str = "", order_by: str = "name") -> QuerySet[Competitor]:

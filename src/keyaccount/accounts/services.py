@@ -35,7 +35,6 @@ from keyaccount.accounts.models import (
 )
 from keyaccount.core import access, audit, phones, search
 from keyaccount.core.access import Capability
-from keyaccount.core.choices import Role
 from keyaccount.core.concurrency import save_versioned
 from keyaccount.core.editing import assign_fields, require, validation_errors
 from keyaccount.core.identifiers import compact
@@ -94,7 +93,7 @@ def _check_owner(account: Account, user, *, creating: bool, previous_owner_id: i
     if account.owner_id is None:
         account.owner_id = user.pk
     owner_changes = creating or account.owner_id != previous_owner_id
-    if owner_changes and account.owner_id != user.pk and access.role_of(user) not in (Role.ADMIN, Role.HEAD):
+    if owner_changes and account.owner_id != user.pk and not access.can(user, Capability.REASSIGN_ACCOUNTS):
         raise ValidationError({"owner": [_("Only the head of sales or an administrator assigns accounts to "
                                            "another manager.")]})
     owner = User.objects.filter(pk=account.owner_id, is_active=True).first()
@@ -198,7 +197,7 @@ def account_change_status(*, user, account: Account, status: str, reason: str, v
 
 @transaction.atomic
 def account_delete(*, user, account: Account) -> None:
-    require(access.can_edit_account(user, account) and access.role_of(user) in (Role.ADMIN, Role.HEAD))
+    require(access.can_edit_account(user, account) and access.can(user, Capability.REASSIGN_ACCOUNTS))
     if account.orders.exists():
         raise ValidationError(_("This account has orders; mark it as lost instead of deleting it."))
     before = audit.snapshot(account, **_account_extras(account))
@@ -424,7 +423,7 @@ def contact_personal_data(*, user, contact: Contact) -> dict[str, Any]:
     with transaction.atomic():
         audit.record(actor=user, action=AuditAction.EXPORT, instance=contact, changes={},
                      account_id=contact.account_id)
-    mentions, elsewhere = erasure.mentions(contact, everywhere=access.role_of(user) == Role.ADMIN)
+    mentions, elsewhere = erasure.mentions(contact, everywhere=access.can(user, Capability.SEARCH_ALL_PERSONAL_DATA))
     return {
         "account": contact.account.name,
         **{name: audit.snapshot(contact).get(name) for name in CONTACT_FIELDS},
@@ -534,7 +533,7 @@ def competitor_update(*, user, competitor: Competitor, data: Mapping[str, Any], 
 
 @transaction.atomic
 def competitor_delete(*, user, competitor: Competitor) -> None:
-    require(access.can(user, Capability.EDIT_COMPETITORS) and access.role_of(user) in (Role.ADMIN, Role.HEAD))
+    require(access.can(user, Capability.EDIT_COMPETITORS) and access.can(user, Capability.REASSIGN_ACCOUNTS))
     audit.record_delete(actor=user, instance=competitor, before=audit.snapshot(competitor))
     competitor.delete()
 

@@ -8,7 +8,7 @@ from ninja.pagination import paginate
 
 from keyaccount.catalog import queries, services
 from keyaccount.catalog.models import Product
-from keyaccount.core.api import InputSchema, Pagination, Version, patch_data
+from keyaccount.core.api import InputSchema, Pagination, Version, patch_data, sees_finances
 
 router = Router(tags=["products"])
 
@@ -20,10 +20,14 @@ class ProductOut(Schema):
     name: str
     category: str
     unit: str
-    list_price: Decimal
+    list_price: Decimal | None = Field(description="Empty for roles that see no money (support)")
     currency: str
     description: str
     is_active: bool
+
+    @staticmethod
+    def resolve_list_price(obj: Product, context) -> Decimal | None:
+        return obj.list_price if sees_finances(context) else None
 
 
 class ProductIn(InputSchema):

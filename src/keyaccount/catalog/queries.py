@@ -11,7 +11,7 @@ from keyaccount.core.search import filter_words
 
 
 def products_visible_to(user) -> QuerySet[Product]:
-    return Product.objects.all() if access.role_of(user) else Product.objects.none()
+    return Product.objects.all() if access.is_member(user) else Product.objects.none()
 
 
 def product_get_for_user(*, product_id, user) -> Product:

@@ -26,6 +26,11 @@ class ProductListView(EntityListView):
         return queries.product_list(request.user, search=filters.get("q", ""), category=filters.get("category", ""),
                                     active=filters.get("active"), order_by=filters["order_by"])
 
+    def sort_fields_for(self, request):
+        if access.can(request.user, Capability.VIEW_FINANCES):
+            return self.sort_fields
+        return {key: field for key, field in self.sort_fields.items() if key != "price"}
+
     def extra_context(self, request):
         return {"can_create": access.can(request.user, Capability.EDIT_CATALOG)}
 

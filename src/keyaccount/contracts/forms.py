@@ -6,7 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from keyaccount.contracts.models import Contract, Obligation
-from keyaccount.core.choices import Role
+from keyaccount.core import access
 from keyaccount.core.generic import ServiceFormMixin, VersionField
 from keyaccount.core.models import User
 from keyaccount.deals.models import Deal
@@ -30,7 +30,7 @@ class ContractForm(ServiceFormMixin, forms.ModelForm):
         super().__init__(*args, **kwargs)
         account = account or getattr(self.instance, "account", None)
         self.fields["deal"].queryset = Deal.objects.filter(account=account)
-        self.fields["owner"].queryset = User.objects.filter(is_active=True, role__in=[Role.KAM, Role.HEAD, Role.ADMIN])
+        self.fields["owner"].queryset = access.sellers(with_administrators=True)
         self.fields["owner"].required = False
         for name in ("our_party", "counterparty"):
             self.fields[name].required = False

@@ -22,6 +22,7 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from keyaccount.contracts.choices import ContractStatus, ObligationStatus, Side
+from keyaccount.core import access
 from keyaccount.core.models import User
 from keyaccount.core.queries import heads_of
 from keyaccount.timeline import calendar, reminders
@@ -153,9 +154,12 @@ def _sweep(now: dt.datetime) -> int:
 def _calendar_events(*, user, now: dt.datetime, base_url: str):
     from keyaccount.contracts.models import Contract, Obligation
 
+    if not access.can(user, access.Capability.VIEW_FINANCES):
+        return
     today = timezone.localdate(now)
     mine = Q(responsible=user) | Q(responsible__isnull=True, contract__owner=user)
-    for obligation in (Obligation.objects.filter(mine, status=ObligationStatus.OPEN,
+    for obligation in (Obligation.objects.filter(mine, access.account_q(user, prefix="contract__account__"),
+                                                 status=ObligationStatus.OPEN,
                                                  due_on__gte=today - calendar.PAST, due_on__lte=today + calendar.FUTURE)
                        .select_related("contract__account")):
         url = f"{base_url}{reverse('contracts:contract_detail', args=[obligation.contract_id])}"
@@ -164,7 +168,8 @@ def _calendar_events(*, user, now: dt.datetime, base_url: str):
             day=obligation.due_on, summary=f"☐ {obligation.title} — {obligation.contract.account}", url=url,
             description=str(obligation.contract), alarm_days=obligation.remind_days_before or 1)
     notice_label = _("Notice date")
-    for contract in Contract.objects.filter(owner=user, status=ContractStatus.ACTIVE, ends_on__isnull=False,
+    for contract in Contract.objects.filter(access.account_q(user, prefix="account__"), owner=user,
+                                            status=ContractStatus.ACTIVE, ends_on__isnull=False,
                                             ends_on__gte=today).select_related("account"):
         deadline = contract.notice_deadline
         if deadline is None or not today - calendar.PAST <= deadline <= today + calendar.FUTURE:
@@ -177,6 +182,8 @@ def _calendar_events(*, user, now: dt.datetime, base_url: str):
 
 
 def register() -> None:
-    reminders.register_source(OBLIGATION, reminders.ReminderSource(describe=_describe_obligation, sweep=_sweep))
-    reminders.register_source(NOTICE, reminders.ReminderSource(describe=_describe_notice))
+    reminders.register_source(OBLIGATION, reminders.ReminderSource(
+        describe=_describe_obligation, sweep=_sweep, needs=access.Capability.VIEW_FINANCES))
+    reminders.register_source(NOTICE, reminders.ReminderSource(
+        describe=_describe_notice, needs=access.Capability.VIEW_FINANCES))
     calendar.register_source(_calendar_events)

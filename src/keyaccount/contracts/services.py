@@ -70,7 +70,7 @@ def contract_create(*, user, account: Account, data: Mapping[str, Any]) -> Contr
     contract.save()
     reminders.schedule_contract(contract)
     audit.record_create(actor=user, instance=contract, after=audit.snapshot(contract), account_id=account.pk)
-    event_record(user=user, account=account, subject=_("%(contract)s: %(subject)s") % {
+    event_record(commercial=True, user=user, account=account, subject=_("%(contract)s: %(subject)s") % {
         "contract": contract, "subject": contract.subject[:200]})
     return contract
 
@@ -201,9 +201,10 @@ def obligation_update(*, user, obligation: Obligation, data: Mapping[str, Any], 
                         after=audit.snapshot(obligation, **_obligation_extras(obligation)),
                         account_id=contract.account_id)
     if was_open and obligation.status == ObligationStatus.DONE:
-        event_record(user=user, account=contract.account, subject=_("Fulfilled: %(title)s (%(contract)s)") % {
-            "title": obligation.title, "contract": contract}, summary=obligation.evidence,
-            at=moment_of(obligation.done_on))
+        event_record(commercial=True, user=user, account=contract.account,
+                     subject=_("Fulfilled: %(title)s (%(contract)s)") % {"title": obligation.title,
+                                                                         "contract": contract},
+                     summary=obligation.evidence, at=moment_of(obligation.done_on))
     return obligation
 
 
@@ -256,5 +257,5 @@ def contracts_roll_over(*, today=None) -> dict[str, int]:
         reminders.schedule_contract(contract)
         audit.record_update(actor=None, instance=contract, before=before, after=audit.snapshot(contract),
                             account_id=contract.account_id)
-        event_record(user=contract.owner, account=contract.account, subject=subject)
+        event_record(commercial=True, user=contract.owner, account=contract.account, subject=subject)
     return {"renewed": renewed, "ended": ended}

@@ -19,7 +19,7 @@ from __future__ import annotations
 import enum
 
 from django.apps import apps
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 
 from keyaccount.core.choices import Role
 from keyaccount.core.models import User
@@ -40,20 +40,40 @@ class Capability(enum.StrEnum):
     # Sales plans of managers and teams.
     EDIT_PLANS = "edit_plans"
     MANAGE_USERS = "manage_users"
+    # The pipeline's stages and the proposal templates every manager's documents use.
+    MANAGE_PIPELINE = "manage_pipeline"
+    # Loyalty tiers set by hand: they carry discounts.
+    SET_TIERS = "set_tiers"
+    # Score every account now (the nightly job does it anyway).
+    REFRESH_SCORES = "refresh_scores"
+    # Give an account to another manager, delete an account, delete a competitor other accounts name.
+    REASSIGN_ACCOUNTS = "reassign_accounts"
+    # Calls that matched nobody: see every one and hand it to a person.
+    DISPATCH_CALLS = "dispatch_calls"
+    # Write one's own weekly report.
+    WRITE_REPORTS = "write_reports"
+    # Mail from addresses no person has: read it and attach it to a person.
+    READ_UNMATCHED_MAIL = "read_unmatched_mail"
+    # In a person's data export, the text that names them in accounts the exporter does not see.
+    SEARCH_ALL_PERSONAL_DATA = "search_all_personal_data"
 
 
 _EVERYTHING = frozenset(Capability)
 ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
     Role.ADMIN: _EVERYTHING,
-    Role.HEAD: _EVERYTHING - {Capability.MANAGE_USERS},
+    Role.HEAD: _EVERYTHING - {Capability.MANAGE_USERS, Capability.SEARCH_ALL_PERSONAL_DATA},
     Role.KAM: frozenset({
         Capability.VIEW_FINANCES, Capability.VIEW_ORDERS, Capability.VIEW_HISTORY, Capability.EDIT_ACCOUNTS,
         Capability.EDIT_CONTACTS, Capability.EDIT_ORDERS, Capability.EDIT_COMPETITORS, Capability.LOG_INTERACTIONS,
-        Capability.EDIT_DEALS,
+        Capability.EDIT_DEALS, Capability.WRITE_REPORTS,
     }),
-    Role.ANALYST: frozenset({Capability.VIEW_FINANCES, Capability.VIEW_ORDERS, Capability.VIEW_HISTORY}),
-    Role.SUPPORT: frozenset({Capability.EDIT_CONTACTS, Capability.LOG_INTERACTIONS}),
+    Role.ANALYST: frozenset({Capability.VIEW_FINANCES, Capability.VIEW_ORDERS, Capability.VIEW_HISTORY,
+                             Capability.READ_UNMATCHED_MAIL}),
+    Role.SUPPORT: frozenset({Capability.EDIT_CONTACTS, Capability.LOG_INTERACTIONS,
+                             Capability.READ_UNMATCHED_MAIL}),
 }
+# The roles that sell: they own accounts and deals, have sales plans and write weekly reports.
+SELLING_ROLES = (Role.KAM, Role.HEAD)
 # Roles that see every account; the others see a scope built from ownership, shares and team.
 _SEES_ALL_ACCOUNTS = {Role.ADMIN, Role.ANALYST, Role.SUPPORT}
 _NOTHING = Q(pk__in=[])
@@ -68,6 +88,17 @@ def role_of(user) -> str | None:
 def can(user, capability: Capability) -> bool:
     role = role_of(user)
     return role is not None and capability in ROLE_CAPABILITIES.get(role, frozenset())
+
+
+def is_member(user) -> bool:
+    """A signed-in, active user of any role: what the shared vocabulary (products, competitors) asks."""
+    return role_of(user) is not None
+
+
+def sellers(*, with_administrators: bool = False) -> QuerySet[User]:
+    """The active users who may own accounts, deals and contracts (administrators too, where asked)."""
+    roles = (*SELLING_ROLES, Role.ADMIN) if with_administrators else SELLING_ROLES
+    return User.objects.filter(is_active=True, role__in=roles)
 
 
 def account_q(user, prefix: str = "") -> Q:
@@ -86,6 +117,33 @@ def account_q(user, prefix: str = "") -> Q:
         # The owners' team as a subquery rather than a join, so each branch of the OR uses an index.
         team_members = User.objects.filter(team_id=user.team_id).values("pk")
         scope |= Q(**{f"{prefix}team_id": user.team_id}) | Q(**{f"{prefix}owner_id__in": team_members})
+    return scope
+
+
+def colleagues_q(user) -> Q | None:
+    """A filter over ``User`` keeping the people whose work ``user`` may read (reports, activity):
+    everyone for administrators and analysts, the team for a head of sales, oneself for a manager;
+    None for support."""
+    role = role_of(user)
+    if role is None or role == Role.SUPPORT:
+        return None
+    if role in (Role.ADMIN, Role.ANALYST):
+        return Q()
+    scope = Q(pk=user.pk)
+    if role == Role.HEAD and user.team_id:
+        scope |= Q(team_id=user.team_id)
+    return scope
+
+
+def drafts_q(user, field: str = "user") -> Q:
+    """A filter over a person's unfinished work (a weekly report not yet submitted), through ``field``:
+    its author's, and the author's heads of sales' (the heads of the author's team). Nobody else reads a
+    draft, administrators and analysts included: what is not submitted is not yet said."""
+    if role_of(user) is None:
+        return _NOTHING
+    scope = Q(**{f"{field}_id": user.pk})
+    if role_of(user) == Role.HEAD and user.team_id:
+        scope |= Q(**{f"{field}__team_id": user.team_id})
     return scope
 
 
@@ -108,6 +166,18 @@ def sees_all_accounts(user) -> bool:
     return role_of(user) in _SEES_ALL_ACCOUNTS
 
 
+def sees_account(user, account_id: int) -> bool:
+    """Whether ``user`` may see the account with this id (one query; for a record the user did not
+    reach through a query of theirs: an assignee, an e-mail's person)."""
+    return apps.get_model("accounts", "Account").objects.filter(account_q(user), pk=account_id).exists()
+
+
+def may_work_for(user, account_id: int, capability: Capability) -> bool:
+    """Whether ``user`` (not necessarily the one acting: an assignee) may take work of this kind on the
+    account: they have the capability and see the account."""
+    return can(user, capability) and sees_account(user, account_id)
+
+
 def can_edit_account(user, account) -> bool:
     """Whether ``user`` may change ``account`` (which they already see)."""
     if not can(user, Capability.EDIT_ACCOUNTS):
@@ -123,9 +193,28 @@ def can_edit_deals_of(user, account) -> bool:
 
 
 def can_edit_contacts_of(user, account) -> bool:
-    if role_of(user) == Role.SUPPORT:
+    """Managers who edit the account edit its people; support agents keep everyone's contact details
+    up to date (they see every account's people)."""
+    if not can(user, Capability.EDIT_CONTACTS):
+        return False
+    return role_of(user) == Role.SUPPORT or can_edit_account(user, account)
+
+
+def can_edit_plan_of(user, *, team_id: int | None) -> bool:
+    """Administrators set any sales plan; a head of sales those of their own team and its members."""
+    if not can(user, Capability.EDIT_PLANS):
+        return False
+    return role_of(user) == Role.ADMIN or (team_id is not None and team_id == user.team_id)
+
+
+def can_change_entry(user, *, owner_id: int | None, account) -> bool:
+    """Whether ``user`` may change or remove a timeline entry (a call, a meeting, a note, a task): its
+    owner, whoever edits its account, and those who dispatch calls (heads, administrators) any."""
+    if not can(user, Capability.LOG_INTERACTIONS):
+        return False
+    if can(user, Capability.DISPATCH_CALLS) or owner_id == user.pk:
         return True
-    return can(user, Capability.EDIT_CONTACTS) and can_edit_account(user, account)
+    return account is not None and can_edit_account(user, account)
 
 
 def can_handle_personal_data_of(user, account) -> bool:

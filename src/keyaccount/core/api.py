@@ -19,7 +19,7 @@ from ninja.pagination import LimitOffsetPagination
 from ninja.security import APIKeyCookie, HttpBearer
 from pydantic import field_validator
 
-from keyaccount.core import calendar_bounds, schema_limits, services
+from keyaccount.core import access, calendar_bounds, schema_limits, services
 from keyaccount.core.errors import AccessDenied, ConflictError
 from keyaccount.core.models import MAX_ID
 
@@ -281,6 +281,13 @@ def install_error_handlers(api: NinjaAPI) -> None:
     @api.exception_handler(HttpError)
     def http_error(request, exc: HttpError):
         return api.create_response(request, {"detail": str(exc)}, status=exc.status_code)
+
+
+def sees_finances(context) -> bool:
+    """For an output schema's resolver (``resolve_x(obj, context)``): whether the user the API answers
+    may see money (prices, revenues); the rule is ``core.access``'s, as on the pages."""
+    request = (context or {}).get("request")
+    return access.can(getattr(request, "user", None), access.Capability.VIEW_FINANCES)
 
 
 def referenced(field: str, fetch: Callable[..., T], **lookup) -> T:

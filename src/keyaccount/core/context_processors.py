@@ -8,4 +8,5 @@ def workspace(request):
         "can_view_orders": access.can(user, access.Capability.VIEW_ORDERS),
         "can_view_finances": access.can(user, access.Capability.VIEW_FINANCES),
         "can_manage_users": access.can(user, access.Capability.MANAGE_USERS),
+        "can_read_reports": access.colleagues_q(user) is not None,
     }

@@ -155,14 +155,19 @@ class EntityListView(LoginRequiredMixin, View, abc.ABC):
     def extra_context(self, request) -> dict:
         return {}
 
+    def sort_fields_for(self, request) -> dict[str, str]:
+        """The sort keys this user may use (sorting by a value one may not see would reveal it)."""
+        return self.sort_fields
+
     def get(self, request):
         form = self.filter_form_class(request.GET or None, user=request.user)
         filters = filter_values(form)
+        sort_fields = self.sort_fields_for(request)
         sort = request.GET.get("sort", self.default_sort)
         key = sort.lstrip("-")
-        if key not in self.sort_fields:
+        if key not in sort_fields:
             sort, key = self.default_sort, self.default_sort.lstrip("-")
-        order_by = ("-" if sort.startswith("-") else "") + self.sort_fields[key]
+        order_by = ("-" if sort.startswith("-") else "") + sort_fields[key]
         queryset = self.get_queryset(request, {**filters, "order_by": order_by})
         paginator_class = CappedPaginator if filters.get("q") else Paginator
         page = paginator_class(queryset, self.page_size).get_page(request.GET.get("page"))

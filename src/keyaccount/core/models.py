@@ -55,10 +55,6 @@ class User(AbstractUser):
         return self.get_full_name() or self.username
 
     @property
-    def is_administrator(self) -> bool:
-        return self.role == Role.ADMIN or self.is_superuser
-
-    @property
     def zone(self) -> dt.tzinfo:
         """The user's own time zone, else the installation's default (also for an unknown name)."""
         if self.time_zone:

@@ -40,7 +40,7 @@ def history_of(*, user, instance=None, account_id: int | None = None, actor_id=N
 
 def notifications_of(user) -> QuerySet[Notification]:
     """A user's own notifications, newest first; nobody sees another user's."""
-    if not access.role_of(user):
+    if not access.is_member(user):
         return Notification.objects.none()
     return Notification.objects.filter(user=user).order_by("-created_at", "-id")
 

@@ -10,9 +10,8 @@ from django.utils.translation import gettext_lazy as _
 
 from keyaccount.accounts.models import Competitor, Contact
 from keyaccount.catalog.models import Product
-from keyaccount.core.choices import Role
+from keyaccount.core import access
 from keyaccount.core.generic import ServiceFormMixin, VersionField
-from keyaccount.core.models import User
 from keyaccount.deals.choices import LossReason
 from keyaccount.deals.models import Deal, Proposal, ProposalTemplate, Stage
 
@@ -22,7 +21,7 @@ _MOMENT_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%d.%m.%Y %H:%M"]
 
 
 def _managers():
-    return User.objects.filter(is_active=True, role__in=[Role.KAM, Role.HEAD, Role.ADMIN])
+    return access.sellers(with_administrators=True)
 
 
 class DealForm(ServiceFormMixin, forms.ModelForm):

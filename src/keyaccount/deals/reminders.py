@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
+from keyaccount.core import access
 from keyaccount.timeline import calendar, reminders
 from keyaccount.timeline.models import Reminder
 
@@ -67,7 +68,10 @@ def _calendar_events(*, user, now: dt.datetime, base_url: str):
 
     from keyaccount.deals.models import Deal
 
-    for deal in Deal.objects.filter(owner=user, submission_deadline__gte=now - calendar.PAST,
+    if not access.can(user, access.Capability.VIEW_FINANCES):
+        return
+    for deal in Deal.objects.filter(access.account_q(user, prefix="account__"), owner=user,
+                                    submission_deadline__gte=now - calendar.PAST,
                                     submission_deadline__lte=now + calendar.FUTURE,
                                     stage__outcome="open").select_related("account"):
         event = Event()
@@ -85,5 +89,6 @@ def _calendar_events(*, user, now: dt.datetime, base_url: str):
 
 
 def register() -> None:
-    reminders.register_source(SOURCE, reminders.ReminderSource(describe=_describe, sweep=_sweep))
+    reminders.register_source(SOURCE, reminders.ReminderSource(
+        describe=_describe, sweep=_sweep, needs=access.Capability.VIEW_FINANCES))
     calendar.register_source(_calendar_events)

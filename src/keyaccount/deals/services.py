@@ -20,7 +20,6 @@ from keyaccount.accounts.models import Account, Contact
 from keyaccount.accounts.services import account_competitor_link
 from keyaccount.catalog.models import Product
 from keyaccount.core import access, audit
-from keyaccount.core.choices import Role
 from keyaccount.core.concurrency import save_versioned
 from keyaccount.core.editing import assign_fields, require, validation_errors
 from keyaccount.core.models import User
@@ -76,7 +75,7 @@ def default_stages_ensure() -> int:
 
 
 def _require_admin(user) -> None:
-    require(access.role_of(user) in (Role.ADMIN, Role.HEAD))
+    require(access.can(user, access.Capability.MANAGE_PIPELINE))
 
 
 @transaction.atomic
@@ -156,7 +155,7 @@ def deal_create(*, user, account: Account, data: Mapping[str, Any]) -> Deal:
     reminders.schedule_tender(deal)
     audit.record_create(actor=user, instance=deal, after=audit.snapshot(deal, **_deal_extras(deal)),
                         account_id=account.pk)
-    event_record(user=user, account=account, subject=_("New deal «%(title)s»: %(stage)s") % {
+    event_record(commercial=True, user=user, account=account, subject=_("New deal «%(title)s»: %(stage)s") % {
         "title": deal.title, "stage": stage})
     return deal
 
@@ -240,7 +239,7 @@ def deal_move(*, user, deal: Deal, stage: Stage, data: Mapping[str, Any] | None 
         summary = deal.get_loss_reason_display() + (f": {deal.lost_to}" if deal.lost_to_id else "")
         if deal.competitor_offer:
             summary += f" — {deal.competitor_offer}"
-    event_record(user=user, account=deal.account, at=now, summary=summary,
+    event_record(commercial=True, user=user, account=deal.account, at=now, summary=summary,
                  subject=_("Deal «%(title)s»: %(from)s → %(to)s") % {"title": deal.title, "from": previous,
                                                                       "to": stage})
     return deal
@@ -403,7 +402,7 @@ def proposal_update(*, user, proposal: Proposal, data: Mapping[str, Any], versio
     audit.record_update(actor=user, instance=proposal, before=before,
                         after=audit.snapshot(proposal, **_proposal_extras(proposal)), account_id=proposal.account_id)
     if not was_sent and proposal.status == ProposalStatus.SENT:
-        event_record(user=user, account=proposal.account, at=moment_of(proposal.sent_on),
+        event_record(commercial=True, user=user, account=proposal.account, at=moment_of(proposal.sent_on),
                      subject=_("Proposal %(number)s sent: %(title)s") % {"number": proposal.full_number,
                                                                         "title": proposal.title})
     return proposal

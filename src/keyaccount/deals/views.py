@@ -155,7 +155,7 @@ def stage_list(request):
     _require_deals(request)
     return render(request, "deals/stage_list.html", {
         "stages": queries.stages(active_only=False), "averages": queries.average_days_in_stage(),
-        "can_edit": access.role_of(request.user) in ("admin", "head")})
+        "can_edit": access.can(request.user, access.Capability.MANAGE_PIPELINE)})
 
 
 class StageFormView(EntityFormView):
@@ -166,7 +166,7 @@ class StageFormView(EntityFormView):
         return queries.stage_get(stage_id=pk) if pk else None
 
     def check_allowed(self, request, obj, **kwargs):
-        if access.role_of(request.user) not in ("admin", "head"):
+        if not access.can(request.user, access.Capability.MANAGE_PIPELINE):
             raise AccessDenied()
 
     def save(self, request, form, obj, **kwargs):
@@ -288,7 +288,7 @@ class ProposalHistoryView(HistoryView):
 @login_required
 def template_list(request):
     _require_deals(request)
-    can_edit = access.role_of(request.user) in ("admin", "head")
+    can_edit = access.can(request.user, access.Capability.MANAGE_PIPELINE)
     form = TemplateUploadForm()
     if request.method == "POST":
         form = TemplateUploadForm(request.POST, request.FILES)

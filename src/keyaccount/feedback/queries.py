@@ -354,7 +354,7 @@ def ticket_list(user, filters: dict | None = None, order_by: str = "-created_at"
 
 def sees_unmatched_mail(user) -> bool:
     """Mail from unknown addresses belongs to no account: those who see every account, and heads."""
-    return access.sees_all_accounts(user) or access.role_of(user) == "head"
+    return access.can(user, access.Capability.READ_UNMATCHED_MAIL)
 
 
 def unmatched_mail(user) -> QuerySet:

@@ -70,8 +70,9 @@ def _check(feedback: Feedback) -> None:
         related = getattr(feedback, name)
         if related is not None and related.account_id != account_id:
             errors[name] = [_("This belongs to another account.")]
-    if feedback.assignee_id and not User.objects.filter(pk=feedback.assignee_id, is_active=True).exists():
-        errors["assignee"] = [_("Unknown or inactive user.")]
+    if feedback.assignee_id and not (feedback.assignee.is_active and access.may_work_for(
+            feedback.assignee, account_id, Capability.LOG_INTERACTIONS)):
+        errors["assignee"] = [_("%(user)s does not work this account's feedback.") % {"user": feedback.assignee}]
     if feedback.received_at and feedback.received_at > timezone.now() + dt.timedelta(minutes=5):
         errors["received_at"] = [_("Feedback cannot be received in the future.")]
     if errors:

@@ -26,7 +26,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from keyaccount.accounts.models import Account, Contact
-from keyaccount.core import audit
+from keyaccount.core import access, audit
+from keyaccount.core.access import Capability
 from keyaccount.core.concurrency import save_versioned
 from keyaccount.core.editing import require
 from keyaccount.feedback import services
@@ -174,6 +175,10 @@ def ticket_update(*, user, ticket: Ticket, data: Mapping[str, Any], version: int
         _deadlines(ticket)
     if "assignee" in data:
         ticket.assignee = data["assignee"]
+        if ticket.assignee is not None and not access.may_work_for(ticket.assignee, ticket.account_id,
+                                                                    Capability.LOG_INTERACTIONS):
+            raise ValidationError({"assignee": [_("%(user)s does not work this account's tickets.") % {
+                "user": ticket.assignee}]})
     save_versioned(ticket, expected_version=version)
     audit.record_update(actor=user, instance=ticket, before=before, after=audit.snapshot(ticket),
                         account_id=ticket.account_id)
@@ -252,9 +257,11 @@ def receive_email(raw: bytes) -> Ticket | UnmatchedMail | None:
 @transaction.atomic
 def unmatched_assign(*, user, mail: UnmatchedMail, contact: Contact) -> Ticket:
     """An agent says whose the unmatched e-mail is: it becomes that person's ticket."""
-    require(can_work(user))
+    require(can_work(user) and access.can(user, Capability.READ_UNMATCHED_MAIL))
     if mail.ticket_id:
         raise ValidationError(_("This e-mail is already a ticket."))
+    if contact.erased_at is not None or not access.sees_account(user, contact.account_id):
+        raise ValidationError({"contact": [_("No such person, or one you may not see.")]})
     ticket = ticket_create(user=user, account=contact.account, contact=contact, data={
         "subject": mail.subject, "body": mail.body, "email": mail.sender, "channel": Channel.EMAIL},
         sender=mail.sender)

@@ -17,7 +17,7 @@ from django.views.decorators.csrf import csrf_protect
 from django.views.decorators.http import require_POST
 
 from keyaccount.accounts.models import Contact
-from keyaccount.accounts.queries import account_get_for_user
+from keyaccount.accounts.queries import account_get_for_user, contacts_visible_to
 from keyaccount.core.editing import get_or_404
 from keyaccount.core.errors import AccessDenied
 from keyaccount.core.generic import (
@@ -362,8 +362,10 @@ def unmatched_list(request):
     rows = []
     for mail in mails:
         domain = mail.sender.rpartition("@")[2]
-        contacts = Contact.objects.filter(emails__email__iendswith=f"@{domain}", erased_at__isnull=True).distinct() \
-            if domain else Contact.objects.none()
+        contacts = Contact.objects.none()
+        if domain:
+            contacts = contacts_visible_to(request.user).filter(emails__email__iendswith=f"@{domain}",
+                                                                erased_at__isnull=True).distinct()
         rows.append((mail, AssignMailForm(contacts=contacts, prefix=f"m{mail.pk}")))
     return render(request, "feedback/unmatched_list.html", {"rows": rows})
 
@@ -374,7 +376,8 @@ def unmatched_assign(request, pk):
     if not queries.sees_unmatched_mail(request.user):
         raise Http404
     mail = get_or_404(queries.unmatched_mail(request.user), pk)
-    contact = get_or_404(Contact.objects.filter(erased_at__isnull=True), request.POST.get(f"m{pk}-contact"))
+    contact = get_or_404(contacts_visible_to(request.user).filter(erased_at__isnull=True),
+                         request.POST.get(f"m{pk}-contact"))
     try:
         ticket = support.unmatched_assign(user=request.user, mail=mail, contact=contact)
     except AccessDenied as error:

@@ -10,7 +10,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from keyaccount.core import access
-from keyaccount.core.choices import Role
 from keyaccount.core.errors import AccessDenied
 from keyaccount.core.generic import forbidden
 from keyaccount.insights import queries
@@ -25,7 +24,7 @@ def portfolio(request):
         "market": queries.market_indicator(request.user),
         "at_risk": queries.latest_scores(request.user).filter(health__isnull=False).select_related("account")
         .order_by("health")[:15],
-        "can_refresh": access.role_of(request.user) in (Role.ADMIN, Role.HEAD),
+        "can_refresh": access.can(request.user, access.Capability.REFRESH_SCORES),
     })
 
 
@@ -33,7 +32,7 @@ def portfolio(request):
 @require_POST
 def refresh(request):
     """Recompute the scores now (in the worker: on a long history it takes a while)."""
-    if access.role_of(request.user) not in (Role.ADMIN, Role.HEAD):
+    if not access.can(request.user, access.Capability.REFRESH_SCORES):
         return forbidden(request, AccessDenied())
     from keyaccount.insights.tasks import refresh_now
 

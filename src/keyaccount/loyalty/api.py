@@ -4,13 +4,14 @@ referrals, VIP club events and their invitations."""
 import datetime as dt
 from decimal import Decimal
 
-from django.http import Http404
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema, Status
 
 from keyaccount.accounts.models import Contact
 from keyaccount.accounts.queries import account_get_for_user
 from keyaccount.core import access
-from keyaccount.core.api import DbId, InputSchema, referenced
+from keyaccount.core.api import DbId, InputSchema, referenced, sees_finances
 from keyaccount.core.editing import get_or_404
 from keyaccount.loyalty import queries, services
 from keyaccount.loyalty.choices import InvitationStatus
@@ -45,11 +46,15 @@ class AssignmentOut(Schema):
     overridden: bool
     override_until: dt.date | None
     reason: str
-    basis: dict
+    basis: dict | None = Field(description="What the rules saw (revenue, tenure); empty for roles that see no money")
 
     @staticmethod
     def resolve_tier(obj: TierAssignment) -> str:
         return str(obj.tier)
+
+    @staticmethod
+    def resolve_basis(obj: TierAssignment, context) -> dict | None:
+        return obj.basis if sees_finances(context) else None
 
 
 class AccountLoyaltyOut(Schema):
@@ -187,7 +192,7 @@ def invite(request, event_id: int, payload: InviteIn):
     contacts = list(Contact.objects.filter(access.account_q(request.user, prefix="account__"),
                                            pk__in=payload.contact_ids))
     if len(contacts) != len(set(payload.contact_ids)):
-        raise Http404
+        raise ValidationError({"contact_ids": [_("No such person, or one you may not see.")]})
     return Status(201, services.invite(user=request.user, event=event, contacts=contacts))
 
 

@@ -19,7 +19,6 @@ from django.utils.translation import gettext as _
 from keyaccount.accounts.choices import AccountStatus
 from keyaccount.accounts.models import Account, Contact
 from keyaccount.core import access, audit
-from keyaccount.core.choices import Role
 from keyaccount.core.editing import require
 from keyaccount.core.models import Notification
 from keyaccount.loyalty.choices import InvitationStatus
@@ -32,7 +31,7 @@ CENT = Decimal("0.01")
 
 def can_set_tiers(user) -> bool:
     """Tiers bring discounts: heads of sales and administrators set them by hand."""
-    return access.role_of(user) in (Role.ADMIN, Role.HEAD)
+    return access.can(user, access.Capability.SET_TIERS)
 
 
 def months_between(start: dt.date, end: dt.date) -> int:
@@ -196,8 +195,19 @@ def event_create(*, user, data: Mapping[str, Any]) -> VipEvent:
 
 @transaction.atomic
 def invite(*, user, event: VipEvent, contacts: Iterable[Contact]) -> list[Invitation]:
+    """Invite people to a VIP club event: people of accounts the user sees whose current tier is the
+    club's (the club is what the tier promises, whichever way the invitation comes)."""
     require(access.can(user, access.Capability.EDIT_DEALS))
     contacts = [c for c in contacts if c.erased_at is None]
+    account_ids = {contact.account_id for contact in contacts}
+    if len(Account.objects.filter(access.account_q(user), pk__in=account_ids)) != len(account_ids):
+        raise ValidationError({"contacts": [_("No such person, or one you may not see.")]})
+    members = set(TierAssignment.objects.filter(account_id__in=account_ids, until__isnull=True,
+                                                tier__is_vip_club=True).values_list("account_id", flat=True))
+    outsiders = [contact for contact in contacts if contact.account_id not in members]
+    if outsiders:
+        raise ValidationError({"contacts": [_("Only people of VIP club accounts are invited; not in the club: %(names)s.") % {
+            "names": ", ".join(str(contact) for contact in outsiders)}]})
     taken = set(event.invitations.values_list("contact_id", flat=True))
     new = [Invitation(event=event, contact=c) for c in contacts if c.pk not in taken]
     if event.capacity is not None and len(taken) + len(new) > event.capacity:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django import forms
 
-from keyaccount.core.choices import Role
+from keyaccount.core import access
 from keyaccount.core.generic import ServiceFormMixin, VersionField
 from keyaccount.core.models import User
 from keyaccount.planning.models import AccountPlan, Initiative, SalesPlan, WeeklyReport
@@ -22,7 +22,7 @@ class SalesPlanForm(ServiceFormMixin, forms.ModelForm):
 
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["user"].queryset = User.objects.filter(is_active=True, role__in=[Role.KAM, Role.HEAD])
+        self.fields["user"].queryset = access.sellers()
         if self.instance.pk:
             self.initial.setdefault("version", self.instance.version)
 

@@ -24,13 +24,12 @@ from keyaccount.accounts.choices import ContactRoleKind
 from keyaccount.accounts.models import Contact
 from keyaccount.core import access
 from keyaccount.core.access import Capability
-from keyaccount.core.choices import Role
 from keyaccount.core.editing import get_or_404
 from keyaccount.deals.choices import StageOutcome
 from keyaccount.deals.models import Deal
 from keyaccount.orders.models import Order, OrderLine
 from keyaccount.orders.queries import NOT_PURCHASES
-from keyaccount.planning.choices import PeriodKind
+from keyaccount.planning.choices import PeriodKind, ReportStatus
 from keyaccount.planning.models import AccountPlan, SalesPlan, WeeklyReport, period_end
 from keyaccount.timeline.choices import MeetingStatus
 from keyaccount.timeline.models import InteractionContact
@@ -57,13 +56,6 @@ def plans_visible_to(user) -> QuerySet[SalesPlan]:
 
 def plan_get_for_user(*, plan_id, user) -> SalesPlan:
     return get_or_404(plans_visible_to(user).select_related("user", "team"), plan_id)
-
-
-def can_edit_plan(user, *, team_id: int | None) -> bool:
-    """Administrators set any plan; a head of sales those of their own team and its members."""
-    if not access.can(user, Capability.EDIT_PLANS):
-        return False
-    return access.role_of(user) == Role.ADMIN or (team_id is not None and team_id == user.team_id)
 
 
 def _orders_in_scope(plan: SalesPlan) -> QuerySet[Order]:
@@ -361,11 +353,13 @@ def account_plan_brief(*, account, user) -> dict | None:
 # Weekly reports
 
 def reports_visible_to(user) -> QuerySet[WeeklyReport]:
-    """One's own reports, drafts included, and the submitted reports of the people one sees."""
+    """The submitted reports of the people one sees, and the drafts of their authors and the authors'
+    heads of sales (``access.drafts_q``): a draft is not yet said."""
     scope = access.people_q(user)
     if scope is None:
         return WeeklyReport.objects.none()
-    return WeeklyReport.objects.filter(Q(user_id=user.pk) | (scope & Q(status="submitted")) if scope else scope)
+    submitted = scope & Q(status=ReportStatus.SUBMITTED)
+    return WeeklyReport.objects.filter(submitted | access.drafts_q(user))
 
 
 def report_get_for_user(*, report_id, user) -> WeeklyReport:

@@ -7,6 +7,7 @@ import datetime as dt
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
+from keyaccount.core import access
 from keyaccount.timeline import calendar, reminders
 from keyaccount.timeline.models import Reminder
 
@@ -51,7 +52,10 @@ def _calendar_events(*, user, now: dt.datetime, base_url: str):
 
     today = timezone.localdate(now)
     label = _("Account plan review")
-    for plan in AccountPlan.objects.filter(owner=user, next_review_on__gte=today - calendar.PAST,
+    if not access.can(user, access.Capability.VIEW_FINANCES):
+        return
+    for plan in AccountPlan.objects.filter(access.account_q(user, prefix="account__"), owner=user,
+                                           next_review_on__gte=today - calendar.PAST,
                                            next_review_on__lte=today + calendar.FUTURE).select_related("account"):
         yield calendar.all_day_event(
             uid=f"account-plan-review-{plan.pk}@keyaccount", sequence=plan.version, stamp=plan.updated_at,
@@ -60,5 +64,6 @@ def _calendar_events(*, user, now: dt.datetime, base_url: str):
 
 
 def register() -> None:
-    reminders.register_source(SOURCE, reminders.ReminderSource(describe=_describe))
+    reminders.register_source(SOURCE, reminders.ReminderSource(
+        describe=_describe, needs=access.Capability.VIEW_FINANCES))
     calendar.register_source(_calendar_events)

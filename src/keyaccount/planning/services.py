@@ -60,7 +60,7 @@ def plan_create(*, user, data: Mapping[str, Any]) -> SalesPlan:
     plan = SalesPlan()
     assign_fields(plan, data, PLAN_FIELDS)
     _check_plan(plan)
-    require(queries.can_edit_plan(user, team_id=_team_of(plan)))
+    require(access.can_edit_plan_of(user, team_id=_team_of(plan)))
     plan.save()
     audit.record_create(actor=user, instance=plan, after=audit.snapshot(plan))
     return plan
@@ -68,11 +68,11 @@ def plan_create(*, user, data: Mapping[str, Any]) -> SalesPlan:
 
 @transaction.atomic
 def plan_update(*, user, plan: SalesPlan, data: Mapping[str, Any], version: int | None) -> SalesPlan:
-    require(queries.can_edit_plan(user, team_id=_team_of(plan)))
+    require(access.can_edit_plan_of(user, team_id=_team_of(plan)))
     before = audit.snapshot(plan)
     assign_fields(plan, data, PLAN_FIELDS)
     _check_plan(plan)
-    require(queries.can_edit_plan(user, team_id=_team_of(plan)))
+    require(access.can_edit_plan_of(user, team_id=_team_of(plan)))
     save_versioned(plan, expected_version=version)
     audit.record_update(actor=user, instance=plan, before=before, after=audit.snapshot(plan))
     return plan
@@ -80,7 +80,7 @@ def plan_update(*, user, plan: SalesPlan, data: Mapping[str, Any], version: int 
 
 @transaction.atomic
 def plan_delete(*, user, plan: SalesPlan) -> None:
-    require(queries.can_edit_plan(user, team_id=_team_of(plan)))
+    require(access.can_edit_plan_of(user, team_id=_team_of(plan)))
     audit.record_delete(actor=user, instance=plan, before=audit.snapshot(plan))
     plan.delete()
 
@@ -165,7 +165,7 @@ def initiative_delete(*, user, initiative: Initiative) -> None:
 def report_prepare(*, user, week_start) -> WeeklyReport:
     """The manager's report for the week starting ``week_start`` (a Monday): created from the data,
     or its figures refreshed while it is a draft. A submitted report is returned unchanged."""
-    require(access.can(user, access.Capability.LOG_INTERACTIONS) and access.role_of(user) != "support")
+    require(access.can(user, access.Capability.WRITE_REPORTS))
     week_start = queries.monday_of(week_start)
     report, created = WeeklyReport.objects.get_or_create(user=user, week_start=week_start)
     if report.status == ReportStatus.SUBMITTED:

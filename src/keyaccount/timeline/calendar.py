@@ -22,6 +22,7 @@ from keyaccount.accounts.models import Contact
 from keyaccount.core import access
 from keyaccount.timeline.choices import InteractionKind, MeetingStatus
 from keyaccount.timeline.models import Interaction
+from keyaccount.timeline.queries import interactions_visible_to
 
 # Alarms ring this long before a meeting, plus the travel time the meeting needs.
 ALARM_LEAD = dt.timedelta(minutes=15)
@@ -129,13 +130,16 @@ def calendar_for(user, *, base_url: str = "") -> bytes:
     calendar.add("x-wr-calname", f"Keyaccount — {user}")
     calendar.add("x-wr-timezone", settings.TIME_ZONE)
     calendar.add("x-published-ttl", "PT15M")
+    # One's own meetings, calls and tasks, on accounts one still sees (a meeting one was asked to, on a
+    # colleague's private account, or on an account since given to someone else, stays out).
+    visible = interactions_visible_to(user)
     mine = Q(owner=user) | Q(participants=user)
-    timed = (Interaction.objects.filter(mine, kind__in=[InteractionKind.MEETING, InteractionKind.CALL],
-                                        starts_at__gte=now - PAST, starts_at__lte=now + FUTURE)
+    timed = (visible.filter(mine, kind__in=[InteractionKind.MEETING, InteractionKind.CALL],
+                            starts_at__gte=now - PAST, starts_at__lte=now + FUTURE)
              .exclude(kind=InteractionKind.CALL, starts_at__lt=now)  # calls in the feed are planned ones
              .select_related("account").distinct())
-    tasks = Interaction.objects.filter(kind=InteractionKind.TASK, assignee=user, done_at__isnull=True,
-                                       due_at__isnull=False, due_at__lte=now + FUTURE).select_related("account")
+    tasks = visible.filter(kind=InteractionKind.TASK, assignee=user, done_at__isnull=True,
+                           due_at__isnull=False, due_at__lte=now + FUTURE).select_related("account")
     for interaction in [*timed, *tasks]:
         calendar.add_component(_event_for(interaction, base_url))
     people = Contact.objects.filter(access.account_q(user, prefix="account__"), birthday__isnull=False,

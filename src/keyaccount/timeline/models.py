@@ -70,6 +70,10 @@ class Interaction(VersionedModel):
     ends_at = models.DateTimeField(_("until"), null=True, blank=True)
     subject = models.CharField(_("subject"), max_length=300, blank=True)
     summary = models.TextField(_("summary"), blank=True)
+    # An event another app recorded about money (a deal, a proposal, a contract): only those who see
+    # finances read it (core.access; support agents do not). A default in the database too, so that rows
+    # written in bulk without it are not commercial.
+    is_commercial = models.BooleanField(default=False, db_default=False, editable=False)
 
     # Calls
     direction = models.CharField(_("direction"), max_length=10, choices=CallDirection.choices, blank=True)

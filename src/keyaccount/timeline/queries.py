@@ -14,7 +14,6 @@ from django.db.models import Prefetch, Q, QuerySet
 from django.utils.dateparse import parse_datetime
 
 from keyaccount.core import access
-from keyaccount.core.choices import Role
 from keyaccount.core.editing import get_or_404
 from keyaccount.core.models import MAX_ID
 from keyaccount.timeline.choices import InteractionKind
@@ -24,11 +23,12 @@ PAGE_SIZE = 30
 
 
 def interactions_visible_to(user) -> QuerySet[Interaction]:
-    role = access.role_of(user)
-    if role is None:
+    if not access.is_member(user):
         return Interaction.objects.none()
     with_account = Q(account__isnull=False) & access.account_q(user, prefix="account__")
-    if role in (Role.ADMIN, Role.HEAD):
+    if not access.can(user, access.Capability.VIEW_FINANCES):
+        with_account &= Q(is_commercial=False)
+    if access.can(user, access.Capability.DISPATCH_CALLS):
         unassigned = Q(account__isnull=True)
     else:
         mine = Interaction.participants.through.objects.filter(user_id=user.pk).values("interaction_id")

@@ -225,6 +225,9 @@ class ReminderSource:
     describe: Callable[[Reminder, dt.datetime], Message | None]
     # The periodic sweep: write the reminders of records that changed without a service.
     sweep: Callable[[dt.datetime], int] | None = None
+    # What a user must be able to do to be told of these records besides seeing their account: deals'
+    # and contracts' deadlines are commercial (``VIEW_FINANCES``), a complaint's deadline is not.
+    needs: access.Capability | None = None
 
 
 _sources: dict[str, ReminderSource] = {}
@@ -363,11 +366,13 @@ def _still_visible(user: User, reminders: list[Reminder]) -> list[Reminder]:
     account_ids = {r.account_id for r in reminders if r.source}
     seen_accounts = set(Account.objects.filter(access.account_q(user), pk__in=account_ids).values_list(
         "pk", flat=True)) if account_ids else set()
-    if not access.can(user, access.Capability.VIEW_FINANCES):
-        # Deadlines of deals and contracts are commercial: not for roles that never see finances.
-        seen_accounts = set()
+
+    def may_know(source_name: str) -> bool:
+        source = _sources.get(source_name)
+        return source is not None and (source.needs is None or access.can(user, source.needs))
+
     return [r for r in reminders if r.interaction_id in seen_interactions or r.contact_id in seen_contacts
-            or (r.source and r.account_id in seen_accounts)]
+            or (r.source and r.account_id in seen_accounts and may_know(r.source))]
 
 
 def _send_mail(user: User, messages: list[Message]) -> None:

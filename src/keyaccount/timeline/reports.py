@@ -12,7 +12,6 @@ from django.utils import timezone
 from keyaccount.accounts.choices import AccountStatus
 from keyaccount.accounts.models import Account
 from keyaccount.core import access
-from keyaccount.core.choices import Role
 from keyaccount.core.models import User
 from keyaccount.timeline.choices import CallDirection, CallOutcome, InteractionKind, MeetingStatus
 from keyaccount.timeline.models import Interaction
@@ -48,17 +47,10 @@ def next_working_moment(moment: dt.datetime) -> dt.datetime:
 
 
 def managers_visible_to(user) -> list[User]:
-    role = access.role_of(user)
-    if role is None:
+    scope = access.colleagues_q(user)
+    if scope is None:
         return []
-    managers = User.objects.filter(is_active=True, role__in=[Role.KAM, Role.HEAD]).order_by("last_name", "username")
-    if role in (Role.ADMIN, Role.ANALYST):
-        return list(managers)
-    if role == Role.HEAD:
-        return list(managers.filter(Q(team_id=user.team_id) | Q(pk=user.pk))) if user.team_id else [user]
-    if role == Role.KAM:
-        return [user]
-    return []
+    return list(access.sellers().filter(scope).order_by("last_name", "username"))
 
 
 def activity(user, *, date_from: dt.date, date_to: dt.date, now: dt.datetime | None = None) -> list[ManagerActivity]:

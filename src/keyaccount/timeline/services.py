@@ -16,7 +16,6 @@ from keyaccount.accounts.models import Account, Contact, ContactPhone
 from keyaccount.accounts.services import contact_reindex
 from keyaccount.core import access, audit
 from keyaccount.core.access import Capability
-from keyaccount.core.choices import Role
 from keyaccount.core.concurrency import save_versioned
 from keyaccount.core.editing import assign_fields, require, validation_errors
 from keyaccount.core.models import User
@@ -39,11 +38,7 @@ def can_log(user) -> bool:
 
 
 def can_change(user, interaction: Interaction) -> bool:
-    if not access.can(user, Capability.LOG_INTERACTIONS):
-        return False
-    if access.role_of(user) in (Role.ADMIN, Role.HEAD) or interaction.owner_id == user.pk:
-        return True
-    return interaction.account is not None and access.can_edit_account(user, interaction.account)
+    return access.can_change_entry(user, owner_id=interaction.owner_id, account=interaction.account)
 
 
 def _contacts_of(account: Account | None, contacts: Iterable[Any]) -> list[Contact]:
@@ -154,13 +149,14 @@ def moment_of(day: dt.date | None) -> dt.datetime:
 
 
 def event_record(*, user, account: Account, subject: str, summary: str = "",
-                 at: dt.datetime | None = None) -> Interaction:
+                 at: dt.datetime | None = None, commercial: bool = False) -> Interaction:
     """A note another app writes on the account's timeline for something that happened there (a
     deal changed stage, a contract was signed). The caller already checked the user's right to the
-    change it records, and audits the change itself."""
+    change it records, and audits the change itself. A ``commercial`` event (deals, proposals,
+    contracts) is read only by those who see finances."""
     interaction = Interaction.objects.create(kind=InteractionKind.EVENT, account=account, owner=user,
                                              subject=subject[:300], summary=summary,
-                                             starts_at=at or timezone.now())
+                                             starts_at=at or timezone.now(), is_commercial=commercial)
     return interaction
 
 
@@ -202,7 +198,7 @@ def call_log(*, user, contact: Contact, outcome: str, summary: str = "", directi
 def call_assign(*, user, call: Interaction, contact: Contact, add_number: bool = False) -> Interaction:
     """Say whose a queued call is; optionally keep its number on the person's card so the next call
     from it matches by itself."""
-    require(access.role_of(user) in (Role.ADMIN, Role.HEAD) or can_change(user, call))
+    require(access.can(user, Capability.DISPATCH_CALLS) or can_change(user, call))
     require(access.can_edit_contacts_of(user, contact.account) or not add_number)
     before = audit.snapshot(call, **_extras(call))
     call.account = contact.account

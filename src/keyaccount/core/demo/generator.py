@@ -514,7 +514,7 @@ class DemoGenerator:
         """Tiers by the rules, a referral or two between clients, and a VIP club dinner a week ahead
         and one last month with the key accounts' deciders (some came, with follow-up tasks)."""
         from keyaccount.loyalty import services as loyalty_services
-        from keyaccount.loyalty.models import Tier
+        from keyaccount.loyalty.models import Tier, TierAssignment
 
         rng = self.rng
         # The installation's ladder, in the demo's language and the currency its clients buy in.
@@ -532,7 +532,10 @@ class DemoGenerator:
                 "referred_on": self.today - dt.timedelta(days=rng.randint(200, 600))})
             referrals += 1
         head = users["head"]
-        guests = [contact for account in key for contact in account.contacts.all()[:1]]
+        # The club is the VIP tier's perk: its people are the guests.
+        members = set(TierAssignment.objects.filter(until__isnull=True, tier__is_vip_club=True)
+                      .values_list("account_id", flat=True))
+        guests = [contact for account in key if account.pk in members for contact in account.contacts.all()[:1]]
         titles = self.words["vip_events"]
         for title, offset in ((titles[0], 7), (titles[1], -30)):
             event = loyalty_services.event_create(user=head, data={
