@@ -206,8 +206,9 @@ def invite(*, user, event: VipEvent, contacts: Iterable[Contact]) -> list[Invita
                                                 tier__is_vip_club=True).values_list("account_id", flat=True))
     outsiders = [contact for contact in contacts if contact.account_id not in members]
     if outsiders:
-        raise ValidationError({"contacts": [_("Only people of VIP club accounts are invited; not in the club: %(names)s.") % {
-            "names": ", ".join(str(contact) for contact in outsiders)}]})
+        names = ", ".join(str(contact) for contact in outsiders)
+        raise ValidationError({"contacts": [
+            _("Only people of VIP club accounts are invited; not in the club: %(names)s.") % {"names": names}]})
     taken = set(event.invitations.values_list("contact_id", flat=True))
     new = [Invitation(event=event, contact=c) for c in contacts if c.pk not in taken]
     if event.capacity is not None and len(taken) + len(new) > event.capacity:
