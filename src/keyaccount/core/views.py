@@ -11,10 +11,12 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from keyaccount.core import queries, services
-from keyaccount.core.forms import ProfileForm
+from keyaccount.core.forms import ProfileForm, TokenForm
+from keyaccount.core.generic import submit_form
 from keyaccount.core.models import User
 from keyaccount.core.signals import reminder_preferences_changed
 
@@ -43,6 +45,37 @@ def profile(request):
             response.set_cookie("django_language", user.language, samesite="Lax")
         return response
     return render(request, "core/profile.html", {"form": form})
+
+
+@never_cache
+@login_required
+def token_list(request):
+    """The signed-in user's own API tokens and a form for a new one, whose secret this response
+    shows once (it is never stored, so the page is never cached either)."""
+    form = TokenForm(request.POST or None)
+    secret = None
+    if request.method == "POST" and form.is_valid():
+        done, result = submit_form(request, form, lambda: services.token_create(
+            user=request.user, name=form.cleaned_data["name"]))
+        if done:
+            secret = result[1]
+            form = TokenForm()
+        elif result is not None:
+            return result
+    return render(request, "core/tokens.html", {"form": form, "secret": secret,
+                                                "tokens": queries.tokens_of(request.user)},
+                  status=400 if form.errors else 200)
+
+
+@login_required
+@require_POST
+def token_revoke(request, pk):
+    token = queries.token_get_for_user(token_id=pk, user=request.user)
+    done, refused = submit_form(request, TokenForm(), lambda: services.token_revoke(user=request.user, token=token))
+    if not done:
+        return refused
+    messages.success(request, _("The token %(prefix)s… no longer works.") % {"prefix": token.prefix})
+    return redirect("core:tokens")
 
 
 def not_found(request, exception=None):
