@@ -6,3 +6,6 @@ class CoreConfig(AppConfig):
     name = "keyaccount.core"
     label = "core"
     verbose_name = _("Workspace")
+
+    def ready(self):
+        from keyaccount.core import checks  # noqa: F401 - registers the system checks

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import math
+
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
@@ -14,7 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from keyaccount.core import queries, services
+from keyaccount.core import queries, services, throttle
 from keyaccount.core.forms import ProfileForm, TokenForm
 from keyaccount.core.generic import submit_form
 from keyaccount.core.models import User
@@ -22,8 +25,32 @@ from keyaccount.core.signals import reminder_preferences_changed
 
 
 class LoginView(auth_views.LoginView):
+    """Sign-in. django-axes pauses a username at one address after a few failures; on top of that
+    one address may fail only ``KAM_LOGIN_ADDRESS_RATE`` times, whatever usernames it tries."""
+
     template_name = "core/login.html"
     redirect_authenticated_user = True
+
+    def post(self, request, *args, **kwargs):
+        if seconds := throttle.sign_in_wait(request):
+            return too_many_sign_ins(request, seconds=seconds, by_address=True)
+        return super().post(request, *args, **kwargs)
+
+    def form_invalid(self, form):
+        throttle.sign_in_failed(self.request)
+        return super().form_invalid(form)
+
+
+def too_many_sign_ins(request, *, seconds: int, by_address: bool = False):
+    response = render(request, "core/locked_out.html", {"minutes": math.ceil(seconds / 60), "by_address": by_address},
+                      status=429)
+    response["Retry-After"] = str(seconds)
+    return response
+
+
+def locked_out(request, original_response=None, credentials=None):
+    """What django-axes answers while a username is paused at an address (AXES_LOCKOUT_CALLABLE)."""
+    return too_many_sign_ins(request, seconds=math.ceil(settings.AXES_COOLOFF_TIME * 3600))
 
 
 def home(request):
