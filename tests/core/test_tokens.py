@@ -194,3 +194,19 @@ def test_the_admin_site_revokes_through_the_audited_service(client_for, people):
     assert response.status_code == 302
     assert AuditEntry.objects.filter(content_type__model="apitoken", object_id=token.pk, action="update",
                                      actor=people["admin"]).exists()
+
+
+# Who may revoke Anna's token through the page: she and an administrator; for everyone else it does not exist.
+REVOKES_ANNAS_TOKEN = {"anna": True, "boris": False, "head": False, "other_head": False, "support": False,
+                       "analyst": False, "admin": True}
+
+
+@pytest.mark.parametrize("username", list(REVOKES_ANNAS_TOKEN))
+def test_revoking_annas_token_follows_the_rule_for_every_role(username, people, client_for):
+    token, _secret = services.token_create(user=people["anna"], name="exchange")
+    response = client_for(people[username]).post(reverse("core:token_revoke", args=[token.pk]))
+    assert response.status_code == (302 if REVOKES_ANNAS_TOKEN[username] else 404)
+    token.refresh_from_db()
+    assert (token.revoked_at is not None) is REVOKES_ANNAS_TOKEN[username]
+    listed = client_for(people[username]).get(reverse("core:tokens")).content.decode()
+    assert (f'id="token-{token.pk}"' in listed) is (username == "anna")
