@@ -175,6 +175,16 @@ def test_a_forged_forwarded_for_does_not_change_the_address(settings):
     assert throttle.client_address(request) is None
 
 
+def test_one_ipv6_subscriber_cannot_dodge_the_limit_by_changing_address(client, people, settings):
+    settings.KAM_API_ADDRESS_RATE = "2/min"
+    _token, secret = services.token_create(user=people["anna"])
+    codes = [client.get("/api/v1/accounts/", HTTP_AUTHORIZATION=f"Bearer {secret}",
+                        REMOTE_ADDR=f"2001:db8:1:2::{n}").status_code for n in range(1, 4)]
+    assert codes == [200, 200, 429]
+    elsewhere = client.get("/api/v1/accounts/", HTTP_AUTHORIZATION=f"Bearer {secret}", REMOTE_ADDR="2001:db8:1:3::1")
+    assert elsewhere.status_code == 200
+
+
 def test_a_garbage_forwarded_for_is_no_500_at_sign_in(client, people, settings):
     settings.KAM_PROXY_COUNT = 1
     response = client.post(reverse("core:login"), {"username": "anna", "password": "wrong"},

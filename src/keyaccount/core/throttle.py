@@ -65,7 +65,14 @@ def client_address(request) -> str | None:
 
 
 def _address(request) -> str:
-    return client_address(request) or "unknown"
+    """Whom an address limit counts: the address, or for IPv6 its /64 network, since one
+    subscriber is usually given a whole /64 and could otherwise take a fresh address per request."""
+    address = client_address(request)
+    if address is None:
+        return "unknown"
+    if ":" in address:
+        return str(ipaddress.ip_network(f"{address}/64", strict=False))
+    return address
 
 
 def _key(scope: str, ident: str, window: int) -> str:
