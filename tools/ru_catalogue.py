@@ -868,6 +868,7 @@ RU.update({
     "A name you will recognise, such as “1C exchange” or “reports script”.":
         "Название, по которому вы его узнаете, например «Обмен с 1С» или «Скрипт отчётов».",
     "A token's name has at most %(limit)d characters.": "Название токена — не длиннее %(limit)d символов.",
+    "A token's name is one line of text.": "Название токена — одна строка текста.",
     "A token's name may not start with “%(prefix)s”: prefixes do.":
         "Название токена не может начинаться с «%(prefix)s»: так начинаются префиксы.",
     "There is already a live token called “%(name)s”: choose another name or revoke that one first.":

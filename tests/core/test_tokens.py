@@ -33,7 +33,7 @@ def test_a_revoked_tokens_name_may_be_used_again(people):
     assert ApiToken.objects.filter(user=people["anna"], name="reports").count() == 2
 
 
-@pytest.mark.parametrize("name", ["kam_abcdefgh", "x" * 101])
+@pytest.mark.parametrize("name", ["kam_abcdefgh", "KAM_abc", "x" * 101, "nul\x00byte", "two\nlines"])
 def test_a_name_shaped_like_a_prefix_or_too_long_is_refused(people, name):
     with pytest.raises(ValidationError) as refused:
         services.token_create(user=people["anna"], name=name)
@@ -124,6 +124,30 @@ def test_an_administrator_may_revoke_anyones_token(client_for, people):
     assert client_for(people["admin"]).post(reverse("core:token_revoke", args=[token.pk])).status_code == 302
     token.refresh_from_db()
     assert token.revoked_at is not None
+
+
+def test_a_tokens_name_is_shown_escaped(client_for, people):
+    services.token_create(user=people["anna"], name="<script>alert(1)</script>")
+    page = client_for(people["anna"]).get(reverse("core:tokens")).content.decode()
+    assert "<script>alert(1)" not in page and "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+
+
+def test_revoking_without_the_csrf_token_is_refused(people):
+    from django.test import Client
+
+    token, _secret = services.token_create(user=people["anna"])
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(people["anna"])
+    assert client.post(reverse("core:token_revoke", args=[token.pk])).status_code == 403
+    assert client.post(reverse("core:tokens"), {"name": "forged"}).status_code == 403
+    token.refresh_from_db()
+    assert token.revoked_at is None and not ApiToken.objects.filter(name="forged").exists()
+
+
+@pytest.mark.parametrize("token_id", ["0", "99999999999999999999", "-1", "abc"])
+def test_a_revoke_of_a_token_id_that_cannot_exist_is_404(client_for, people, token_id):
+    response = client_for(people["anna"]).post(f"/profile/tokens/{token_id}/revoke/")
+    assert response.status_code == 404
 
 
 def test_revoking_needs_a_post(client_for, people):

@@ -28,6 +28,8 @@ def _token_name(*, owner: User, name: str) -> str:
     """The name a new token may have: short, not shaped like a prefix (``kam token --revoke`` takes
     either), and, when given, not the name of another of the owner's live tokens."""
     name = name.strip()
+    if any(ord(character) < 32 for character in name):
+        raise ValidationError({"name": [_("A token's name is one line of text.")]})
     if len(name) > MAX_TOKEN_NAME:
         raise ValidationError({"name": [_("A token's name has at most %(limit)d characters.")
                                         % {"limit": MAX_TOKEN_NAME}]})
@@ -49,7 +51,9 @@ def token_create(*, user: User, name: str = "") -> tuple[ApiToken, str]:
     User.objects.select_for_update().filter(pk=user.pk).first()
     name = _token_name(owner=user, name=name)
     secret = TOKEN_PREFIX + secrets.token_urlsafe(32)
-    token = ApiToken.objects.create(user=user, name=name, prefix=secret[:12], key_hash=hash_token(secret))
+    token = ApiToken(user=user, name=name, prefix=secret[:12], key_hash=hash_token(secret))
+    token.full_clean()
+    token.save()
     audit.record_create(actor=user, instance=token, after={"name": name, "prefix": token.prefix})
     return token, secret
 
