@@ -14,7 +14,7 @@ from django.urls import reverse
 
 from keyaccount.accounts.models import ContactConsent, ContactEmail
 from keyaccount.core import cache as core_cache
-from keyaccount.core import services, throttle
+from keyaccount.core import services, tasks, throttle
 from keyaccount.core.cache import CACHE_TABLE
 from keyaccount.feedback import services as feedback_services
 from keyaccount.feedback import surveys
@@ -155,6 +155,38 @@ def test_concurrent_hits_are_all_counted(people):
         assert throttle.wait("test", "10.0.0.9", throttle.Rate(41, window)) == 0
     finally:
         caches["default"].clear()
+
+
+def test_add_stores_only_where_no_live_entry_is(db):
+    store = caches["default"]
+    assert store.add("slot", 1, 600) is True
+    assert store.add("slot", 2, 600) is False and store.get("slot") == 1
+    store.set("stale", "old", 600)
+    table = connection.ops.quote_name(CACHE_TABLE)
+    with connection.cursor() as cursor:
+        cursor.execute(f"UPDATE {table} SET expires = %s",  # noqa: S608 - our constant
+                       [connection.ops.adapt_datetimefield_value(dt.datetime(2000, 1, 1))])
+    assert store.add("stale", "new", 600) is True and store.get("stale") == "new"
+
+
+def test_the_hourly_sweep_deletes_only_expired_entries(db):
+    store = caches["default"]
+    store.set("gone", 1, 600)
+    table = connection.ops.quote_name(CACHE_TABLE)
+    with connection.cursor() as cursor:
+        cursor.execute(f"UPDATE {table} SET expires = %s",  # noqa: S608 - our constant
+                       [connection.ops.adapt_datetimefield_value(dt.datetime(2000, 1, 1))])
+    store.set("kept", 1, 600)
+    assert tasks.cache_sweep.call_local() == {"swept": 1}
+    assert store.get("kept") == 1
+
+
+def test_a_hit_costs_the_same_queries_first_in_its_window_or_not(db, django_assert_num_queries):
+    rate = throttle.Rate(10, 600)
+    with django_assert_num_queries(3):
+        throttle.hit("test", "10.0.0.3", rate)
+    with django_assert_num_queries(3):
+        throttle.hit("test", "10.0.0.3", rate)
 
 
 # Addresses

@@ -87,10 +87,13 @@ def hit(scope: str, ident: str, rate: Rate) -> int:
     now = time.time()
     window = int(now // rate.seconds)
     key = _key(scope, ident, window)
+    # Add, then increment: the same statements on every hit, so that a request's cost (and the
+    # query counts tests pin) does not depend on whether it is the first of its window. The entry
+    # lives one second beyond the window, so the last hit of a window still finds its count.
+    cache.add(key, 0, rate.seconds + 1)
     try:
         count = cache.incr(key)
-    except ValueError:
-        # One second beyond the window, so the last hit of a window still finds its count.
+    except ValueError:  # swept or evicted between the two calls
         count = 1 if cache.add(key, 1, rate.seconds + 1) else cache.incr(key)
     return 0 if count <= rate.count else max(1, math.ceil((window + 1) * rate.seconds - now))
 
