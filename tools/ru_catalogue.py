@@ -915,6 +915,35 @@ RU.update({
     "Всё остальное отклоняется при загрузке шаблона с указанием, что именно: вычисления, вызовы, другие фильтры, "
     "имена с подчёркиванием в начале и теги set, macro, include, import, extends.",
     "Example": "Пример", "Commercial proposal": "Коммерческое предложение",
+    # Issue 13, perimeter: API tokens, sign-in limits.
+    "Revoke the selected tokens": "Отозвать выбранные токены", "What is it for?": "Для чего он?",
+    "A name you will recognise, such as “1C exchange” or “reports script”.":
+        "Название, по которому вы его узнаете, например «Обмен с 1С» или «Скрипт отчётов».",
+    "A token's name has at most %(limit)d characters.": "Название токена — не длиннее %(limit)d символов.",
+    "A token's name is one line of text.": "Название токена — одна строка текста.",
+    "A token's name may not start with “%(prefix)s”: prefixes do.":
+        "Название токена не может начинаться с «%(prefix)s»: так начинаются префиксы.",
+    "There is already a live token called “%(name)s”: choose another name or revoke that one first.":
+        "Действующий токен «%(name)s» уже есть: выберите другое название или сначала отзовите тот.",
+    ("Sign-in from your address is paused for %(minutes)s minute. Try again later or ask an administrator.",
+     "Sign-in from your address is paused for %(minutes)s minutes. Try again later or ask an administrator."): (
+        "Вход с вашего адреса приостановлен на %(minutes)s минуту. Попробуйте позже или обратитесь к администратору.",
+        "Вход с вашего адреса приостановлен на %(minutes)s минуты. Попробуйте позже или обратитесь к администратору.",
+        "Вход с вашего адреса приостановлен на %(minutes)s минут. Попробуйте позже или обратитесь к администратору."),
+    "Programs that work with Keyaccount on your behalf (a 1C exchange, a reporting script) sign in with a token.":
+        "Программы, которые работают с Keyaccount от вашего имени (обмен с 1С, скрипт отчётов), входят по токену.",
+    "Your API tokens": "Ваши токены API",
+    "A program that calls the Keyaccount API on your behalf sends one of these tokens and can do whatever you can. "
+    "Give each program its own token and revoke the ones no longer used.":
+        "Программа, которая обращается к API Keyaccount от вашего имени, передаёт один из этих токенов и может всё то же, "
+        "что и вы. Дайте каждой программе свой токен и отзывайте те, что больше не нужны.",
+    "Your new token. Copy it now: it is shown only this once.":
+        "Ваш новый токен. Скопируйте его сейчас: он показывается только один раз.",
+    "The new token": "Новый токен", "Send it as “Authorization: Bearer <token>”.":
+        "Передавайте его в заголовке «Authorization: Bearer <токен>».",
+    "Make a token": "Создать токен", "Starts with": "Начинается с", "Made": "Создан", "Last used": "Последнее использование",
+    "revoked %(date)s": "отозван %(date)s", "You have no API tokens.": "У вас нет токенов API.",
+    "The token %(prefix)s… no longer works.": "Токен %(prefix)s… больше не действует.",
 })
 
 # Issue 13: personal data erasure that really erases, and the export of a person's data.

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import dj_database_url
 import platformdirs
+from csp.constants import NONCE, NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent
@@ -78,6 +79,7 @@ INSTALLED_APPS = [
     "django.contrib.admin",
     "django.contrib.humanize",
     "axes",
+    "csp",
     "huey.contrib.djhuey",
     "keyaccount.core",
     "keyaccount.catalog",
@@ -95,6 +97,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -151,8 +154,11 @@ AXES_FAILURE_LIMIT = int(os.environ.get("KAM_LOGIN_FAILURE_LIMIT", "5"))
 AXES_COOLOFF_TIME = 0.25
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
-AXES_LOCKOUT_TEMPLATE = "core/locked_out.html"
+AXES_LOCKOUT_CALLABLE = "keyaccount.core.views.locked_out"
 AXES_VERBOSE = False
+# Failed attempts are rows in the database, which every app process shares.
+AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
+AXES_CLIENT_IP_CALLABLE = "keyaccount.core.throttle.client_address"
 
 LANGUAGE_CODE = os.environ.get("KAM_LANGUAGE", "ru")
 LANGUAGES = [("ru", "Русский"), ("en", "English")]
@@ -198,6 +204,24 @@ SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_AGE = 60 * 60 * 12
 CSRF_COOKIE_HTTPONLY = False  # HTMX reads the token from the page, not the cookie
 X_FRAME_OPTIONS = "DENY"
+# Content-Security-Policy on every response (django-csp): scripts and styles only from our own
+# files, no inline script or handler, no eval (HTMX runs with allowEval off, see base.html), no
+# style attribute. The one inline <style> (an account plan's printable page) carries the
+# request's nonce. Pico's form icons are data: SVGs in its stylesheet.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF, NONCE],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [NONE],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    },
+}
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
@@ -260,10 +284,27 @@ HUEY = {
     "consumer": {"workers": 1, "worker_type": "thread", "periodic": True, "check_worker_health": True},
 }
 
+# The cache holds the rate limits' counts, so it must be one store that every app process shares:
+# Redis when KAM_REDIS_URL is set, else a table in the database (created by a migration). Never
+# process memory, where each process would count on its own.
 if KAM_REDIS_URL:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": KAM_REDIS_URL}}
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    CACHES = {"default": {"BACKEND": "keyaccount.core.cache.DatabaseCache", "LOCATION": "kam_cache",
+                          # Expired rows are swept only once the table holds this many.
+                          "OPTIONS": {"MAX_ENTRIES": 20_000}}}
+
+# Rate limits ("count/period": 120/min, 5/10min, 1000/h, 20/day), counted per window in the cache.
+# Over a limit the answer is 429 with Retry-After. core/throttle.py applies them.
+KAM_API_RATE = os.environ.get("KAM_API_RATE", "600/min")  # REST API calls of one user, any token or session
+KAM_API_ADDRESS_RATE = os.environ.get("KAM_API_ADDRESS_RATE", "1200/min")  # REST API calls from one address
+KAM_PUBLIC_FORM_RATE = os.environ.get("KAM_PUBLIC_FORM_RATE", "5/10min")  # public form posts from one address
+KAM_PUBLIC_LINK_RATE = os.environ.get("KAM_PUBLIC_LINK_RATE", "20/10min")  # posts through one link or survey
+KAM_INBOUND_RATE = os.environ.get("KAM_INBOUND_RATE", "120/min")  # inbound-mail posts from one address
+KAM_LOGIN_ADDRESS_RATE = os.environ.get("KAM_LOGIN_ADDRESS_RATE", "50/h")  # failed sign-ins from one address
+# How many proxies of ours stand in front of the app; the client's address is the one the
+# outermost of them saw (the n-th X-Forwarded-For entry from the right). 0: the connection's peer.
+KAM_PROXY_COUNT = int(os.environ.get("KAM_PROXY_COUNT") or ("1" if _env_bool("KAM_BEHIND_PROXY") else "0"))
 
 LOGGING = {
     "version": 1,

@@ -102,7 +102,7 @@ def test_a_deactivated_users_token_stops_working_at_once(client, people):
 
 def test_unknown_or_revoked_tokens_answer_401(client, people):
     token, secret = core_services.token_create(user=people["anna"])
-    core_services.token_revoke(token=token)
+    core_services.token_revoke(user=people["anna"], token=token)
     assert client.get("/api/v1/accounts/", HTTP_AUTHORIZATION=f"Bearer {secret}").status_code == 401
     assert client.get("/api/v1/accounts/", HTTP_AUTHORIZATION="Bearer kam_nonsense").status_code == 401
 

@@ -20,7 +20,7 @@ from tests.factories import ContactFactory
 
 
 @pytest.fixture(autouse=True)
-def _fresh_limits():
+def _fresh_limits(db):
     cache.clear()
 
 

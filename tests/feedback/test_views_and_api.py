@@ -15,7 +15,7 @@ from keyaccount.feedback.models import Feedback
 
 
 @pytest.fixture(autouse=True)
-def _fresh_limits():
+def _fresh_limits(db):
     cache.clear()
     yield
     cache.clear()

@@ -8,6 +8,7 @@ from keyaccount.contracts.api import obligations_router
 from keyaccount.contracts.api import router as contracts_router
 from keyaccount.core.api import BearerTokenAuth, KeyaccountAPI, SessionAuth, install_error_handlers
 from keyaccount.core.notifications_api import router as notifications_router
+from keyaccount.core.throttle import api_throttles
 from keyaccount.deals.api import proposals_router
 from keyaccount.deals.api import router as deals_router
 from keyaccount.feedback.api import router as feedback_router
@@ -22,10 +23,13 @@ from keyaccount.timeline.api import router as interactions_router
 api = KeyaccountAPI(
     title="Keyaccount API",
     version=__version__,
-    description="Key-account management. Authenticate with `Authorization: Bearer <token>` "
-                "(create one with `kam token USERNAME`). Updates carry the `version` you read; a stale "
-                "version answers 409.",
+    description="Key-account management. Authenticate with `Authorization: Bearer <token>` (create one on "
+                "your profile's API tokens page or with `kam token USERNAME`). Updates carry the `version` you "
+                "read; a stale version answers 409. Calls are rate-limited per user and per address: over a "
+                "limit the answer is 429 with Retry-After.",
     auth=[BearerTokenAuth(), SessionAuth()],
+    # Per user and per address, counted in the cache all processes share; over a limit: 429 + Retry-After.
+    throttle=api_throttles(),
     urls_namespace="api",
 )
 install_error_handlers(api)

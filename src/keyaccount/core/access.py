@@ -227,3 +227,11 @@ def can_handle_personal_data_of(user, account) -> bool:
     """
     return (can(user, Capability.EDIT_CONTACTS) and can(user, Capability.VIEW_ORDERS)
             and can_edit_account(user, account))
+
+
+def can_manage_tokens_of(user, owner) -> bool:
+    """Whether ``user`` may see and revoke the API tokens of ``owner``: their own, and an
+    administrator anyone's (a leaked token must be stoppable without its owner). Nobody but the
+    owner creates a token, so no one can act through the API in another's name."""
+    role = role_of(user)
+    return role is not None and (user.pk == owner.pk or can(user, Capability.MANAGE_USERS))

@@ -1,6 +1,9 @@
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.utils.translation import gettext_lazy as _
 
+from keyaccount.core import services
+from keyaccount.core.errors import AccessDenied
 from keyaccount.core.models import ApiToken, AuditEntry, Team, User
 
 
@@ -17,8 +20,25 @@ admin.site.register(Team)
 
 @admin.register(ApiToken)
 class ApiTokenAdmin(admin.ModelAdmin):
+    """Tokens are made by their owners (profile page, ``kam token``) and revoked here through the
+    service, so that every revocation is audited."""
+
     list_display = ("prefix", "user", "name", "created_at", "last_used_at", "revoked_at")
-    readonly_fields = ("prefix", "key_hash", "created_at", "last_used_at")
+    list_filter = (("revoked_at", admin.EmptyFieldListFilter),)
+    search_fields = ("prefix", "name", "user__username")
+    readonly_fields = ("user", "name", "prefix", "key_hash", "created_at", "last_used_at", "revoked_at")
+    actions = ["revoke"]
+
+    def has_add_permission(self, request):
+        return False
+
+    @admin.action(description=_("Revoke the selected tokens"))
+    def revoke(self, request, queryset):
+        try:
+            for token in queryset.select_related("user").filter(revoked_at__isnull=True):
+                services.token_revoke(user=request.user, token=token)
+        except AccessDenied as error:
+            self.message_user(request, str(error), level=messages.ERROR)
 
 
 @admin.register(AuditEntry)

@@ -1,6 +1,8 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+# Imported for its side effect of registering the system checks (``kam check``).
+from keyaccount.core import checks  # noqa: F401
 from keyaccount.core.calendar_bounds import bound_every_date_field
 
 

@@ -35,3 +35,8 @@ class ProfileForm(forms.ModelForm):
         self.reminders_changed = leads != self.instance.reminder_minutes or "time_zone" in self.changed_data
         self.instance.reminder_minutes = leads
         return super().save(commit)
+
+
+class TokenForm(forms.Form):
+    name = forms.CharField(label=_("What is it for?"), max_length=100,
+                           help_text=_("A name you will recognise, such as “1C exchange” or “reports script”."))

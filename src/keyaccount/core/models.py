@@ -122,6 +122,10 @@ class VersionedModel(models.Model):
         abstract = True
 
 
+# Every API token's secret starts with this, so a leaked one is easy to recognise (secret scanners).
+TOKEN_PREFIX = "kam_"
+
+
 class ApiToken(models.Model):
     """A bearer token for the REST API; only a SHA-256 hash of the secret is stored."""
 

@@ -5,13 +5,14 @@ from __future__ import annotations
 import datetime as dt
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import QuerySet
+from django.db.models import F, QuerySet
+from django.http import Http404
 
 from keyaccount.core import access
 from keyaccount.core.access import Capability
 from keyaccount.core.choices import Role
 from keyaccount.core.editing import get_or_404
-from keyaccount.core.models import AuditEntry, Notification, User
+from keyaccount.core.models import TOKEN_PREFIX, ApiToken, AuditEntry, Notification, User
 
 
 def history_of(*, user, instance=None, account_id: int | None = None, actor_id=None,
@@ -58,3 +59,27 @@ def heads_of(user: User) -> list[User]:
     if not user.team_id:
         return []
     return list(User.objects.filter(role=Role.HEAD, team_id=user.team_id, is_active=True).exclude(pk=user.pk))
+
+
+def tokens_of(owner) -> QuerySet[ApiToken]:
+    """The API tokens of ``owner``, live ones first, then the newest. Pages list only the signed-in
+    user's own (an administrator too); the command line lists anyone's."""
+    return ApiToken.objects.filter(user=owner).order_by(F("revoked_at").desc(nulls_first=True), "-created_at", "-id")
+
+
+def tokens_called(*, owner, reference: str) -> list[ApiToken]:
+    """The tokens of ``owner`` that ``reference`` names: a prefix (``kam_…``, which no name may
+    start with) or a name, compared regardless of case."""
+    reference = reference.strip().rstrip("…")
+    if reference.lower().startswith(TOKEN_PREFIX):
+        return list(tokens_of(owner).filter(prefix=reference[:12]))
+    return list(tokens_of(owner).filter(name__iexact=reference)) if reference else []
+
+
+def token_get_for_user(*, token_id, user) -> ApiToken:
+    """One token ``user`` may manage (their own; an administrator's reach is anyone's), or 404."""
+    if access.can(user, Capability.MANAGE_USERS):
+        return get_or_404(ApiToken.objects.select_related("user"), token_id)
+    if not access.role_of(user):
+        raise Http404
+    return get_or_404(tokens_of(user).select_related("user"), token_id)

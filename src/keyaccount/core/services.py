@@ -7,24 +7,54 @@ import secrets
 
 from django.contrib.auth.password_validation import validate_password
 from django.contrib.sessions.models import Session
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
-from keyaccount.core import audit
-from keyaccount.core.models import ApiToken, Notification, User
-
-TOKEN_PREFIX = "kam_"
+from keyaccount.core import access, audit
+from keyaccount.core.editing import require
+from keyaccount.core.models import TOKEN_PREFIX, ApiToken, Notification, User
 
 
 def hash_token(secret: str) -> str:
     return hashlib.sha256(secret.encode()).hexdigest()
 
 
+MAX_TOKEN_NAME = 100
+
+
+def _token_name(*, owner: User, name: str) -> str:
+    """The name a new token may have: short, not shaped like a prefix (``kam token --revoke`` takes
+    either), and, when given, not the name of another of the owner's live tokens."""
+    name = name.strip()
+    if any(ord(character) < 32 for character in name):
+        raise ValidationError({"name": [_("A token's name is one line of text.")]})
+    if len(name) > MAX_TOKEN_NAME:
+        raise ValidationError({"name": [_("A token's name has at most %(limit)d characters.")
+                                        % {"limit": MAX_TOKEN_NAME}]})
+    if name.lower().startswith(TOKEN_PREFIX):
+        raise ValidationError({"name": [_("A token's name may not start with “%(prefix)s”: prefixes do.")
+                                        % {"prefix": TOKEN_PREFIX}]})
+    if name and ApiToken.objects.filter(user=owner, revoked_at__isnull=True, name__iexact=name).exists():
+        raise ValidationError({"name": [_("There is already a live token called “%(name)s”: choose another name "
+                                          "or revoke that one first.") % {"name": name}]})
+    return name
+
+
 @transaction.atomic
 def token_create(*, user: User, name: str = "") -> tuple[ApiToken, str]:
-    """A new API token; the secret is returned once and only its SHA-256 is stored."""
+    """A new API token of ``user``, made by ``user`` (on the command line, by the operator in their
+    name); the secret is returned once and only its SHA-256 is stored."""
+    require(access.can_manage_tokens_of(user, user))
+    # The owner's row is locked so that two requests cannot both take the same name.
+    User.objects.select_for_update().filter(pk=user.pk).first()
+    name = _token_name(owner=user, name=name)
     secret = TOKEN_PREFIX + secrets.token_urlsafe(32)
-    token = ApiToken.objects.create(user=user, name=name[:100], prefix=secret[:12], key_hash=hash_token(secret))
+    token = ApiToken(user=user, name=name, prefix=secret[:12], key_hash=hash_token(secret))
+    token.full_clean()
+    token.save()
+    audit.record_create(actor=user, instance=token, after={"name": name, "prefix": token.prefix})
     return token, secret
 
 
@@ -43,9 +73,17 @@ def token_authenticate(secret: str) -> User | None:
 
 
 @transaction.atomic
-def token_revoke(*, token: ApiToken) -> None:
-    token.revoked_at = timezone.now()
-    token.save(update_fields=["revoked_at"])
+def token_revoke(*, user: User, token: ApiToken) -> ApiToken:
+    """Stop ``token`` working at once; revoking a revoked token changes nothing."""
+    require(access.can_manage_tokens_of(user, token.user))
+    now = timezone.now()
+    if ApiToken.objects.filter(pk=token.pk, revoked_at__isnull=True).update(revoked_at=now):
+        token.revoked_at = now
+        audit.record_update(actor=user, instance=token, before={"revoked_at": None},
+                            after={"revoked_at": audit.snapshot(token)["revoked_at"]})
+    else:
+        token.refresh_from_db(fields=["revoked_at"])
+    return token
 
 
 @transaction.atomic

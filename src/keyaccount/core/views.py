@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import math
+
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
@@ -12,18 +15,44 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from keyaccount.core import queries, services
+from keyaccount.core import queries, services, throttle
 from keyaccount.core.api import API_PREFIX
-from keyaccount.core.forms import ProfileForm
+from keyaccount.core.forms import ProfileForm, TokenForm
+from keyaccount.core.generic import submit_form
 from keyaccount.core.models import User
 from keyaccount.core.signals import reminder_preferences_changed
 
 
 class LoginView(auth_views.LoginView):
+    """Sign-in. django-axes pauses a username at one address after a few failures; on top of that
+    one address may fail only ``KAM_LOGIN_ADDRESS_RATE`` times, whatever usernames it tries."""
+
     template_name = "core/login.html"
     redirect_authenticated_user = True
+
+    def post(self, request, *args, **kwargs):
+        if seconds := throttle.sign_in_wait(request):
+            return too_many_sign_ins(request, seconds=seconds, by_address=True)
+        return super().post(request, *args, **kwargs)
+
+    def form_invalid(self, form):
+        throttle.sign_in_failed(self.request)
+        return super().form_invalid(form)
+
+
+def too_many_sign_ins(request, *, seconds: int, by_address: bool = False):
+    response = render(request, "core/locked_out.html", {"minutes": math.ceil(seconds / 60), "by_address": by_address},
+                      status=429)
+    response["Retry-After"] = str(seconds)
+    return response
+
+
+def locked_out(request, original_response=None, credentials=None):
+    """What django-axes answers while a username is paused at an address (AXES_LOCKOUT_CALLABLE)."""
+    return too_many_sign_ins(request, seconds=math.ceil(settings.AXES_COOLOFF_TIME * 3600))
 
 
 def home(request):
@@ -45,6 +74,37 @@ def profile(request):
             response.set_cookie("django_language", user.language, samesite="Lax")
         return response
     return render(request, "core/profile.html", {"form": form})
+
+
+@never_cache
+@login_required
+def token_list(request):
+    """The signed-in user's own API tokens and a form for a new one, whose secret this response
+    shows once (it is never stored, so the page is never cached either)."""
+    form = TokenForm(request.POST or None)
+    secret = None
+    if request.method == "POST" and form.is_valid():
+        done, result = submit_form(request, form, lambda: services.token_create(
+            user=request.user, name=form.cleaned_data["name"]))
+        if done:
+            secret = result[1]
+            form = TokenForm()
+        elif result is not None:
+            return result
+    return render(request, "core/tokens.html", {"form": form, "secret": secret,
+                                                "tokens": queries.tokens_of(request.user)},
+                  status=400 if form.errors else 200)
+
+
+@login_required
+@require_POST
+def token_revoke(request, pk):
+    token = queries.token_get_for_user(token_id=pk, user=request.user)
+    done, refused = submit_form(request, TokenForm(), lambda: services.token_revoke(user=request.user, token=token))
+    if not done:
+        return refused
+    messages.success(request, _("The token %(prefix)s… no longer works.") % {"prefix": token.prefix})
+    return redirect("core:tokens")
 
 
 def _api_error(request, status: int, detail: str):

@@ -5,6 +5,7 @@ import datetime as dt
 import hmac
 
 from django.conf import settings
+from django.http import JsonResponse
 from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
 
@@ -12,6 +13,7 @@ from keyaccount.accounts.queries import account_get_for_user
 from keyaccount.core.api import DbId, InputSchema, Pagination, Version, patch_data, referenced
 from keyaccount.core.editing import get_or_404
 from keyaccount.core.models import User
+from keyaccount.core.throttle import AddressThrottle, InboundMailThrottle, public_submission_wait
 from keyaccount.feedback import queries, services, support, surveys
 from keyaccount.feedback.choices import (
     Channel,
@@ -27,7 +29,6 @@ from keyaccount.feedback.choices import (
     TicketStatus,
 )
 from keyaccount.feedback.models import MAX_TEXT, Feedback, Ticket, TicketMessage, UnmatchedMail
-from keyaccount.feedback.throttle import over_limit
 
 router = Router(tags=["feedback"])
 
@@ -258,14 +259,20 @@ def reopen(request, feedback_id: int, payload: StepIn):
     return services.feedback_reopen(user=request.user, feedback=feedback, version=payload.version)
 
 
+def _too_many(seconds: int):
+    response = JsonResponse({"received": False, "detail": "Too many requests."}, status=429)
+    response["Retry-After"] = str(seconds)
+    return response
+
+
 @router.post("/public/{token}", response={201: Received, 404: Received, 429: Received}, auth=None)
 def public_submit(request, token: str, payload: PublicIn):
     """What a feedback link's owner sends without signing in (the same limits as its form)."""
     link = services.link_for_token(token[:200])
     if link is None:
         return Status(404, {"received": False})
-    if over_limit(request, link):
-        return Status(429, {"received": False})
+    if seconds := public_submission_wait(request, link):
+        return _too_many(seconds)
     if not payload.website:
         services.public_submit(link=link, data=payload.dict())
     return Status(201, {"received": True})
@@ -369,8 +376,8 @@ def answer_survey(request, token: str, payload: AnswerIn):
     survey = surveys.survey_for_token(token[:200])
     if survey is None:
         return Status(404, {"received": False})
-    if over_limit(request, survey):
-        return Status(429, {"received": False})
+    if seconds := public_submission_wait(request, survey):
+        return _too_many(seconds)
     surveys.survey_answer(survey=survey, score=payload.score, comment=payload.comment)
     return Status(200, {"received": True})
 
@@ -504,7 +511,8 @@ def note_ticket(request, ticket_id: int, payload: NoteIn):
     return ticket
 
 
-@tickets_router.post("/inbound", response={200: InboundOut, 403: InboundOut, 413: InboundOut}, auth=None)
+@tickets_router.post("/inbound", response={200: InboundOut, 403: InboundOut, 413: InboundOut}, auth=None,
+                     throttle=[AddressThrottle(), InboundMailThrottle()])
 def inbound_email(request):
     """A mail provider's forwarding: the raw message (RFC 822) as the body, the shared secret
     (KAM_SUPPORT_INBOUND_SECRET) in X-Keyaccount-Secret."""

@@ -28,6 +28,7 @@ from keyaccount.core.generic import (
     forbidden,
     submit_form,
 )
+from keyaccount.core.throttle import public_submission_wait
 from keyaccount.feedback import queries, services, support, surveys
 from keyaccount.feedback.filters import FeedbackFilterForm, KpiFilterForm, TicketFilterForm
 from keyaccount.feedback.forms import (
@@ -46,7 +47,6 @@ from keyaccount.feedback.forms import (
     TicketReplyForm,
     TicketUpdateForm,
 )
-from keyaccount.feedback.throttle import over_limit
 
 
 class FeedbackListView(EntityListView):
@@ -192,6 +192,11 @@ def link_revoke(request, pk):
     return redirect("feedback:account_links", account_pk=link.account_id)
 
 
+def _too_many(response, seconds: int):
+    response["Retry-After"] = str(seconds)
+    return response
+
+
 @csrf_protect
 def public_form(request, token):
     """The form behind a feedback link: no sign-in. A forged, revoked or expired link answers 404;
@@ -203,8 +208,9 @@ def public_form(request, token):
     context = {"link": link, "form": form, "company": settings.KAM_COMPANY_NAME}
     if request.method != "POST":
         return render(request, "feedback/public_form.html", context)
-    if over_limit(request, link):
-        return render(request, "feedback/public_form.html", {**context, "too_many": True}, status=429)
+    if seconds := public_submission_wait(request, link):
+        return _too_many(render(request, "feedback/public_form.html", {**context, "too_many": True}, status=429),
+                         seconds)
     if not form.is_valid():
         return render(request, "feedback/public_form.html", context, status=400)
     if form.cleaned_data.get("website"):
@@ -265,9 +271,9 @@ def survey_answer(request, token):
                       status=410 if survey.answered_at is None else 200)
     form = SurveyAnswerForm(request.POST or None, kind=survey.kind)
     if request.method == "POST":
-        if over_limit(request, survey):
-            return render(request, "feedback/survey_answer.html", {**context, "form": form, "too_many": True},
-                          status=429)
+        if seconds := public_submission_wait(request, survey):
+            return _too_many(render(request, "feedback/survey_answer.html", {**context, "form": form,
+                                                                             "too_many": True}, status=429), seconds)
         if form.is_valid():
             try:
                 surveys.survey_answer(survey=survey, score=form.cleaned_data["score"],

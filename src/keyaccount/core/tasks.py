@@ -1,0 +1,18 @@
+"""Background jobs of the workspace, run by ``kam worker`` (huey; discovered by name)."""
+
+from __future__ import annotations
+
+from django.core.cache import caches
+from huey import crontab
+from huey.contrib.djhuey import db_periodic_task, lock_task
+
+from keyaccount.core.cache import DatabaseCache
+
+
+@db_periodic_task(crontab(minute="17"))
+@lock_task("core-cache-sweep")
+def cache_sweep():
+    """Expired entries of the database cache (rate-limit windows gone by) are deleted every hour;
+    Redis expires its own."""
+    cache = caches["default"]
+    return {"swept": cache.sweep() if isinstance(cache, DatabaseCache) else 0}
