@@ -129,6 +129,10 @@ def _build_company() -> dict:
     link = feedback_services.link_create(user=kam, account=account, contact=contact)
     event = loyalty_services.event_create(user=users["head"], data={
         "title": "Club dinner", "starts_at": now + dt.timedelta(days=20)})
+    from keyaccount.loyalty.models import Tier
+
+    loyalty_services.tier_override(user=users["head"], account=account, reason="Founding client",
+                                   tier=Tier.objects.get(is_vip_club=True))
     [invitation] = loyalty_services.invite(user=users["head"], event=event, contacts=[contact])
     for user in users.values():
         Notification.objects.create(user=user, title="Reminder", body="Price review")
