@@ -955,6 +955,25 @@ RU.update({
         "Имя, телефоны, e-mail и дата рождения заменяются на «[удалено]» везде, где они записаны: в истории изменений, в ленте и импортированных звонках (звонки остаются, но больше не связаны с человеком), в жалобах, обращениях и письмах, опросах, сделках, КП, договорах, заметках и уведомлениях. Отменить это нельзя; если человек просил копию своих данных, сначала выгрузите их.",
 })
 
+# Issue 13, the API and the access rule: references, the calendar span, assignees, the typed brief.
+RU.update({
+    "notice by %(date)s": "уведомить до %(date)s",
+    "No such record, or one you may not see.": "Такой записи нет или она вам недоступна.",
+    "Give a date between %(first)s and %(last)s.": "Укажите дату с %(first)s по %(last)s.",
+    "No such record: %(id)s.": "Записи с номером %(id)s нет.",
+    "awaiting an answer": "ждёт ответа",
+    "%(user)s does not work this account's feedback.": "%(user)s не работает с обращениями этого клиента.",
+    "%(user)s does not work this account's tickets.": "%(user)s не работает с заявками этого клиента.",
+    "No such person, or one you may not see.": "Такого человека нет или он вам недоступен.",
+    "Only people of VIP club accounts are invited; not in the club: %(names)s.":
+        "Приглашаются только люди клиентов из VIP-клуба; не в клубе: %(names)s.",
+    "%(count)s orders": "заказов: %(count)s",
+    "%(count)s orders; the 12 before: %(previous)s": "заказов: %(count)s; за 12 месяцев до того: %(previous)s",
+    "The last order": "Последний заказ",
+    "bought by %(buyers)s of %(neighbours)s similar clients": "покупают %(buyers)s из %(neighbours)s похожих клиентов",
+    "Relationship gaps": "Пробелы в отношениях",
+})
+
 # Messages with a context (pgettext, {% translate ... context ... %}): (context, message) -> Russian.
 RU_CONTEXT = {
     ("weekly reports", "Reports"): "Отчёты",
