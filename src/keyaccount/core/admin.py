@@ -1,21 +1,53 @@
+"""The administration site: users and their roles, teams, API tokens, the audit log, and the settings
+other apps keep there. Every change made here is audited like a service's (``AuditedAdmin``)."""
+
 from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.utils.translation import gettext_lazy as _
 
-from keyaccount.core import services
+from keyaccount.core import audit, services
 from keyaccount.core.errors import AccessDenied
 from keyaccount.core.models import ApiToken, AuditEntry, Team, User
 
 
+class AuditedAdmin(admin.ModelAdmin):
+    """A model admin whose saves and deletions write the audit log (who, when, the field-level diff),
+    in the admin's own transaction, as the services do for the rest of Keyaccount."""
+
+    def save_model(self, request, obj, form, change):
+        before = audit.snapshot(type(obj)._base_manager.get(pk=obj.pk)) if change else {}
+        super().save_model(request, obj, form, change)
+        audit.record(actor=request.user, action=audit.AuditAction.UPDATE if change else audit.AuditAction.CREATE,
+                     instance=obj, before=before, after=audit.snapshot(obj))
+
+    def delete_model(self, request, obj):
+        audit.record_delete(actor=request.user, instance=obj, before=audit.snapshot(obj))
+        super().delete_model(request, obj)
+
+    def delete_queryset(self, request, queryset):
+        for obj in queryset:
+            self.delete_model(request, obj)
+
+
 @admin.register(User)
-class UserAdmin(DjangoUserAdmin):
+class UserAdmin(AuditedAdmin, DjangoUserAdmin):
     list_display = ("username", "first_name", "last_name", "role", "team", "is_active")
     list_filter = ("role", "team", "is_active")
     fieldsets = (*DjangoUserAdmin.fieldsets, ("Keyaccount", {"fields": ("role", "team", "patronymic", "language",
                                                                           "time_zone", "extension")}))
 
+    def user_change_password(self, request, id, form_url=""):
+        response = super().user_change_password(request, id, form_url)
+        if request.method == "POST" and response.status_code == 302:
+            audit.record_update(actor=request.user, instance=self.get_object(request, unquote(id)),
+                                before={"password": "(old)"}, after={"password": "(new)"})
+        return response
 
-admin.site.register(Team)
+
+@admin.register(Team)
+class TeamAdmin(AuditedAdmin):
+    list_display = ("name",)
 
 
 @admin.register(ApiToken)

@@ -12,7 +12,9 @@ from django.db import models
 from keyaccount.core.models import AuditAction, AuditEntry
 
 # Bookkeeping fields whose change is implied by every update and would only add noise.
-_SKIPPED_FIELDS = {"version", "created_at", "updated_at", "search_text"}
+_SKIPPED_FIELDS = {"version", "created_at", "updated_at", "search_text", "last_login"}
+# Secrets (hashes of passwords and tokens) are never copied into the log; it says whether one is set.
+_SECRET_FIELDS = {"password", "key_hash", "calendar_key_hash"}
 
 
 def _json_value(value: Any) -> Any:
@@ -34,7 +36,8 @@ def snapshot(instance: models.Model, **extra: Any) -> dict[str, Any]:
     for field in instance._meta.concrete_fields:
         if field.name in _SKIPPED_FIELDS or field.primary_key:
             continue
-        state[field.name] = _json_value(getattr(instance, field.attname))
+        value = getattr(instance, field.attname)
+        state[field.name] = ("(set)" if value else "") if field.name in _SECRET_FIELDS else _json_value(value)
     for name, value in extra.items():
         state[name] = _json_value(value)
     return state

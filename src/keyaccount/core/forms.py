@@ -30,11 +30,10 @@ class ProfileForm(forms.ModelForm):
         self.fields["language"].choices = [("", _("As the browser says")), *settings.LANGUAGES]
         self.initial.setdefault("reminder_leads", self.instance.reminder_leads)
 
-    def save(self, commit=True):
-        leads = ",".join(str(lead) for lead in sorted(self.cleaned_data["reminder_leads"]))
-        self.reminders_changed = leads != self.instance.reminder_minutes or "time_zone" in self.changed_data
-        self.instance.reminder_minutes = leads
-        return super().save(commit)
+    def service_data(self) -> dict:
+        data = {name: self.cleaned_data[name] for name in self.Meta.fields}
+        data["reminder_minutes"] = ",".join(str(lead) for lead in sorted(self.cleaned_data["reminder_leads"]))
+        return data
 
 
 class TokenForm(forms.Form):

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+from collections.abc import Mapping
+from typing import Any
 
 from django.contrib.auth.password_validation import validate_password
 from django.contrib.sessions.models import Session
@@ -13,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from keyaccount.core import access, audit
-from keyaccount.core.editing import require
+from keyaccount.core.editing import assign_fields, require
 from keyaccount.core.models import TOKEN_PREFIX, ApiToken, Notification, User
 
 
@@ -97,6 +99,23 @@ def user_create(*, actor, username: str, password: str, role: str, team=None, fi
     user.save()
     audit.record_create(actor=actor, instance=user, after=audit.snapshot(user, password="(set)"))
     return user
+
+
+PROFILE_FIELDS = ("first_name", "last_name", "patronymic", "email", "language", "time_zone", "extension",
+                  "email_reminders", "reminder_minutes")
+
+
+@transaction.atomic
+def profile_update(*, user: User, data: Mapping[str, Any]) -> bool:
+    """A user's own profile: name, e-mail, language, time zone, phone extension and reminders.
+    Returns whether the reminders must be written anew (lead times or time zone changed)."""
+    before = audit.snapshot(user)
+    assign_fields(user, data, PROFILE_FIELDS)
+    user.full_clean(exclude=["password"])
+    user.save(update_fields=[name for name in PROFILE_FIELDS if name in data])
+    after = audit.snapshot(user)
+    audit.record_update(actor=user, instance=user, before=before, after=after)
+    return any(before.get(name) != after.get(name) for name in ("reminder_minutes", "time_zone"))
 
 
 @transaction.atomic

@@ -63,8 +63,8 @@ def home(request):
 def profile(request):
     form = ProfileForm(request.POST or None, instance=request.user)
     if request.method == "POST" and form.is_valid():
-        user = form.save()
-        if form.reminders_changed:
+        user = User.objects.get(pk=request.user.pk)  # the stored state, for the audit (the form wrote into its own)
+        if services.profile_update(user=user, data=form.service_data()):
             reminder_preferences_changed.send(sender=User, user=user)
         if user.language:
             translation.activate(user.language)

@@ -440,11 +440,18 @@ def proposal_delete(*, user, proposal: Proposal) -> None:
     proposal.delete()
 
 
+@transaction.atomic
 def expire_proposals(*, today: dt.date | None = None) -> int:
-    """Sent proposals past their validity become expired (the daily job)."""
+    """Sent proposals past their validity become expired (the daily job; audited with no actor)."""
     today = today or timezone.localdate()
-    return Proposal.objects.filter(status=ProposalStatus.SENT, valid_until__lt=today).update(
-        status=ProposalStatus.EXPIRED)
+    expired = list(Proposal.objects.select_for_update().filter(status=ProposalStatus.SENT, valid_until__lt=today))
+    for proposal in expired:
+        before = audit.snapshot(proposal)
+        proposal.status = ProposalStatus.EXPIRED
+        proposal.save(update_fields=["status"])
+        audit.record_update(actor=None, instance=proposal, before=before, after=audit.snapshot(proposal),
+                            account_id=proposal.account_id)
+    return len(expired)
 
 
 # Templates

@@ -1,14 +1,15 @@
 from django.contrib import admin
 
+from keyaccount.core.admin import AuditedAdmin
 from keyaccount.feedback.models import FeedbackCategory, SlaPolicy
 
 
 @admin.register(FeedbackCategory)
-class FeedbackCategoryAdmin(admin.ModelAdmin):
+class FeedbackCategoryAdmin(AuditedAdmin):
     list_display = ["name", "position", "is_active"]
     list_editable = ["position", "is_active"]
 
 
 @admin.register(SlaPolicy)
-class SlaPolicyAdmin(admin.ModelAdmin):
+class SlaPolicyAdmin(AuditedAdmin):
     list_display = ["severity", "response_hours", "resolution_hours"]

@@ -240,13 +240,19 @@ def receive_email(raw: bytes) -> Ticket | UnmatchedMail | None:
             if ticket is not None:
                 _add(ticket, MessageKind.FROM_USER, body, sender=sender, message_id=message_id)
                 if ticket.status in (TicketStatus.WAITING, TicketStatus.SOLVED, TicketStatus.CLOSED):
-                    Ticket.objects.filter(pk=ticket.pk).update(status=TicketStatus.OPEN, solved_at=None)
+                    before = audit.snapshot(ticket)
+                    ticket.status, ticket.solved_at = TicketStatus.OPEN, None
+                    Ticket.objects.filter(pk=ticket.pk).update(status=ticket.status, solved_at=None)
+                    audit.record_update(actor=None, instance=ticket, before=before, after=audit.snapshot(ticket),
+                                        account_id=ticket.account_id)
                 return ticket
             contact = (Contact.objects.filter(emails__email__iexact=sender, erased_at__isnull=True)
                        .select_related("account__owner").first()) if sender else None
             if contact is None:
-                return UnmatchedMail.objects.create(sender=sender or str(message.get("From", ""))[:300],
+                mail = UnmatchedMail.objects.create(sender=sender or str(message.get("From", ""))[:300],
                                                     subject=subject, body=body, message_id=message_id)
+                audit.record_create(actor=None, instance=mail, after=audit.snapshot(mail))
+                return mail
             return ticket_create(user=None, account=contact.account, contact=contact, message_id=message_id,
                                  sender=sender, data={"subject": subject, "body": body, "email": sender,
                                                       "channel": Channel.EMAIL})

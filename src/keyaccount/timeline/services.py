@@ -240,6 +240,8 @@ def meeting_close(*, user, meeting: Interaction, actual_start_at: dt.datetime, s
                 "contact_id", flat=True)),
         })
         Interaction.objects.filter(pk=task.pk).update(follows=meeting)
+        audit.record_update(actor=user, instance=task, before={"follows": None}, after={"follows": meeting.pk},
+                            account_id=task.account_id)
     return meeting
 
 
