@@ -178,3 +178,34 @@ def test_odd_mail_is_taken_without_a_fault(user_of_the_product):
     assert support.receive_email(message("elena@client.example", "Long id", "text", long_id)) is None
     garbage = support.receive_email(b"\x00\xff not a mail at all")
     assert isinstance(garbage, UnmatchedMail)
+
+
+def test_unmatched_mail_goes_only_to_people_the_agent_sees(client_for, people, anna_account):
+    """A head of sales reads the mail from unknown addresses, but attaches it only to people of the
+    accounts they see: another team's client was offered and taken before."""
+    from tests.factories import AccountFactory, ContactFactory
+
+    theirs = ContactFactory(account=AccountFactory(owner=people["other_head"], name="Other team's client"))
+    ContactEmail.objects.create(contact=theirs, email="buyer@far.example")
+    waiting = support.receive_email(message("boss@far.example", "Prices", "Send prices", "<p@far>"))
+    head = client_for(people["head"])
+    assert "Other team&#x27;s client" not in head.get(reverse("feedback:unmatched_list")).content.decode()
+    refused = head.post(reverse("feedback:unmatched_assign", args=[waiting.pk]), {f"m{waiting.pk}-contact": theirs.pk})
+    assert refused.status_code == 404 and not Ticket.objects.exists()
+    with pytest.raises(Exception, match="may not see"):
+        support.unmatched_assign(user=people["head"], mail=waiting, contact=theirs)
+
+
+def test_a_ticket_is_assigned_only_to_someone_who_works_its_account(api_as, people, user_of_the_product):
+    ticket = support.ticket_create(user=people["anna"], account=user_of_the_product.account,
+                                   contact=user_of_the_product, data={"subject": "Login fails", "body": "…"})
+    api = api_as("anna")
+    for outsider in ("boris", "other_head", "analyst"):
+        refused = api("patch", f"/api/v1/tickets/{ticket.pk}", {"version": ticket.version,
+                                                                 "assignee_id": people[outsider].pk})
+        assert refused.status_code == 422 and "assignee" in refused.json()["errors"], outsider
+    ticket.refresh_from_db()
+    assert ticket.assignee is None
+    handed = api("patch", f"/api/v1/tickets/{ticket.pk}", {"version": ticket.version,
+                                                           "assignee_id": people["support"].pk})
+    assert handed.status_code == 200 and handed.json()["assignee_id"] == people["support"].pk

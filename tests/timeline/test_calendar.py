@@ -81,3 +81,30 @@ def test_the_profile_page_makes_a_link_shown_once(people, client_for):
     response = client.post("/timeline/calendar/rotate/", follow=True)
     html = response.content.decode()
     assert "/timeline/calendar/" in html and ".ics" in html
+
+
+def test_the_feed_keeps_to_the_accounts_the_user_still_sees(people, anna_account, feed):
+    """Being asked to a meeting on a colleague's private account, or owning one on an account since
+    given to someone else, put its subject and agenda in one's feed; the feed now obeys the access rule."""
+    from keyaccount.accounts.models import Account
+    from tests.factories import AccountFactory
+
+    soon = timezone.now().replace(microsecond=0) + dt.timedelta(days=2)
+    private = AccountFactory(owner=people["boris"], name="Boris's own client")
+    invited = services.interaction_create(user=people["boris"], account=private, data={
+        "kind": "meeting", "subject": "Secret merger talk", "starts_at": soon, "participants": [people["anna"].pk]})
+    mine = services.interaction_create(user=people["anna"], account=anna_account, data={
+        "kind": "meeting", "subject": "Kept", "starts_at": soon})
+    given_away = services.interaction_create(user=people["anna"], account=anna_account, data={
+        "kind": "meeting", "subject": "Handed over", "starts_at": soon + dt.timedelta(hours=3)})
+    calendar, _secret = feed(people["anna"])
+    subjects = {str(event["summary"]) for event in calendar.walk("VEVENT")}
+    assert any("Kept" in subject for subject in subjects) and any("Handed over" in subject for subject in subjects)
+    assert not any("Secret merger" in subject for subject in subjects)
+    Account.objects.filter(pk=anna_account.pk).update(owner=people["boris"], team=None)
+    calendar, _secret = feed(people["anna"])
+    assert not any(str(mine.pk) in str(event["uid"]) or str(given_away.pk) in str(event["uid"])
+                   for event in calendar.walk("VEVENT"))
+    boris_feed, _secret = feed(people["boris"])
+    assert any("Secret merger" in str(event["summary"]) for event in boris_feed.walk("VEVENT"))
+    assert invited.pk

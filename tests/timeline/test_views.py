@@ -115,3 +115,22 @@ def test_previewed_files_nobody_imported_are_removed_after_a_day(people, client_
         "file": SimpleUploadedFile("Master.csv", MASTER_CSV.encode()), "file_format": "asterisk", "preview": "1"})
     assert not default_storage.exists(old)
     assert len(default_storage.listdir("imports")[1]) == 1
+
+
+def test_support_reads_the_timeline_without_its_deals_proposals_and_contracts(people, anna_account, client_for,
+                                                                             api_as):
+    """Deal names and amounts reached support agents through the timeline's events."""
+    from keyaccount.deals import services as deal_services
+    from keyaccount.feedback import services as feedback_services
+
+    deal_services.deal_create(user=people["anna"], account=anna_account, data={"title": "Boilers for Perm"})
+    feedback_services.feedback_create(user=people["anna"], account=anna_account, data={
+        "subject": "Late pallets", "text": "…"})
+    url = f"/timeline/accounts/{anna_account.pk}/"
+    support_page = client_for(people["support"]).get(url).content.decode()
+    assert "Late pallets" in support_page and "Boilers for Perm" not in support_page
+    subjects = [entry["subject"] for entry in api_as("support")("get", "/api/v1/interactions/").json()["items"]]
+    assert any("Late pallets" in subject for subject in subjects)
+    assert not any("Boilers" in subject for subject in subjects)
+    analyst = [entry["subject"] for entry in api_as("analyst")("get", "/api/v1/interactions/").json()["items"]]
+    assert any("Boilers for Perm" in subject for subject in analyst)
