@@ -73,11 +73,14 @@ def _reject_nul(value: Any) -> Any:
 
 def _in_calendar_span(value: Any) -> Any:
     """Dates inside Keyaccount's span; a date-time without a zone is taken in the user's time zone
-    (the one of their profile, else the installation's)."""
+    (the one of their profile, else the installation's), and every date-time comes out in UTC."""
     if isinstance(value, dt.date) and not calendar_bounds.in_span(value):
         raise ValueError(f"give a date between {calendar_bounds.EARLIEST_DAY} and {calendar_bounds.LATEST_DAY}")
-    if isinstance(value, dt.datetime) and timezone.is_naive(value):
-        return timezone.make_aware(value, timezone.get_current_timezone())
+    if isinstance(value, dt.datetime):
+        if timezone.is_naive(value):
+            value = timezone.make_aware(value, timezone.get_current_timezone())
+        # Stored in UTC anyway; an offset no zone has (+21:15) is valid ISO 8601 that PostgreSQL refuses.
+        return value.astimezone(dt.UTC)
     return value
 
 
