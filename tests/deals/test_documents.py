@@ -2,6 +2,7 @@
 in words; the PDF renders; a bad template is refused with the reason, a bad field is named."""
 
 import io
+import time
 from decimal import Decimal
 
 import pytest
@@ -13,6 +14,7 @@ from pypdf import PdfReader
 from keyaccount.core.money import amount_in_words
 from keyaccount.deals import documents, services
 from keyaccount.deals.models import ProposalTemplate
+from tests import bombs
 from tests.factories import ProductFactory
 
 
@@ -114,3 +116,27 @@ def test_a_template_whose_file_is_gone_is_a_clear_message_not_an_error_page(peop
     template.file.storage.delete(template.file.name)
     response = client_for(people["anna"]).get(f"/deals/proposals/{proposal.pk}/document.docx")
     assert response.status_code == 422 and "missing" in response.content.decode()
+
+
+def test_a_word_zip_bomb_is_refused_at_upload_in_well_under_a_second(people):
+    bomb = bombs.with_bomb(template_with("{{ total }}"), "word/media/image1.png", megabytes=1024)
+    started = time.perf_counter()
+    with pytest.raises(ValidationError) as error:
+        services.template_upload(user=people["admin"], data={"name": "x", "language": "ru", "file": upload(bomb)})
+    assert time.perf_counter() - started < 1
+    assert "zip bomb" in error.value.message_dict["file"][0]
+    assert not ProposalTemplate.objects.exists()
+
+
+def test_a_word_file_whose_parts_lie_about_their_size_is_refused(people):
+    lying = bombs.with_lying_member(template_with("{{ total }}"), "word/styles.xml", megabytes=512, declared=2000)
+    with pytest.raises(ValidationError) as error:
+        services.template_upload(user=people["admin"], data={"name": "x", "language": "ru", "file": upload(lying)})
+    assert "another size than it declares" in error.value.message_dict["file"][0]
+
+
+def test_a_template_with_an_embedded_spreadsheet_is_still_a_template(people):
+    embedded = bombs.replace_member(template_with("{{ total }}"), "word/embeddings/Chart1.xlsx", data=b"\x03\x00",
+                                    crc=0, size=0)
+    assert services.template_upload(user=people["admin"], data={"name": "x", "language": "ru",
+                                                                "file": upload(embedded)}).pk
