@@ -84,6 +84,18 @@ def test_an_attachment_name_loses_its_path_and_control_characters(client_for, pe
     assert download["Content-Disposition"] == 'attachment; filename="passwd.pdf"'
 
 
+def test_a_file_over_the_upload_limit_is_refused_with_413_and_nothing_is_stored(client_for, people, contract,
+                                                                                 api_as, settings):
+    settings.KAM_UPLOAD_MAX_BYTES = 10_000
+    big = SimpleUploadedFile("scan.pdf", b"%PDF-1.4" + b"x" * 20_000)
+    page = client_for(people["anna"]).post(reverse("contracts:attachment_add", args=[contract.pk]), {"file": big})
+    assert page.status_code == 413 and "larger than 9.8" in page.content.decode()
+    big.seek(0)
+    answer = api_as("anna")("post", f"/api/v1/contracts/{contract.pk}/attachments", data={"file": big})
+    assert answer.status_code == 413 and "larger than 9.8" in answer.json()["detail"]
+    assert not ContractAttachment.objects.exists()
+
+
 def test_contracts_and_obligations_through_the_api(api_as, anna_account):
     api = api_as("anna")
     created = api("post", "/api/v1/contracts/", {"account_id": anna_account.pk, "number": "9", "subject": "Supply",

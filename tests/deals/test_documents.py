@@ -140,3 +140,11 @@ def test_a_template_with_an_embedded_spreadsheet_is_still_a_template(people):
                                     crc=0, size=0)
     assert services.template_upload(user=people["admin"], data={"name": "x", "language": "ru",
                                                                 "file": upload(embedded)}).pk
+
+
+def test_a_template_over_the_upload_limit_is_refused_with_413(people, client_for, settings):
+    settings.KAM_UPLOAD_MAX_BYTES = 10_000
+    response = client_for(people["admin"]).post("/deals/templates/", {
+        "name": "Big", "language": "ru", "file": upload(template_with("{{ total }} " + "x" * 30_000))})
+    assert response.status_code == 413 and "larger than 9.8" in response.content.decode()
+    assert not ProposalTemplate.objects.exists()

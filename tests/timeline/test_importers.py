@@ -224,12 +224,29 @@ def test_characters_and_line_ends_cut_between_chunks_read_the_same(people, numbe
 @pytest.mark.parametrize("chunk", [importers.CHUNK_BYTES, 4096, 333])
 def test_a_decoding_error_far_into_the_file_names_its_line(people, monkeypatch, chunk):
     monkeypatch.setattr(importers, "CHUNK_BYTES", chunk)
-    good = "".join(_asterisk_line(n) for n in range(3000)).encode()  # ~600 KB of UTF-8, past the sample
+    good = "".join(_asterisk_line(n) for n in range(3000)).encode()  # ~600 KB, many chunks
     bad = _asterisk_line(3000).replace("Dial", "Звонок").encode("cp1251")
     with pytest.raises(ValidationError) as error:
-        importers.import_calls(user=people["anna"], data=good + bad, filename="Master.csv", fmt="asterisk")
+        importers.import_calls(user=people["anna"], data=good + bad, filename="Master.csv", fmt="asterisk",
+                               encoding="utf-8")
     assert "Line 3001 is not utf-8 text" in error.value.messages[0]
     assert not Interaction.objects.exists()
+
+
+def test_the_whole_file_decides_its_encoding_not_its_first_lines(people, monkeypatch):
+    monkeypatch.setattr(importers, "CHUNK_BYTES", 4096)
+    ascii_lines = "".join(_asterisk_line(n) for n in range(3000))
+    cyrillic = _asterisk_line(3000).replace("Dial", "Звонок")
+    report = importers.import_calls(user=people["anna"], data=(ascii_lines + cyrillic).encode("cp1251"),
+                                    filename="Master.csv", fmt="asterisk")
+    assert (report.encoding, report.created) == ("cp1251", 3001)
+    report = importers.import_calls(user=people["anna"], data=(ascii_lines + cyrillic).encode(),
+                                    filename="Master2.csv", fmt="asterisk", dry_run=True)
+    assert report.encoding == "utf-8"
+    with pytest.raises(ValidationError) as error:  # neither: 0x98 means nothing in Windows-1251
+        importers.import_calls(user=people["anna"], data=ascii_lines.encode() + b"\x98\xff\n", filename="M.csv",
+                               fmt="asterisk")
+    assert "Cannot tell the file's text encoding" in error.value.messages[0]
 
 
 def test_calls_are_written_in_batches_and_a_repeat_in_a_later_batch_is_a_duplicate(people, monkeypatch):

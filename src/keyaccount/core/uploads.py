@@ -41,7 +41,7 @@ def too_large_message() -> str:
 
 def too_large_response(request: HttpRequest) -> HttpResponse:
     """413 in the shape the caller reads: JSON for the API, a page for a person."""
-    if request.path.startswith("/api/"):
+    if request.path_info.startswith("/api/"):
         return JsonResponse({"detail": too_large_message()}, status=413)
     return render(request, "core/413.html", {"message": too_large_message()}, status=413)
 
@@ -199,7 +199,8 @@ def check_zip(file: BinaryIO, *, max_unpacked: int | None = None, max_members: i
     whole-part ``read()`` (python-docx and openpyxl do it) first inflates everything the part
     holds, up to 2 GB, so a part declaring a kilobyte must not hold more."""
     max_unpacked = settings.KAM_UPLOAD_MAX_UNPACKED_BYTES if max_unpacked is None else max_unpacked
-    size = file.seek(0, 2)
+    file.seek(0, 2)
+    size = file.tell()
     declared = _entries_declared(file, size)
     if declared is None:
         file.seek(0)

@@ -100,7 +100,8 @@ def _open_docx(source):
     try:
         with contextlib.ExitStack() as stack:
             handle = source if hasattr(source, "read") else stack.enter_context(Path(source).open("rb"))
-            if handle.seek(0, 2) > MAX_TEMPLATE_BYTES:
+            handle.seek(0, 2)
+            if handle.tell() > MAX_TEMPLATE_BYTES:
                 raise ValidationError({"file": [_("The template is larger than 10 MB.")]})
             # Word may embed a spreadsheet (a chart's data) under word/embeddings/; nothing opens it.
             check_zip(handle, max_unpacked=5 * MAX_TEMPLATE_BYTES, nested_under=("word/embeddings/",))

@@ -7,8 +7,9 @@ extensions to our users. Calls already imported (same Asterisk uniqueid, or the 
 hashed when a file has no id) are skipped, so re-importing the same or an overlapping file adds
 nothing twice. A call that matches nobody is kept and waits in the queue.
 
-The file streams: it is read and decoded a megabyte at a time, rows are parsed one by one and
-written in batches, so memory does not grow with the file. The import is still one transaction:
+The file streams: one pass over its bytes decides the encoding and counts its lines, then it is
+read and decoded a megabyte at a time, rows are parsed one by one and written in batches, so
+memory does not grow with the file. The import is still one transaction:
 all or nothing, unless the caller asks to skip bad rows, in which case the skipped rows are
 reported. A file over ``KAM_IMPORT_MAX_ROWS`` rows is refused before anything is written, and a
 spreadsheet is opened only once ``core.uploads.check_zip`` has passed it.
@@ -72,9 +73,7 @@ _CHANNEL_EXTENSION = re.compile(r"^[A-Za-z0-9]+/(\d{2,6})-")
 MAX_ERRORS = 200
 # The file is read this much at a time; rows are written this many at a time.
 CHUNK_BYTES = 1024 * 1024
-BATCH_ROWS = 10_000
-# The encoding is decided from this much of the file's start.
-SAMPLE_BYTES = 64 * 1024
+BATCH_ROWS = 20_000
 # A "line" longer than this is no call record (csv bounds each field at 128 KB by itself).
 MAX_LINE_CHARS = 1024 * 1024
 # Numbers matched to people are remembered across batches (a log repeats them), up to this many.
@@ -126,33 +125,50 @@ class _Encoding:
     errors: str = "strict"
 
 
-def _encoding_of(file: BinaryIO, encoding: str | None) -> _Encoding:
-    """The file's text encoding, decided from its first 64 KB: the one the caller names, else UTF-8
-    (with or without BOM) or Windows-1251, the usual encodings of Russian telephony exports."""
+def _survey(file: BinaryIO, encoding: str | None) -> tuple[_Encoding, int]:
+    """One pass over the bytes, at memory speed, before any row is parsed: the file's text encoding
+    and how many line ends it has (for the row limit). The encoding is the one the caller names,
+    else UTF-8 (with or without BOM) if the whole file is valid UTF-8, else Windows-1251: the usual
+    encodings of Russian telephony exports. The whole file decides, not a sample of its start: a
+    Windows-1251 call log may show its first Cyrillic caller name a hundred thousand lines in."""
+    chosen = None
     if encoding:
         try:
             codecs.lookup(encoding)
         except LookupError as error:
             raise ImportFailed([_("The file is not in the encoding %(encoding)s: %(error)s")
                                 % {"encoding": encoding, "error": error}]) from error
-        return _Encoding(encoding, encoding)
-    sample = file.read(SAMPLE_BYTES)
-    file.seek(0)
-    if sample.startswith(codecs.BOM_UTF8):
+        chosen = _Encoding(encoding, encoding)
+    utf8 = None if chosen else codecs.getincrementaldecoder("utf-8")()
+    lines, undefined_in_cp1251 = 0, False
+    chunk = file.read(CHUNK_BYTES)
+    if utf8 is not None and chunk.startswith(codecs.BOM_UTF8):
         # The file says it is UTF-8: a damaged character stays a visible mark in its cell.
-        return _Encoding("utf-8-sig", "utf-8-sig", "replace")
-    try:
-        codecs.getincrementaldecoder("utf-8")().decode(sample, final=len(sample) < SAMPLE_BYTES)
-    except UnicodeDecodeError:
-        pass
-    else:
-        return _Encoding("utf-8", "utf-8")
-    try:
-        sample.decode("cp1251")
-    except UnicodeDecodeError as error:
-        raise ImportFailed([_("Cannot tell the file's text encoding (tried UTF-8 and Windows-1251); "
-                              "name it with --encoding.")]) from error
-    return _Encoding("cp1251", "cp1251")
+        chosen, utf8 = _Encoding("utf-8-sig", "utf-8-sig", "replace"), None
+    while chunk:
+        lines += chunk.count(b"\n")
+        if chosen is None:
+            undefined_in_cp1251 = undefined_in_cp1251 or b"\x98" in chunk
+            if utf8 is not None:
+                try:
+                    utf8.decode(chunk)
+                except UnicodeDecodeError:
+                    utf8 = None
+        chunk = file.read(CHUNK_BYTES)
+    file.seek(0)
+    if chosen is None and utf8 is not None:
+        try:
+            utf8.decode(b"", final=True)
+        except UnicodeDecodeError:
+            utf8 = None
+        else:
+            chosen = _Encoding("utf-8", "utf-8")
+    if chosen is None:
+        if undefined_in_cp1251:
+            raise ImportFailed([_("Cannot tell the file's text encoding (tried UTF-8 and Windows-1251); "
+                                  "name it with --encoding.")])
+        chosen = _Encoding("cp1251", "cp1251")
+    return chosen, lines
 
 
 def _text_lines(file: BinaryIO, encoding: _Encoding) -> Iterator[str]:
@@ -273,14 +289,10 @@ def _xlsx_records(file: BinaryIO, max_rows: int) -> Iterator[list[str]]:
     return rows()
 
 
-def _check_row_count(file: BinaryIO, encoding: _Encoding, fmt: str, max_rows: int) -> None:
-    """Refuse a text file of more than ``max_rows`` rows before anything is written. Counting line
-    ends is a pass over the bytes at memory speed; only a file with more lines than the limit
-    (a quoted cell may span lines) has its rows counted one by one."""
-    lines = 0
-    while chunk := file.read(CHUNK_BYTES):
-        lines += chunk.count(b"\n")
-    file.seek(0)
+def _check_row_count(file: BinaryIO, encoding: _Encoding, fmt: str, lines: int, max_rows: int) -> None:
+    """Refuse a text file of more than ``max_rows`` rows before anything is written. A file of no
+    more lines than that passes at once; one with more (a quoted cell may span lines) has its rows
+    counted one by one."""
     if lines + 1 <= max_rows:
         return
     header = 0 if fmt == "asterisk" else 1
@@ -297,8 +309,8 @@ def open_records(file: BinaryIO, *, filename: str, fmt: str, encoding: str | Non
     max_rows = settings.KAM_IMPORT_MAX_ROWS if max_rows is None else max_rows
     if fmt == "csv" and filename.lower().endswith((".xlsx", ".xlsm")):
         return _xlsx_records(file, max_rows), "xlsx"
-    used = _encoding_of(file, encoding)
-    _check_row_count(file, used, fmt, max_rows)
+    used, lines = _survey(file, encoding)
+    _check_row_count(file, used, fmt, lines, max_rows)
     return _text_records(file, used, fmt), used.label
 
 
@@ -633,17 +645,20 @@ def _match(numbers: set[str]) -> tuple[dict[str, tuple[int | None, list[int], st
 
 
 def _existing_keys(keys: list[str]) -> set[str]:
-    """The keys among ``keys`` already imported, in one query rather than a thousand ``IN (...)``
-    lookups: one array parameter on PostgreSQL, a temporary table joined to the index on SQLite."""
+    """The keys among one batch's ``keys`` already imported, each looked up in the unique index:
+    arrays of a thousand on PostgreSQL (given many more, its planner scans the whole table, once
+    per batch), a temporary table joined to the index on SQLite, plain ``IN`` for a few."""
+    found: set[str] = set()
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            for chunk in _chunks(keys, 1000):
+                cursor.execute("SELECT external_key FROM timeline_interaction WHERE external_key = ANY(%s)", [chunk])
+                found.update(row[0] for row in cursor.fetchall())
+        return found
     if len(keys) <= 5000:
-        found: set[str] = set()
         for chunk in _chunks(keys):
             found.update(Interaction.objects.filter(external_key__in=chunk).values_list("external_key", flat=True))
         return found
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT external_key FROM timeline_interaction WHERE external_key = ANY(%s)", [keys])
-            return {row[0] for row in cursor.fetchall()}
     with connection.cursor() as cursor:
         cursor.execute("DROP TABLE IF EXISTS kam_import_keys")
         cursor.execute("CREATE TEMPORARY TABLE kam_import_keys (external_key VARCHAR(120) PRIMARY KEY)")
@@ -784,7 +799,9 @@ class _CallWriter:
             links.extend((pk, contact_id) for contact_id in contact_ids)
         # The user on our line is the call's owner; imported calls need no participant rows besides
         # (a million of them would double the import's writes for nothing the owner does not say).
-        bulk.insert_rows("timeline_interaction", _INTERACTION_COLUMNS, rows,
-                         datetime_columns=("created_at", "updated_at", "starts_at", "ends_at", "answered_at"))
-        bulk.insert_rows("timeline_interactioncontact", ["interaction_id", "contact_id"], links)
+        if rows:
+            bulk.insert_rows("timeline_interaction", _INTERACTION_COLUMNS, rows,
+                             datetime_columns=("created_at", "updated_at", "starts_at", "ends_at", "answered_at"))
+        if links:
+            bulk.insert_rows("timeline_interactioncontact", ["interaction_id", "contact_id"], links)
         report.created += len(rows)
