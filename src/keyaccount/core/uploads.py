@@ -6,7 +6,8 @@
   lies about its length, or has none). ``AsgiBodyLimit`` does the same in front of the ASGI app,
   which would otherwise spool the whole body to disk before any middleware runs.
 - ``check_zip`` reads the central directory of a ZIP-based file (XLSX, DOCX) and refuses it before
-  anything unpacks it: too large unpacked, too highly compressed, too many parts, archives inside.
+  anything unpacks it: too large unpacked, too highly compressed, too many parts, archives inside,
+  parts that hold more than they declare.
 - ``safe_filename`` and ``download_response``: an uploaded file's name is shown and sent back
   without path parts or control characters, and a stored file always downloads, never renders in
   our origin.
