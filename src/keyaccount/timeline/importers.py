@@ -646,14 +646,21 @@ def _match(numbers: set[str]) -> tuple[dict[str, tuple[int | None, list[int], st
 
 def _existing_keys(keys: list[str]) -> set[str]:
     """The keys among one batch's ``keys`` already imported, each looked up in the unique index:
-    arrays of a thousand on PostgreSQL (given many more, its planner scans the whole table, once
-    per batch), a temporary table joined to the index on SQLite, plain ``IN`` for a few."""
+    arrays of a thousand on PostgreSQL, a temporary table joined to the index on SQLite, plain
+    ``IN`` for a few.
+
+    PostgreSQL plans by the table's last statistics, which a large import outruns (a fresh
+    database, a first year of history): believing the table small, it would scan all of it for
+    every lookup, and so it would for an array of many thousands. Sequential scans are off for
+    these lookups only, inside the import's transaction."""
     found: set[str] = set()
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL enable_seqscan = off")
             for chunk in _chunks(keys, 1000):
                 cursor.execute("SELECT external_key FROM timeline_interaction WHERE external_key = ANY(%s)", [chunk])
                 found.update(row[0] for row in cursor.fetchall())
+            cursor.execute("SET LOCAL enable_seqscan TO DEFAULT")
         return found
     if len(keys) <= 5000:
         for chunk in _chunks(keys):
