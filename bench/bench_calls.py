@@ -5,10 +5,12 @@
 1. Writes a Master.csv of ``--rows`` calls in the documented 18-column layout (with uniqueid), over
    a year, between 50 extensions and 20,000 outside numbers of which half belong to contacts of
    the database's accounts (as a real exchange's log repeats its numbers), then times
-   ``importers.import_calls`` on it (parse, validate, match, write; one transaction), and again
-   on the same file (every row a duplicate).
+   ``importers.import_calls`` on it (read in chunks from the open file; parse, validate, match,
+   write in batches; one transaction), and again on the same file (every row a duplicate). Each
+   import runs in a fresh process that reports its peak memory (VmHWM) and how much of it the
+   import added: the figure should not grow with ``--rows``.
 2. Gives one account ``--timeline`` interactions and times the first page of its timeline and the
-   page after the 100th scroll.
+   page after the 100th scroll (``--timeline 0`` skips it).
 """
 
 from __future__ import annotations
@@ -18,6 +20,8 @@ import datetime as dt
 import os
 import random
 import statistics
+import subprocess
+import sys
 import tempfile
 import time
 from pathlib import Path
@@ -69,22 +73,39 @@ def write_master_csv(path: Path, rows: int, seed: int = 3) -> None:
                          f'"{1764000000 + n}.{n}",""\n')
 
 
-def bench_import(rows: int) -> None:
+def _memory_kb(field: str) -> int:
+    """VmHWM (the process's peak resident memory so far) or VmRSS, in kB, from /proc (Linux)."""
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith(field + ":"):
+            return int(line.split()[1])
+    return 0
+
+
+def import_once(path: Path, label: str) -> None:
+    """One import of ``path``, in this (fresh) process; prints a table row with its peak memory."""
     admin, _ = User.objects.get_or_create(username="bench-admin", defaults={"role": Role.ADMIN})
+    rows = sum(1 for _line in path.open("rb"))
+    resident = _memory_kb("VmRSS")
+    started = time.perf_counter()
+    with path.open("rb") as handle:
+        report = importers.import_calls(user=admin, data=handle, filename="Master.csv", fmt="asterisk")
+    elapsed = time.perf_counter() - started
+    peak = _memory_kb("VmHWM")
+    print(f"| {connection.vendor} | {label} | {rows:,} | {elapsed:.1f} s | {rows / elapsed:,.0f} rows/s | "
+          f"{peak / 1024:,.0f} MB (+{(peak - resident) / 1024:,.0f} MB) | {report.created:,} new, "
+          f"{report.duplicates:,} duplicates, {report.matched:,} matched, {report.unmatched:,} queued |", flush=True)
+
+
+def bench_import(rows: int) -> None:
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "Master.csv"
         started = time.perf_counter()
         write_master_csv(path, rows)
         size = path.stat().st_size
         print(f"Master.csv: {rows:,} rows, {size / 1e6:.0f} MB, written in {time.perf_counter() - started:.1f} s")
-        data = path.read_bytes()
-    for attempt in ("first import", "same file again"):
-        started = time.perf_counter()
-        report = importers.import_calls(user=admin, data=data, filename="Master.csv", fmt="asterisk")
-        elapsed = time.perf_counter() - started
-        print(f"| {connection.vendor} | {attempt} | {rows:,} | {elapsed:.1f} s | {rows / elapsed:,.0f} rows/s | "
-              f"{report.created:,} new, {report.duplicates:,} duplicates, {report.matched:,} matched, "
-              f"{report.unmatched:,} queued |")
+        print("| database | run | rows | time | rate | peak memory (added by the import) | result |")
+        for label in ("first import", "same file again"):
+            subprocess.run([sys.executable, __file__, "--import-file", str(path), "--label", label], check=True)
 
 
 def bench_timeline(count: int, repeat: int) -> None:
@@ -139,10 +160,16 @@ def main() -> None:
     parser.add_argument("--timeline", type=int, default=100_000)
     parser.add_argument("--repeat", type=int, default=20)
     parser.add_argument("--skip-import", action="store_true")
+    parser.add_argument("--import-file", type=Path, help=argparse.SUPPRESS)
+    parser.add_argument("--label", default="", help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.import_file:
+        import_once(args.import_file, args.label)
+        return
     if not args.skip_import:
         bench_import(args.rows)
-    bench_timeline(args.timeline, args.repeat)
+    if args.timeline:
+        bench_timeline(args.timeline, args.repeat)
 
 
 if __name__ == "__main__":

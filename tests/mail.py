@@ -62,12 +62,13 @@ class SmtpServer:
 
 class ImapServer:
     """A small IMAP4rev1 server on a free local port holding ``messages`` (raw bytes) in INBOX: what
-    a mailbox fetch needs (LOGIN, SELECT, SEARCH UNSEEN, FETCH BODY.PEEK[], STORE +FLAGS \\Seen,
-    LOGOUT), so the support desk's IMAP client is tested against a real socket."""
+    a mailbox fetch needs (LOGIN, SELECT, SEARCH UNSEEN, FETCH RFC822.SIZE and BODY.PEEK[], STORE
+    +FLAGS \\Seen, LOGOUT), so the support desk's IMAP client is tested against a real socket."""
 
     def __init__(self, messages: list[bytes], user: str = "desk", password: str = "secret"):  # noqa: S107
         self.messages = list(messages)
         self.seen: set[int] = set()
+        self.downloaded: list[int] = []  # the numbers whose body was fetched
         self.user, self.password = user, password
         self.logins: list[str] = []
 
@@ -107,7 +108,11 @@ class ImapServer:
                     elif command == b"FETCH":
                         number = int(args.split(b" ")[0])
                         raw = server.messages[number - 1]
-                        self.wfile.write(b"* %d FETCH (BODY[] {%d}\r\n" % (number, len(raw)) + raw + b")\r\n")
+                        if b"RFC822.SIZE" in args.upper():
+                            self.send(b"* %d FETCH (RFC822.SIZE %d)" % (number, len(raw)))
+                        else:
+                            server.downloaded.append(number)
+                            self.wfile.write(b"* %d FETCH (BODY[] {%d}\r\n" % (number, len(raw)) + raw + b")\r\n")
                     elif command == b"STORE":
                         server.seen.add(int(args.split(b" ")[0]) - 1)
                     elif command == b"LOGOUT":

@@ -551,6 +551,36 @@ RU.update({
     "Marked fulfilled.": "Отмечено как исполненное.",
 })
 
+# Issue 13, uploads: size limits, zip bombs, streamed imports.
+RU.update({
+    "The upload is larger than %(limit)s; send a smaller file.": "Загружаемый файл больше %(limit)s; отправьте файл поменьше.",
+    "File too large": "Файл слишком большой",
+    "Nothing was saved. Go back and choose a smaller file.": "Ничего не сохранено. Вернитесь и выберите файл поменьше.",
+    "The file holds more than %(limit)s parts; a spreadsheet or a document has far fewer.":
+        "В файле больше %(limit)s частей; в таблице или документе их гораздо меньше.",
+    "“%(name)s” inside the file declares sizes that do not fit the file.":
+        "«%(name)s» внутри файла указывает размеры, которые в файл не помещаются.",
+    "“%(name)s” inside the file is compressed %(ratio)s to 1 (at most %(limit)s to 1 is accepted): this looks like a zip bomb.":
+        "«%(name)s» внутри файла сжат в %(ratio)s раз (допускается не более чем в %(limit)s раз): похоже на zip-бомбу.",
+    "The file holds another archive (“%(name)s”), which is not expected here.":
+        "В файле есть другой архив («%(name)s»), здесь его быть не должно.",
+    "The file unpacks to %(size)s (at most %(limit)s, and %(ratio)s times its own size, is accepted).":
+        "Файл распаковывается в %(size)s (допускается не более %(limit)s и не более чем в %(ratio)s раз больше самого файла).",
+    "“%(name)s” inside the file holds another size than it declares.":
+        "«%(name)s» внутри файла содержит не столько данных, сколько указывает.",
+    "“%(name)s” inside the file is encrypted.": "«%(name)s» внутри файла зашифрован.",
+    "“%(name)s” inside the file is compressed in a way office files are not.":
+        "«%(name)s» внутри файла сжат способом, которым офисные файлы не сжимают.",
+    "Line %(line)s is not %(encoding)s text (%(reason)s); name the file's encoding (UTF-8 or Windows-1251).":
+        "Строка %(line)s — не текст в кодировке %(encoding)s (%(reason)s); укажите кодировку файла (UTF-8 или Windows-1251).",
+    "Line %(line)s is longer than %(limit)s characters: this is not a call log.":
+        "Строка %(line)s длиннее %(limit)s символов: это не журнал звонков.",
+    "Line %(line)s: %(error)s": "Строка %(line)s: %(error)s",
+    "The file has more than %(limit)s rows, the most one import takes; split it into smaller files.":
+        "В файле больше %(limit)s строк — больше, чем принимает одна загрузка; разделите его на файлы поменьше.",
+    "…and %(count)s more bad rows.": "…и ещё ошибочных строк: %(count)s.",
+})
+
 # Issue 4: sales plans, account plans, weekly reports.
 RU.update({
     "Month": "Месяц", "Quarter": "Квартал", "In progress": "В работе", "Dropped": "Отменено",

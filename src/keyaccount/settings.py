@@ -102,6 +102,8 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
+    # Before anything reads a request's body (the CSRF check reads the form).
+    "keyaccount.core.uploads.UploadLimitMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "keyaccount.core.middleware.UserPreferencesMiddleware",
@@ -195,10 +197,23 @@ STORAGES = {
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = DEBUG
 
-# Uploads: anything bigger than this is refused before it reaches a view.
-DATA_UPLOAD_MAX_MEMORY_SIZE = int(os.environ.get("KAM_UPLOAD_MAX_BYTES", str(20 * 1024 * 1024)))
+# Uploads: a request body larger than this is refused with 413 before it is read (its declared
+# length by core.uploads.UploadLimitMiddleware, what actually arrives by UploadLimitHandler as it
+# streams); Django's own limit below only counts the form fields, never the files.
+KAM_UPLOAD_MAX_BYTES = int(os.environ.get("KAM_UPLOAD_MAX_BYTES", str(20 * 1024 * 1024)))
+DATA_UPLOAD_MAX_MEMORY_SIZE = KAM_UPLOAD_MAX_BYTES
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 5000
+FILE_UPLOAD_HANDLERS = [
+    "keyaccount.core.uploads.UploadLimitHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
+# A spreadsheet or Word file (a ZIP inside) is opened only if its parts unpack to no more than this
+# in all (and none is compressed more than 100 to 1: core.uploads.check_zip).
+KAM_UPLOAD_MAX_UNPACKED_BYTES = int(os.environ.get("KAM_UPLOAD_MAX_UNPACKED_BYTES", str(1024 * 1024 * 1024)))
+# The most rows one import takes (a call log); a larger file is refused before anything is written.
+KAM_IMPORT_MAX_ROWS = int(os.environ.get("KAM_IMPORT_MAX_ROWS", "5000000"))
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_AGE = 60 * 60 * 12
@@ -258,6 +273,8 @@ KAM_SUPPORT_IMAP_SSL = _env_bool("KAM_SUPPORT_IMAP_SSL", default=True)
 KAM_SUPPORT_IMAP_FOLDER = os.environ.get("KAM_SUPPORT_IMAP_FOLDER", "INBOX")
 # A provider that posts raw messages to /api/v1/tickets/inbound sends this in X-Keyaccount-Secret.
 KAM_SUPPORT_INBOUND_SECRET = os.environ.get("KAM_SUPPORT_INBOUND_SECRET", "")
+# A support e-mail larger than this is refused (SMTP intake, inbound API) or skipped (IMAP) unread.
+KAM_SUPPORT_MAX_MESSAGE_BYTES = int(os.environ.get("KAM_SUPPORT_MAX_MESSAGE_BYTES", str(10 * 1024 * 1024)))
 DEFAULT_FROM_EMAIL = os.environ.get("KAM_FROM_EMAIL", "keyaccount@localhost")
 # Where users reach Keyaccount: links in e-mails and the calendar feed start with it.
 KAM_BASE_URL = os.environ.get("KAM_BASE_URL", "http://127.0.0.1:8000").rstrip("/")

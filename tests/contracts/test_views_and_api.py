@@ -55,6 +55,47 @@ def test_files_attach_and_download_and_programs_are_refused(client_for, people, 
                                                    args=[attachment.pk])).status_code == 404
 
 
+def test_pages_and_pictures_that_run_scripts_are_refused_and_what_is_stored_always_downloads(
+        client_for, people, contract, api_as):
+    api = api_as("anna")
+    url = f"/api/v1/contracts/{contract.pk}/attachments"
+    for name in ("page.html", "logo.svg", "page.htm", "logo.SVG"):
+        refused = api("post", url, data={"file": SimpleUploadedFile(name, b"<svg onload=alert(1)>")})
+        assert refused.status_code == 422, name
+    assert not ContractAttachment.objects.exists()
+    # An SVG under an accepted name is stored, and still never rendered from our origin.
+    stored = api("post", url, data={"file": SimpleUploadedFile("drawing.xml", b"<svg xmlns='http://www.w3.org/2000/"
+                                                                              b"svg' onload='alert(1)'/>")})
+    assert stored.status_code == 201
+    download = client_for(people["anna"]).get(reverse("contracts:attachment_download", args=[stored.json()["id"]]))
+    assert download["Content-Type"] == "application/octet-stream"
+    assert download["Content-Disposition"] == 'attachment; filename="drawing.xml"'
+    assert download["X-Content-Type-Options"] == "nosniff" and "sandbox" in download["Content-Security-Policy"]
+
+
+def test_an_attachment_name_loses_its_path_and_control_characters(client_for, people, contract):
+    attachment = services.attachment_add(user=people["anna"], contract=contract,
+                                         upload=SimpleUploadedFile("../../etc/passwd\x00.pdf", b"%PDF-1.4"))
+    assert attachment.name == "passwd.pdf" and "/etc/" not in attachment.file.name
+    overridden = services.attachment_add(user=people["anna"], contract=contract,
+                                         upload=SimpleUploadedFile("scan\u202egpj.pdf", b"%PDF-1.4"))
+    assert overridden.name == "scangpj.pdf"
+    download = client_for(people["anna"]).get(reverse("contracts:attachment_download", args=[attachment.pk]))
+    assert download["Content-Disposition"] == 'attachment; filename="passwd.pdf"'
+
+
+def test_a_file_over_the_upload_limit_is_refused_with_413_and_nothing_is_stored(client_for, people, contract,
+                                                                                 api_as, settings):
+    settings.KAM_UPLOAD_MAX_BYTES = 10_000
+    big = SimpleUploadedFile("scan.pdf", b"%PDF-1.4" + b"x" * 20_000)
+    page = client_for(people["anna"]).post(reverse("contracts:attachment_add", args=[contract.pk]), {"file": big})
+    assert page.status_code == 413 and "larger than 9.8" in page.content.decode()
+    big.seek(0)
+    answer = api_as("anna")("post", f"/api/v1/contracts/{contract.pk}/attachments", data={"file": big})
+    assert answer.status_code == 413 and "larger than 9.8" in answer.json()["detail"]
+    assert not ContractAttachment.objects.exists()
+
+
 def test_contracts_and_obligations_through_the_api(api_as, anna_account):
     api = api_as("anna")
     created = api("post", "/api/v1/contracts/", {"account_id": anna_account.pk, "number": "9", "subject": "Supply",

@@ -3,6 +3,7 @@ in words; the PDF renders; a bad template is refused with the reason, a bad fiel
 
 import io
 import json
+import time
 import zipfile
 from decimal import Decimal
 from xml.sax.saxutils import escape as xml_escape
@@ -21,6 +22,7 @@ from keyaccount.core import sandbox
 from keyaccount.core.money import amount_in_words
 from keyaccount.deals import documents, services
 from keyaccount.deals.models import ProposalTemplate
+from tests import bombs
 from tests.factories import ProductFactory
 
 
@@ -311,3 +313,35 @@ def test_the_context_a_template_gets_is_plain_data(proposal):
     proposal.contact = None
     proposal.vat_rate = None
     assert sandbox.plain(documents.context_for(proposal))
+
+
+def test_a_word_zip_bomb_is_refused_at_upload_in_well_under_a_second(people):
+    bomb = bombs.with_bomb(template_with("{{ total }}"), "word/media/image1.png", megabytes=1024)
+    started = time.perf_counter()
+    with pytest.raises(ValidationError) as error:
+        services.template_upload(user=people["admin"], data={"name": "x", "language": "ru", "file": upload(bomb)})
+    assert time.perf_counter() - started < 1
+    assert "zip bomb" in error.value.message_dict["file"][0]
+    assert not ProposalTemplate.objects.exists()
+
+
+def test_a_word_file_whose_parts_lie_about_their_size_is_refused(people):
+    lying = bombs.with_lying_member(template_with("{{ total }}"), "word/styles.xml", megabytes=512, declared=2000)
+    with pytest.raises(ValidationError) as error:
+        services.template_upload(user=people["admin"], data={"name": "x", "language": "ru", "file": upload(lying)})
+    assert "another size than it declares" in error.value.message_dict["file"][0]
+
+
+def test_a_template_with_an_embedded_spreadsheet_is_still_a_template(people):
+    embedded = bombs.replace_member(template_with("{{ total }}"), "word/embeddings/Chart1.xlsx", data=b"\x03\x00",
+                                    crc=0, size=0)
+    assert services.template_upload(user=people["admin"], data={"name": "x", "language": "ru",
+                                                                "file": upload(embedded)}).pk
+
+
+def test_a_template_over_the_upload_limit_is_refused_with_413(people, client_for, settings):
+    settings.KAM_UPLOAD_MAX_BYTES = 10_000
+    response = client_for(people["admin"]).post("/deals/templates/", {
+        "name": "Big", "language": "ru", "file": upload(template_with("{{ total }} " + "x" * 30_000))})
+    assert response.status_code == 413 and "larger than 9.8" in response.content.decode()
+    assert not ProposalTemplate.objects.exists()

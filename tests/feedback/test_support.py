@@ -3,8 +3,10 @@ real local servers), replies mailed out with the reference that brings the user'
 the ticket, repeats stored once, unknown senders kept until someone says whose they are; the
 queue, the thread and the API; the account's manager sees tickets on the timeline."""
 
+import logging
 import smtplib
 import socket
+import time
 from email.message import EmailMessage
 
 import pytest
@@ -109,7 +111,7 @@ def test_the_imap_mailbox_is_fetched_and_each_message_marked_read(user_of_the_pr
     with ImapServer(raw) as server:
         result = support.fetch_imap(host="127.0.0.1", port=server.port, user="desk", password="secret",
                                     use_ssl=False)
-        assert result == {"fetched": 3, "tickets": 2, "unmatched": 1, "repeats": 0}
+        assert result == {"fetched": 3, "tickets": 2, "unmatched": 1, "repeats": 0, "refused": 0}
         assert server.seen == {0, 1, 2}
         assert support.fetch_imap(host="127.0.0.1", port=server.port, user="desk", password="secret",
                                   use_ssl=False)["fetched"] == 0
@@ -209,3 +211,109 @@ def test_a_ticket_is_assigned_only_to_someone_who_works_its_account(api_as, peop
     handed = api("patch", f"/api/v1/tickets/{ticket.pk}", {"version": ticket.version,
                                                            "assignee_id": people["support"].pk})
     assert handed.status_code == 200 and handed.json()["assignee_id"] == people["support"].pk
+
+
+# Mail that cannot hurt the desk: measured before it is parsed, parts and headers bounded --------
+
+
+def many_parts(count: int) -> bytes:
+    parts = "--B\r\nContent-Type: text/plain\r\n\r\nx\r\n" * count
+    return (f"From: elena@client.example\r\nSubject: parts\r\nMIME-Version: 1.0\r\n"
+            f"Content-Type: multipart/mixed; boundary=B\r\n\r\n{parts}--B--\r\n").encode()
+
+
+def test_a_message_over_the_size_limit_is_refused_before_it_is_parsed(settings, monkeypatch, caplog,
+                                                                      user_of_the_product):
+    settings.KAM_SUPPORT_MAX_MESSAGE_BYTES = 1000
+    raw = message("elena@client.example", "Big", "x" * 2000, "<big@x>")
+
+    def no_parsing(*args, **kwargs):
+        raise AssertionError("the message was parsed")
+
+    monkeypatch.setattr(support.email.feedparser.BytesFeedParser, "feed", no_parsing)
+    with caplog.at_level(logging.WARNING), pytest.raises(support.MessageRefused) as refused:
+        support.receive_email(raw)
+    assert refused.value.too_large and "over KAM_SUPPORT_MAX_MESSAGE_BYTES" in caplog.text
+    assert not Ticket.objects.exists() and not UnmatchedMail.objects.exists()
+
+
+@pytest.mark.parametrize("raw,reason", [
+    # 20,000 parts of 40 bytes: the parser alone would take ten seconds.
+    (many_parts(20_000), "more than 100 MIME parts"),
+    # A subject of 20,000 encoded words: the header parser would take gigabytes.
+    (b"From: elena@client.example\r\nSubject: " + b"=?utf-8?q?a?= " * 20_000 + b"\r\n\r\nbody\r\n",
+     "a header longer than"),
+    # Parts inside parts two thousand deep: the parser would recurse past Python's limit.
+    (("From: elena@client.example\r\nMIME-Version: 1.0\r\n" + "".join(
+        f"Content-Type: multipart/mixed; boundary=b{n}\r\n\r\n--b{n}\r\n" for n in range(2000))
+      + "Content-Type: text/plain\r\n\r\nhi\r\n").encode(), "more than 100 MIME parts"),
+])
+def test_a_message_with_too_many_parts_or_too_long_a_header_is_refused_at_once(raw, reason, user_of_the_product):
+    started = time.perf_counter()
+    with pytest.raises(support.MessageRefused) as refused:
+        support.receive_email(raw)
+    assert time.perf_counter() - started < 1
+    assert reason in str(refused.value) and not refused.value.too_large
+    assert not Ticket.objects.exists() and not UnmatchedMail.objects.exists()
+
+
+def test_a_message_with_a_few_attachments_is_still_a_ticket(user_of_the_product):
+    mail_ = EmailMessage()
+    mail_["From"], mail_["Subject"], mail_["Message-ID"] = "elena@client.example", "Screenshots", "<att@x>"
+    mail_.set_content("See the screenshots")
+    for n in range(20):
+        mail_.add_attachment(b"\x89PNG" * 100, maintype="image", subtype="png", filename=f"shot{n}.png")
+    ticket = support.receive_email(mail_.as_bytes())
+    assert ticket.messages.get().body == "See the screenshots"
+
+
+def test_the_mailbox_fetch_skips_a_message_over_the_limit_without_downloading_it(settings, user_of_the_product):
+    settings.KAM_SUPPORT_MAX_MESSAGE_BYTES = 5000
+    raw = [message("elena@client.example", "Huge", "x" * 10_000, "<h1@x>"),
+           many_parts(500),
+           message("elena@client.example", "Small", "fine", "<h3@x>")]
+    with ImapServer(raw) as server:
+        result = support.fetch_imap(host="127.0.0.1", port=server.port, user="desk", password="secret",
+                                    use_ssl=False)
+        assert result == {"fetched": 1, "tickets": 1, "unmatched": 0, "repeats": 0, "refused": 2}
+        assert 1 not in server.downloaded and server.seen == {0, 1, 2}
+    assert list(Ticket.objects.values_list("subject", flat=True)) == ["Small"]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_smtp_intake_refuses_a_message_too_large_or_too_parted(people, anna_account, user_of_the_product,
+                                                                   settings):
+    settings.KAM_SUPPORT_MAX_MESSAGE_BYTES = 20_000
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    controller = support.intake_controller(hostname="127.0.0.1", port=port)
+    controller.start()
+    try:
+        with smtplib.SMTP("127.0.0.1", port, timeout=10) as client:
+            with pytest.raises(smtplib.SMTPResponseException) as too_large:
+                client.sendmail("elena@client.example", ["support@example.com"],
+                                message("elena@client.example", "Huge", "x" * 50_000, "<s1@x>"))
+            assert too_large.value.smtp_code == 552
+        with smtplib.SMTP("127.0.0.1", port, timeout=10) as client:
+            with pytest.raises(smtplib.SMTPDataError) as parted:
+                client.sendmail("elena@client.example", ["support@example.com"], many_parts(300))
+            assert parted.value.smtp_code == 554
+            client.sendmail("elena@client.example", ["support@example.com"],
+                            message("elena@client.example", "Fine", "hello", "<s3@x>"))
+    finally:
+        controller.stop()
+    assert list(Ticket.objects.values_list("subject", flat=True)) == ["Fine"]
+
+
+def test_the_inbound_endpoint_refuses_a_large_message_before_reading_it(client, settings, user_of_the_product):
+    settings.KAM_SUPPORT_INBOUND_SECRET = "s3cret"
+    settings.KAM_SUPPORT_MAX_MESSAGE_BYTES = 1000
+    big = client.post("/api/v1/tickets/inbound", message("elena@client.example", "Big", "x" * 5000, "<a@x>"),
+                      content_type="message/rfc822", HTTP_X_KEYACCOUNT_SECRET="s3cret")
+    assert big.status_code == 413 and big.json()["result"] == "too large"
+    settings.KAM_SUPPORT_MAX_MESSAGE_BYTES = 100_000
+    parted = client.post("/api/v1/tickets/inbound", many_parts(500), content_type="message/rfc822",
+                         HTTP_X_KEYACCOUNT_SECRET="s3cret")
+    assert parted.status_code == 422 and parted.json()["result"] == "refused"
+    assert not Ticket.objects.exists() and not UnmatchedMail.objects.exists()

@@ -2,6 +2,8 @@
 people, shown on the timeline, and re-imported without duplicates."""
 
 import datetime as dt
+import io
+import time
 import zoneinfo
 
 import pytest
@@ -10,6 +12,7 @@ from django.core.exceptions import ValidationError
 from keyaccount.timeline import importers
 from keyaccount.timeline.choices import CallDirection, CallOutcome, MatchStatus
 from keyaccount.timeline.models import CallImport, Interaction
+from tests import bombs
 from tests.factories import ContactFactory, give_phone
 
 MOSCOW = zoneinfo.ZoneInfo("Europe/Moscow")
@@ -182,3 +185,172 @@ def test_a_file_of_the_wrong_format_is_refused_clearly(people):
 ])
 def test_numbers_are_normalised_to_e164(raw, expected):
     assert importers.normalise_number(raw) == expected
+
+
+# Streaming: the file is read in chunks, rows are written in batches, one transaction per file ------
+
+
+def _asterisk_line(n: int, disposition: str = "ANSWERED", uniqueid: str | None = None) -> str:
+    return (f'"","101","8916{n:07d}","from-internal","","SIP/101-1","SIP/trunk-2","Dial","","2026-03-02 10:15:00",'
+            f'"","2026-03-02 10:18:32",212,205,"{disposition}","DOCUMENTATION","{uniqueid or n}",""\n')
+
+
+class ChunksOnly(io.BytesIO):
+    """A file that refuses to be read whole."""
+
+    def read(self, size=-1):
+        assert 0 < size <= importers.CHUNK_BYTES, f"read({size})"
+        return super().read(size)
+
+
+def test_the_file_is_read_in_chunks_never_whole(people):
+    content = "".join(_asterisk_line(n) for n in range(50)).encode()
+    report = importers.import_calls(user=people["anna"], data=ChunksOnly(content), filename="Master.csv",
+                                    fmt="asterisk")
+    assert report.created == 50
+
+
+@pytest.mark.parametrize("chunk", [1, 2, 3, 7])
+def test_characters_and_line_ends_cut_between_chunks_read_the_same(people, numbers, monkeypatch, chunk):
+    monkeypatch.setattr(importers, "CHUNK_BYTES", chunk)
+    for data, encoding in ((CP1251_EXPORT.encode(), "utf-8"), (CP1251_EXPORT.encode("cp1251"), "cp1251"),
+                           (CP1251_EXPORT.replace("\r\n", "\r").encode(), "utf-8")):
+        report = importers.import_calls(user=people["anna"], data=data, filename="calls.csv", fmt="csv",
+                                        mapping=CP1251_MAPPING, dry_run=True)
+        assert (report.encoding, report.rows, report.created, report.matched) == (encoding, 2, 2, 1)
+        assert report.preview[0].their_number == "+79161234567" and report.preview[1].line == 3
+
+
+@pytest.mark.parametrize("chunk", [importers.CHUNK_BYTES, 4096, 333])
+def test_a_decoding_error_far_into_the_file_names_its_line(people, monkeypatch, chunk):
+    monkeypatch.setattr(importers, "CHUNK_BYTES", chunk)
+    good = "".join(_asterisk_line(n) for n in range(3000)).encode()  # ~600 KB, many chunks
+    bad = _asterisk_line(3000).replace("Dial", "Звонок").encode("cp1251")
+    with pytest.raises(ValidationError) as error:
+        importers.import_calls(user=people["anna"], data=good + bad, filename="Master.csv", fmt="asterisk",
+                               encoding="utf-8")
+    assert "Line 3001 is not utf-8 text" in error.value.messages[0]
+    assert not Interaction.objects.exists()
+
+
+def test_the_whole_file_decides_its_encoding_not_its_first_lines(people, monkeypatch):
+    monkeypatch.setattr(importers, "CHUNK_BYTES", 4096)
+    ascii_lines = "".join(_asterisk_line(n) for n in range(3000))
+    cyrillic = _asterisk_line(3000).replace("Dial", "Звонок")
+    report = importers.import_calls(user=people["anna"], data=(ascii_lines + cyrillic).encode("cp1251"),
+                                    filename="Master.csv", fmt="asterisk")
+    assert (report.encoding, report.created) == ("cp1251", 3001)
+    report = importers.import_calls(user=people["anna"], data=(ascii_lines + cyrillic).encode(),
+                                    filename="Master2.csv", fmt="asterisk", dry_run=True)
+    assert report.encoding == "utf-8"
+    with pytest.raises(ValidationError) as error:  # neither: 0x98 means nothing in Windows-1251
+        importers.import_calls(user=people["anna"], data=ascii_lines.encode() + b"\x98\xff\n", filename="M.csv",
+                               fmt="asterisk")
+    assert "Cannot tell the file's text encoding" in error.value.messages[0]
+
+
+def test_calls_are_written_in_batches_and_a_repeat_in_a_later_batch_is_a_duplicate(people, monkeypatch):
+    monkeypatch.setattr(importers, "BATCH_ROWS", 2)
+    content = "".join(_asterisk_line(n, uniqueid="same" if n in (0, 4) else None) for n in range(7)).encode()
+    report = importers.import_calls(user=people["anna"], data=content, filename="Master.csv", fmt="asterisk")
+    assert (report.rows, report.created, report.duplicates) == (7, 6, 1)
+    again = importers.import_calls(user=people["anna"], data=content, filename="Master.csv", fmt="asterisk")
+    assert (again.created, again.duplicates) == (0, 7)
+    assert Interaction.objects.count() == 6
+    assert CallImport.objects.order_by("pk").values_list("rows", "created", "duplicates")[0] == (7, 6, 1)
+
+
+def test_a_bad_row_after_batches_were_written_undoes_them_all(people, monkeypatch):
+    monkeypatch.setattr(importers, "BATCH_ROWS", 2)
+    content = "".join(_asterisk_line(n) for n in range(9)) + _asterisk_line(9, disposition="MAYBE")
+    with pytest.raises(ValidationError) as error:
+        importers.import_calls(user=people["anna"], data=content.encode(), filename="Master.csv", fmt="asterisk")
+    assert "Line 10, column 15 (disposition)" in error.value.messages[0]
+    assert not Interaction.objects.exists() and not CallImport.objects.exists()
+
+
+def test_skip_bad_imports_every_good_row_however_many_rows_are_bad(people, monkeypatch):
+    monkeypatch.setattr(importers, "BATCH_ROWS", 50)
+    content = "".join(_asterisk_line(n, disposition="MAYBE") for n in range(250))
+    content += "".join(_asterisk_line(n) for n in range(250, 260))
+    report = importers.import_calls(user=people["anna"], data=content.encode(), filename="Master.csv",
+                                    fmt="asterisk", skip_bad=True)
+    assert (report.rows, report.created, report.skipped_rows) == (260, 10, 250)
+    assert len(report.skipped) == importers.MAX_ERRORS + 1 and "50 more bad rows" in report.skipped[-1]
+    assert CallImport.objects.get().skipped == 250
+    with pytest.raises(ValidationError) as error:
+        importers.import_calls(user=people["anna"], data=content.encode(), filename="Master.csv", fmt="asterisk")
+    assert len(error.value.messages) == importers.MAX_ERRORS + 1 and "fix these first" in error.value.messages[-1]
+
+
+def test_a_file_over_the_row_limit_is_refused_before_anything_is_written(people, settings,
+                                                                        django_assert_num_queries):
+    settings.KAM_IMPORT_MAX_ROWS = 2
+    with django_assert_num_queries(0), pytest.raises(ValidationError) as error:
+        importers.import_calls(user=people["anna"], data=MASTER_CSV.encode(), filename="Master.csv",
+                               fmt="asterisk")
+    assert "more than 2 rows" in error.value.messages[0]
+    settings.KAM_IMPORT_MAX_ROWS = 3  # a quoted cell may span lines: rows are counted, not lines
+    multiline = MASTER_CSV.replace('"DOCUMENTATION"', '"DOCU\nMENTATION"')
+    assert importers.import_calls(user=people["anna"], data=multiline.encode(), filename="Master.csv",
+                                  fmt="asterisk").created == 3
+
+
+def test_a_spreadsheet_over_the_row_limit_is_refused(people, settings, django_assert_num_queries):
+    from openpyxl import Workbook
+
+    workbook = Workbook()
+    for line in CP1251_EXPORT.splitlines():
+        workbook.active.append(line.split(";"))
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    settings.KAM_IMPORT_MAX_ROWS = 1
+    with django_assert_num_queries(0), pytest.raises(ValidationError) as error:
+        importers.import_calls(user=people["anna"], data=buffer.getvalue(), filename="calls.xlsx", fmt="csv",
+                               mapping=CP1251_MAPPING)
+    assert "more than 1 rows" in error.value.messages[0]
+    # A sheet that does not declare its size is counted as it streams, and nothing stays written.
+    undeclared = bombs.members_of(buffer.getvalue())
+    undeclared = [(name, *rest) if name != "xl/worksheets/sheet1.xml" else _without_dimension(name, rest)
+                  for name, *rest in undeclared]
+    with pytest.raises(ValidationError) as error:
+        importers.import_calls(user=people["anna"], data=bombs.build_zip(undeclared), filename="calls.xlsx",
+                               fmt="csv", mapping=CP1251_MAPPING)
+    assert "more than 1 rows" in error.value.messages[0]
+    assert not Interaction.objects.exists() and not CallImport.objects.exists()
+
+
+def _without_dimension(name, member):
+    import re
+    import zlib
+
+    xml = zlib.decompress(member[0], -15)
+    xml = re.sub(rb"<dimension[^>]*/>", b"", xml)
+    compressor = zlib.compressobj(6, zlib.DEFLATED, -15)
+    return name, compressor.compress(xml) + compressor.flush(), zlib.crc32(xml), len(xml)
+
+
+def test_a_spreadsheet_zip_bomb_is_refused_in_well_under_a_second(people):
+    from openpyxl import Workbook
+
+    workbook = Workbook()
+    workbook.active.append(["Дата и время", "Номер клиента"])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    bomb = bombs.with_bomb(buffer.getvalue(), "xl/worksheets/sheet1.xml", megabytes=1024)
+    started = time.perf_counter()
+    with pytest.raises(ValidationError) as error:
+        importers.import_calls(user=people["anna"], data=bomb, filename="calls.xlsx", fmt="csv",
+                               mapping="start=Дата и время,their_number=Номер клиента")
+    assert time.perf_counter() - started < 1
+    assert "zip bomb" in error.value.messages[0]
+
+
+@pytest.mark.parametrize("content,message", [
+    (b"x" * (3 * 1024 * 1024), "Line 1 is longer than"),
+    (MASTER_CSV.encode() + b'"' + b"x" * 200_000 + b'"\n', "Line 4: field larger than field limit"),
+])
+def test_a_monstrous_line_or_cell_is_refused_by_its_line(people, content, message):
+    with pytest.raises(ValidationError) as error:
+        importers.import_calls(user=people["anna"], data=content, filename="Master.csv", fmt="asterisk")
+    assert message in error.value.messages[0], error.value.messages

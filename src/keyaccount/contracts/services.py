@@ -22,6 +22,7 @@ from keyaccount.core import access, audit
 from keyaccount.core.concurrency import save_versioned
 from keyaccount.core.editing import assign_fields, require, validation_errors
 from keyaccount.core.models import User
+from keyaccount.core.uploads import safe_filename
 from keyaccount.orders.models import Order
 from keyaccount.timeline.services import event_record, moment_of
 
@@ -104,7 +105,7 @@ def contract_delete(*, user, contract: Contract) -> None:
 @transaction.atomic
 def attachment_add(*, user, contract: Contract, upload) -> ContractAttachment:
     require(can_edit(user, contract.account))
-    name = upload.name.rsplit("/", 1)[-1].rsplit("\\", 1)[-1][:200]
+    name = safe_filename(upload.name, max_length=200)
     if not name.lower().endswith(ATTACHMENT_TYPES):
         raise ValidationError({"file": [_("Attach a document or a scan: %(types)s.") % {
             "types": ", ".join(ATTACHMENT_TYPES)}]})

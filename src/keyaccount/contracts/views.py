@@ -6,7 +6,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -27,6 +27,7 @@ from keyaccount.core.generic import (
     HistoryView,
     forbidden,
 )
+from keyaccount.core.uploads import download_response
 
 
 def _require_contracts(request) -> None:
@@ -138,7 +139,7 @@ def attachment_download(request, pk):
     except (FileNotFoundError, OSError) as error:
         raise Http404 from error
     # Always a download, never shown inline: an uploaded file must not run in the app's origin.
-    return FileResponse(handle, as_attachment=True, filename=attachment.name)
+    return download_response(handle, filename=attachment.name)
 
 
 @login_required

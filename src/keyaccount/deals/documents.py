@@ -120,17 +120,30 @@ def context_for(proposal: Proposal) -> dict:
 
 
 def _open_docx(source):
-    """A DocxTemplate, or a ValidationError saying the file is not a Word document."""
+    """A DocxTemplate, or a ValidationError saying the file is not a Word document, or is too large,
+    or unpacks to too much: its size is known and its ZIP directory checked (core.uploads.check_zip)
+    before anything reads or unpacks it."""
+    import contextlib
+
     from docxtpl import DocxTemplate
 
+    from keyaccount.core.uploads import UnsafeArchive, check_zip
+
     try:
-        data = source.read() if hasattr(source, "read") else Path(source).read_bytes()
-        if len(data) > MAX_TEMPLATE_BYTES:
-            raise ValidationError({"file": [_("The template is larger than 10 MB.")]})
+        with contextlib.ExitStack() as stack:
+            handle = source if hasattr(source, "read") else stack.enter_context(Path(source).open("rb"))
+            handle.seek(0, 2)
+            if handle.tell() > MAX_TEMPLATE_BYTES:
+                raise ValidationError({"file": [_("The template is larger than 10 MB.")]})
+            # Word may embed a spreadsheet (a chart's data) under word/embeddings/; nothing opens it.
+            check_zip(handle, max_unpacked=5 * MAX_TEMPLATE_BYTES, nested_under=("word/embeddings/",))
+            data = handle.read()
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             if "word/document.xml" not in archive.namelist():
                 raise zipfile.BadZipFile
         return DocxTemplate(io.BytesIO(data))
+    except UnsafeArchive as error:
+        raise ValidationError({"file": error.messages}) from error
     except (zipfile.BadZipFile, KeyError, ValueError, OSError) as error:
         raise ValidationError({"file": [_("This is not a Word document (.docx).")]}) from error
 

@@ -511,18 +511,29 @@ def note_ticket(request, ticket_id: int, payload: NoteIn):
     return ticket
 
 
-@tickets_router.post("/inbound", response={200: InboundOut, 403: InboundOut, 413: InboundOut}, auth=None,
+@tickets_router.post("/inbound", response={200: InboundOut, 403: InboundOut, 413: InboundOut, 422: InboundOut,
+                                          429: InboundOut}, auth=None,
                      throttle=[AddressThrottle(), InboundMailThrottle()])
 def inbound_email(request):
     """A mail provider's forwarding: the raw message (RFC 822) as the body, the shared secret
-    (KAM_SUPPORT_INBOUND_SECRET) in X-Keyaccount-Secret."""
+    (KAM_SUPPORT_INBOUND_SECRET) in X-Keyaccount-Secret. A message over
+    KAM_SUPPORT_MAX_MESSAGE_BYTES answers 413 before its body is read; one with more MIME parts or
+    a longer header than mail has, 422."""
     secret = settings.KAM_SUPPORT_INBOUND_SECRET
     given = request.headers.get("X-Keyaccount-Secret", "")
     if not secret or not hmac.compare_digest(secret.encode(), given.encode()):
         return Status(403, {"result": "refused", "ticket_id": None})
-    if len(request.body) > 10 * 1024 * 1024:
+    try:
+        declared = int(request.META.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        declared = 0
+    if declared > settings.KAM_SUPPORT_MAX_MESSAGE_BYTES:
         return Status(413, {"result": "too large", "ticket_id": None})
-    result = support.receive_email(request.body)
+    try:
+        result = support.receive_email(request.body)
+    except support.MessageRefused as error:
+        return Status(413 if error.too_large else 422, {"result": "too large" if error.too_large else "refused",
+                                                        "ticket_id": None})
     if result is None:
         return {"result": "seen before", "ticket_id": None}
     if isinstance(result, UnmatchedMail):

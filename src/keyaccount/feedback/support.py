@@ -11,6 +11,8 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import email
+import email.feedparser
+import email.message
 import email.policy
 import imaplib
 import logging
@@ -46,6 +48,12 @@ from keyaccount.timeline.services import event_record
 logger = logging.getLogger(__name__)
 REFERENCE = re.compile(r"\[T-(\d{1,12})\]")
 MAX_BODY = 100_000
+# Python's e-mail parser takes about half a millisecond per MIME part and recurses into nested
+# ones, and its header parser's memory grows with the square of a header's encoded words (a 200 KB
+# subject takes gigabytes): a message is read only within these bounds, and within
+# KAM_SUPPORT_MAX_MESSAGE_BYTES, checked before it is parsed at all.
+MAX_MESSAGE_PARTS = 100
+MAX_HEADER_BYTES = 16 * 1024
 
 
 def can_work(user) -> bool:
@@ -187,6 +195,51 @@ def ticket_update(*, user, ticket: Ticket, data: Mapping[str, Any], version: int
 
 # E-mail in
 
+
+class MessageRefused(Exception):
+    """A message the desk does not read: larger than KAM_SUPPORT_MAX_MESSAGE_BYTES, or with more
+    parts or a longer header than any person's mail has. ``smtp_reply`` is what the intake answers."""
+
+    def __init__(self, reason: str, *, too_large: bool = False):
+        super().__init__(reason)
+        self.too_large = too_large
+        self.smtp_reply = ("552 5.3.4 Message too big for system" if too_large
+                           else "554 5.6.0 Message refused: too many parts or too long a header")
+
+
+class _BoundedPolicy(email.policy.EmailPolicy):
+    """The standard policy, refusing a header longer than MAX_HEADER_BYTES as the parser meets it."""
+
+    def header_source_parse(self, sourcelines):
+        if sum(len(line) for line in sourcelines) > MAX_HEADER_BYTES:
+            raise MessageRefused(f"a header longer than {MAX_HEADER_BYTES} bytes")
+        return super().header_source_parse(sourcelines)
+
+
+_POLICY = _BoundedPolicy()
+
+
+def parse_message(raw: bytes) -> email.message.EmailMessage:
+    """The message, parsed only if it is within KAM_SUPPORT_MAX_MESSAGE_BYTES (measured first),
+    MAX_MESSAGE_PARTS parts and MAX_HEADER_BYTES a header; else ``MessageRefused``, raised as soon
+    as the parser passes a bound."""
+    limit = settings.KAM_SUPPORT_MAX_MESSAGE_BYTES
+    if len(raw) > limit:
+        raise MessageRefused(f"{len(raw)} bytes, over KAM_SUPPORT_MAX_MESSAGE_BYTES ({limit})", too_large=True)
+    parts = 0
+
+    def new_part(policy):
+        nonlocal parts
+        parts += 1
+        if parts > MAX_MESSAGE_PARTS:
+            raise MessageRefused(f"more than {MAX_MESSAGE_PARTS} MIME parts")
+        return email.message.EmailMessage(policy=policy)
+
+    parser = email.feedparser.BytesFeedParser(_factory=new_part, policy=_POLICY)
+    parts = 0  # the parser tried the factory once as it was made
+    parser.feed(raw)
+    return parser.close()
+
 def _text_of(message: email.message.EmailMessage) -> str:
     part = message.get_body(preferencelist=("plain", "html"))
     if part is None:
@@ -209,8 +262,13 @@ def receive_email(raw: bytes) -> Ticket | UnmatchedMail | None:
     """One e-mail into the desk: a reply to a ticket (by its reference in the subject, or by the
     message it answers) joins that ticket and reopens it; a new e-mail from a known person opens a
     ticket on their account; from an unknown address it waits among the unmatched. A message seen
-    before (same Message-ID) is not stored again. Returns what it went to (None: a repeat)."""
-    message = email.message_from_bytes(raw, policy=email.policy.default)
+    before (same Message-ID) is not stored again. Returns what it went to (None: a repeat).
+    Raises ``MessageRefused`` (and logs why) for a message over the bounds of ``parse_message``."""
+    try:
+        message = parse_message(raw)
+    except MessageRefused as error:
+        logger.warning("support intake: a message was refused unread: %s", error)
+        raise
     try:
         message_id = str(message.get("Message-ID", "")).strip()[:300] or None
     except (ValueError, TypeError, IndexError):  # a header the parser cannot read is no identity
@@ -276,23 +334,54 @@ def unmatched_assign(*, user, mail: UnmatchedMail, contact: Contact) -> Ticket:
     return ticket
 
 
+_SIZE = re.compile(rb"RFC822\.SIZE (\d+)")
+
+
+def _declared_size(connection, number) -> int | None:
+    status, data = connection.fetch(number, "(RFC822.SIZE)")
+    if status != "OK":
+        return None
+    for item in data or ():
+        found = _SIZE.search(item[0] if isinstance(item, tuple) else item or b"")
+        if found:
+            return int(found.group(1))
+    return None
+
+
 def fetch_imap(*, host: str, port: int, user: str, password: str, use_ssl: bool = True, folder: str = "INBOX",
                limit: int = 200) -> dict:
     """Unread messages of a mailbox into the desk, each marked read once stored (a failure leaves it
-    unread for the next run)."""
+    unread for the next run). A message over KAM_SUPPORT_MAX_MESSAGE_BYTES by the size the server
+    declares is not downloaded, and no more than that is downloaded of any; one refused is marked
+    read, logged and counted, so it is not fetched again every two minutes."""
     connection = (imaplib.IMAP4_SSL if use_ssl else imaplib.IMAP4)(host, port, timeout=30)
-    counts = {"fetched": 0, "tickets": 0, "unmatched": 0, "repeats": 0}
+    counts = {"fetched": 0, "tickets": 0, "unmatched": 0, "repeats": 0, "refused": 0}
+    largest = settings.KAM_SUPPORT_MAX_MESSAGE_BYTES
     try:
         connection.login(user, password)
         connection.select(folder)
         status, found = connection.search(None, "UNSEEN")
         numbers = found[0].split()[:limit] if status == "OK" and found and found[0] else []
         for number in numbers:
-            status, parts = connection.fetch(number, "(BODY.PEEK[])")
+            size = _declared_size(connection, number)
+            if size is not None and size > largest:
+                logger.warning("support intake: message %s in the mailbox is %s bytes, over "
+                               "KAM_SUPPORT_MAX_MESSAGE_BYTES (%s); marked read, not fetched",
+                               number.decode(), size, largest)
+                counts["refused"] += 1
+                connection.store(number, "+FLAGS", "\\Seen")
+                continue
+            # One byte past the limit is enough to know a message is too large, whatever its size said.
+            status, parts = connection.fetch(number, f"(BODY.PEEK[]<0.{largest + 1}>)")
             raw = next((part[1] for part in parts if isinstance(part, tuple)), None) if status == "OK" else None
             if raw is None:
                 continue
-            result = receive_email(raw)
+            try:
+                result = receive_email(raw)
+            except MessageRefused:
+                counts["refused"] += 1
+                connection.store(number, "+FLAGS", "\\Seen")
+                continue
             counts["fetched"] += 1
             key = "repeats" if result is None else "unmatched" if isinstance(result, UnmatchedMail) else "tickets"
             counts[key] += 1
@@ -321,7 +410,18 @@ class SmtpIntake:
 
         try:
             await sync_to_async(receive_email, thread_sensitive=True)(envelope.original_content or envelope.content)
+        except MessageRefused as error:  # a permanent answer: the sending server does not try again
+            return error.smtp_reply
         except Exception:  # a fault of ours: the sending server keeps the message and tries again
             logger.exception("support intake: a message could not be stored")
             return "451 Requested action aborted: local error in processing"
         return "250 OK"
+
+
+def intake_controller(*, hostname: str, port: int):
+    """The SMTP intake on ``hostname:port``. Its server announces KAM_SUPPORT_MAX_MESSAGE_BYTES as
+    the SIZE it takes, and of a longer message keeps nothing past the limit before it answers 552."""
+    from aiosmtpd.controller import Controller
+
+    return Controller(SmtpIntake(), hostname=hostname, port=port,
+                      data_size_limit=settings.KAM_SUPPORT_MAX_MESSAGE_BYTES)

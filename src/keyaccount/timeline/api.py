@@ -140,6 +140,7 @@ class ImportReportOut(Schema):
     unmatched: int
     ambiguous: int
     skipped: list[str]
+    skipped_rows: int
     encoding: str
 
 
@@ -223,7 +224,7 @@ def import_calls(request, file: File[UploadedFile], file_format: Form[str] = "as
     422 naming the line and the column, and nothing is saved, unless ``skip_bad`` is set."""
     if not services.can_log(request.user):
         raise AccessDenied()
-    return importers.import_calls(user=request.user, data=file.read(), filename=file.name or "upload",
+    return importers.import_calls(user=request.user, data=file, filename=file.name or "upload",
                                   fmt=file_format, mapping=mapping or None, skip_bad=skip_bad,
                                   encoding=encoding or None, utc=utc, dry_run=dry_run)
 

@@ -1,41 +1,50 @@
 """Call history from the phone system: Asterisk CDR CSV (Master.csv) and any CSV/XLSX export with a
 column mapping.
 
-Every row is parsed and checked first; errors name the line and the column. Then numbers are
-normalised to E.164 and matched to people (their phones), then accounts (the switchboard number),
-and internal extensions to our users. Calls already imported (same Asterisk uniqueid, or the same
-row fields hashed when a file has no id) are skipped, so re-importing the same or an overlapping
-file adds nothing twice. A call that matches nobody is kept and waits in the queue.
+Every row is parsed and checked; errors name the line and the column. Numbers are normalised to
+E.164 and matched to people (their phones), then accounts (the switchboard number), and internal
+extensions to our users. Calls already imported (same Asterisk uniqueid, or the same row fields
+hashed when a file has no id) are skipped, so re-importing the same or an overlapping file adds
+nothing twice. A call that matches nobody is kept and waits in the queue.
 
-The import is one transaction: all or nothing, unless the caller asks to skip bad rows, in which
-case every skipped row is reported.
+The file streams: one pass over its bytes decides the encoding and counts its lines, then it is
+read and decoded a megabyte at a time, rows are parsed one by one and written in batches, so
+memory does not grow with the file. The import is still one transaction:
+all or nothing, unless the caller asks to skip bad rows, in which case the skipped rows are
+reported. A file over ``KAM_IMPORT_MAX_ROWS`` rows is refused before anything is written, and a
+spreadsheet is opened only once ``core.uploads.check_zip`` has passed it.
 """
 
 from __future__ import annotations
 
+import codecs
 import csv
 import datetime as dt
 import difflib
 import hashlib
 import io
+import itertools
 import json
 import re
+import zipfile
 import zoneinfo
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
+from typing import BinaryIO
 
 import phonenumbers
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from keyaccount.accounts.models import Account, ContactPhone
 from keyaccount.core import audit, bulk
 from keyaccount.core.models import User
+from keyaccount.core.uploads import UnsafeArchive, check_zip
 from keyaccount.timeline.choices import CallDirection, CallOutcome, InteractionKind, MatchStatus
 from keyaccount.timeline.models import CallImport, Interaction
 
@@ -62,6 +71,13 @@ _INBOUND_CONTEXT = re.compile(r"from-(trunk|pstn|external|did)|incoming|inbound|
 _EXTENSION = re.compile(r"^\d{2,6}$")
 _CHANNEL_EXTENSION = re.compile(r"^[A-Za-z0-9]+/(\d{2,6})-")
 MAX_ERRORS = 200
+# The file is read this much at a time; rows are written this many at a time.
+CHUNK_BYTES = 1024 * 1024
+BATCH_ROWS = 20_000
+# A "line" longer than this is no call record (csv bounds each field at 128 KB by itself).
+MAX_LINE_CHARS = 1024 * 1024
+# Numbers matched to people are remembered across batches (a log repeats them), up to this many.
+MATCH_CACHE = 200_000
 
 
 class ImportFailed(ValidationError):
@@ -92,7 +108,9 @@ class ImportReport:
     matched: int = 0
     unmatched: int = 0
     ambiguous: int = 0
+    # The first MAX_ERRORS bad rows, each named (and a last line counting the rest); how many in all.
     skipped: list[str] = field(default_factory=list)
+    skipped_rows: int = 0
     encoding: str = ""
     preview: list[CallRow] = field(default_factory=list)
 
@@ -100,35 +118,125 @@ class ImportReport:
 # --- reading files ------------------------------------------------------------------------------
 
 
-def decode(data: bytes, encoding: str | None = None) -> tuple[str, str]:
-    """Text and the encoding it was in: UTF-8 (with or without BOM) or Windows-1251, the usual
-    encodings of Russian telephony exports, unless the caller names one."""
+@dataclass(frozen=True)
+class _Encoding:
+    codec: str
+    label: str  # what the report says
+    errors: str = "strict"
+
+
+def _survey(file: BinaryIO, encoding: str | None) -> tuple[_Encoding, int]:
+    """One pass over the bytes, at memory speed, before any row is parsed: the file's text encoding
+    and how many line ends it has (for the row limit). The encoding is the one the caller names,
+    else UTF-8 (with or without BOM) if the whole file is valid UTF-8, else Windows-1251: the usual
+    encodings of Russian telephony exports. The whole file decides, not a sample of its start: a
+    Windows-1251 call log may show its first Cyrillic caller name a hundred thousand lines in."""
+    chosen = None
     if encoding:
         try:
-            return data.decode(encoding), encoding
-        except (LookupError, UnicodeDecodeError) as error:
+            codecs.lookup(encoding)
+        except LookupError as error:
             raise ImportFailed([_("The file is not in the encoding %(encoding)s: %(error)s")
                                 % {"encoding": encoding, "error": error}]) from error
-    if data.startswith(b"\xef\xbb\xbf"):
-        return data[3:].decode("utf-8", errors="replace"), "utf-8-sig"
-    try:
-        return data.decode("utf-8"), "utf-8"
-    except UnicodeDecodeError:
-        pass
-    try:
-        return data.decode("cp1251"), "cp1251"
-    except UnicodeDecodeError as error:
-        raise ImportFailed([_("Cannot tell the file's text encoding (tried UTF-8 and Windows-1251); "
-                              "name it with --encoding.")]) from error
+        chosen = _Encoding(encoding, encoding)
+    utf8 = None if chosen else codecs.getincrementaldecoder("utf-8")()
+    lines, undefined_in_cp1251 = 0, False
+    chunk = file.read(CHUNK_BYTES)
+    if utf8 is not None and chunk.startswith(codecs.BOM_UTF8):
+        # The file says it is UTF-8: a damaged character stays a visible mark in its cell.
+        chosen, utf8 = _Encoding("utf-8-sig", "utf-8-sig", "replace"), None
+    while chunk:
+        lines += chunk.count(b"\n")
+        if chosen is None:
+            undefined_in_cp1251 = undefined_in_cp1251 or b"\x98" in chunk
+            if utf8 is not None:
+                try:
+                    utf8.decode(chunk)
+                except UnicodeDecodeError:
+                    utf8 = None
+        chunk = file.read(CHUNK_BYTES)
+    file.seek(0)
+    if chosen is None and utf8 is not None:
+        try:
+            utf8.decode(b"", final=True)
+        except UnicodeDecodeError:
+            utf8 = None
+        else:
+            chosen = _Encoding("utf-8", "utf-8")
+    if chosen is None:
+        if undefined_in_cp1251:
+            raise ImportFailed([_("Cannot tell the file's text encoding (tried UTF-8 and Windows-1251); "
+                                  "name it with --encoding.")])
+        chosen = _Encoding("cp1251", "cp1251")
+    return chosen, lines
 
 
-def _csv_rows(text: str) -> Iterator[list[str]]:
-    sample = text[:20000]
+def _text_lines(file: BinaryIO, encoding: _Encoding) -> Iterator[str]:
+    """The file's lines, read and decoded a megabyte at a time, with their line ends (as csv wants
+    them) split where Python's universal newlines split: \\n, \\r\\n and \\r."""
+    decoder = codecs.getincrementaldecoder(encoding.codec)(encoding.errors)
+    pending, line, first = "", 1, True
+    while True:
+        chunk = file.read(CHUNK_BYTES)
+        buffered = len(decoder.getstate()[0])
+        try:
+            text = decoder.decode(chunk, final=not chunk)
+        except UnicodeDecodeError as error:
+            where = line + pending.count("\n") + chunk[:max(error.start - buffered, 0)].count(b"\n")
+            raise ImportFailed([_("Line %(line)s is not %(encoding)s text (%(reason)s); name the file's encoding "
+                                  "(UTF-8 or Windows-1251).") % {
+                "line": where, "encoding": encoding.label, "reason": error.reason}]) from error
+        if first:
+            if "\x00" in text[:4096]:
+                raise ImportFailed([_("This looks like a binary file, not a CSV export.")])
+            first = False
+        pending += text
+        if not chunk:
+            break
+        cut = pending.rfind("\n")
+        if cut < 0:
+            cut = pending.rfind("\r", 0, len(pending) - 1)
+        if cut >= 0:
+            complete, pending = pending[:cut + 1], pending[cut + 1:]
+            line += complete.count("\n")
+            yield from io.StringIO(complete, newline="")
+        if len(pending) > MAX_LINE_CHARS:
+            raise ImportFailed([_("Line %(line)s is longer than %(limit)s characters: this is not a call log.")
+                                % {"line": line, "limit": MAX_LINE_CHARS}])
+    if pending:
+        yield from io.StringIO(pending, newline="")
+
+
+def _csv_records(lines: Iterable[str], dialect) -> Iterator[list[str]]:
+    reader = csv.reader(lines, dialect)
     try:
-        dialect = csv.Sniffer().sniff(sample, delimiters=",;\t|")
+        yield from reader
+    except csv.Error as error:  # a field over csv's 128 KB limit, a quote never closed
+        raise ImportFailed([_("Line %(line)s: %(error)s") % {"line": reader.line_num, "error": error}]) from error
+
+
+def _sniffed(lines: Iterator[str]) -> tuple[type[csv.Dialect] | csv.Dialect, Iterator[str]]:
+    """The CSV dialect of a provider's export, guessed from its first 20,000 characters."""
+    head, size = [], 0
+    for line in lines:
+        head.append(line)
+        size += len(line)
+        if size >= 20000:
+            break
+    try:
+        dialect = csv.Sniffer().sniff("".join(head)[:20000], delimiters=",;\t|")
     except csv.Error:
         dialect = csv.excel
-    return csv.reader(io.StringIO(text, newline=""), dialect)
+    return dialect, itertools.chain(head, lines)
+
+
+def _text_records(file: BinaryIO, encoding: _Encoding, fmt: str) -> Iterator[list[str]]:
+    lines = _text_lines(file, encoding)
+    if fmt == "asterisk":
+        # Master.csv is always comma-separated with double quotes; no sniffing (a short file would fool it).
+        return _csv_records(lines, csv.excel)
+    dialect, lines = _sniffed(lines)
+    return _csv_records(lines, dialect)
 
 
 def _cell_text(value) -> str:
@@ -139,20 +247,71 @@ def _cell_text(value) -> str:
     return str(value)
 
 
-def read_table(data: bytes, filename: str, encoding: str | None = None) -> tuple[list[list[str]], str]:
-    """All rows of a CSV or XLSX file as lists of strings, and the text encoding (for CSV)."""
-    if filename.lower().endswith((".xlsx", ".xlsm")):
-        from openpyxl import load_workbook
+def _too_many_rows(limit: int) -> ImportFailed:
+    return ImportFailed([_("The file has more than %(limit)s rows, the most one import takes; split it into "
+                           "smaller files.") % {"limit": formats.number_format(limit, force_grouping=True)}])
 
+
+def _xlsx_records(file: BinaryIO, max_rows: int) -> Iterator[list[str]]:
+    """The rows of a spreadsheet's first sheet, streamed; the file is opened only once its ZIP
+    directory has passed ``check_zip`` and its declared size is within the row limit."""
+    from openpyxl import load_workbook
+
+    unreadable = _("This is not a readable XLSX file: %(error)s")
+    try:
+        check_zip(file)
+    except UnsafeArchive as error:
+        raise ImportFailed(error.messages) from error
+    except (zipfile.BadZipFile, OSError) as error:
+        raise ImportFailed([unreadable % {"error": error}]) from error
+    try:
+        workbook = load_workbook(file, read_only=True, data_only=True)
+        sheet = workbook.active
+        declared_rows = sheet.max_row if sheet is not None else None
+    except Exception as error:  # noqa: BLE001 - openpyxl raises many kinds for a broken file
+        raise ImportFailed([unreadable % {"error": error}]) from error
+    if sheet is None:
+        raise ImportFailed([_("The file is empty.")])
+    if declared_rows and declared_rows - 1 > max_rows:
+        raise _too_many_rows(max_rows)
+
+    def rows() -> Iterator[list[str]]:
         try:
-            sheet = load_workbook(io.BytesIO(data), read_only=True, data_only=True).active
-        except Exception as error:  # noqa: BLE001 - openpyxl raises many kinds for a broken file
-            raise ImportFailed([_("This is not a readable XLSX file: %(error)s") % {"error": error}]) from error
-        return [[_cell_text(value) for value in row] for row in sheet.iter_rows(values_only=True)], "xlsx"
-    text, used = decode(data, encoding)
-    if "\x00" in text[:4096]:
-        raise ImportFailed([_("This looks like a binary file, not a CSV export.")])
-    return list(_csv_rows(text)), used
+            for row in sheet.iter_rows(values_only=True):
+                yield [_cell_text(value) for value in row]
+        except ImportFailed:
+            raise
+        except Exception as error:  # noqa: BLE001 - a damaged part shows only when it is read
+            raise ImportFailed([unreadable % {"error": error}]) from error
+        finally:
+            workbook.close()
+
+    return rows()
+
+
+def _check_row_count(file: BinaryIO, encoding: _Encoding, fmt: str, lines: int, max_rows: int) -> None:
+    """Refuse a text file of more than ``max_rows`` rows before anything is written. A file of no
+    more lines than that passes at once; one with more (a quoted cell may span lines) has its rows
+    counted one by one."""
+    if lines + 1 <= max_rows:
+        return
+    header = 0 if fmt == "asterisk" else 1
+    rows = sum(1 for row in _text_records(file, encoding, fmt) if any(cell.strip() for cell in row))
+    file.seek(0)
+    if rows - header > max_rows:
+        raise _too_many_rows(max_rows)
+
+
+def open_records(file: BinaryIO, *, filename: str, fmt: str, encoding: str | None = None,
+                 max_rows: int | None = None) -> tuple[Iterator[list[str]], str]:
+    """The rows of a call log as lists of strings, lazily, and the text encoding (or "xlsx"). The
+    checks that need no row (encoding, row count, the spreadsheet's archive) are made here."""
+    max_rows = settings.KAM_IMPORT_MAX_ROWS if max_rows is None else max_rows
+    if fmt == "csv" and filename.lower().endswith((".xlsx", ".xlsm")):
+        return _xlsx_records(file, max_rows), "xlsx"
+    used, lines = _survey(file, encoding)
+    _check_row_count(file, used, fmt, lines, max_rows)
+    return _text_records(file, used, fmt), used.label
 
 
 # --- values -------------------------------------------------------------------------------------
@@ -278,29 +437,24 @@ def _direction(src: str, dst: str, context: str) -> tuple[str, str, str, str]:
     return CallDirection.OUTBOUND, dst_n, src_n, ""
 
 
-def parse_asterisk(rows: Iterable[list[str]], *, tz: dt.tzinfo) -> tuple[list[CallRow], list[str]]:
+def parse_asterisk(records: Iterable[list[str]], *, tz: dt.tzinfo) -> Iterator[CallRow | str]:
     """Master.csv of Asterisk's cdr_csv: no header, the 16 standard columns in the documented order,
-    optionally followed by uniqueid, userfield, and peeraccount/linkedid/sequence (16 to 21 columns)."""
-    calls, errors = [], []
-    for line, row in enumerate(rows, start=1):
+    optionally followed by uniqueid, userfield, and peeraccount/linkedid/sequence (16 to 21 columns).
+    Yields each row's call, or the message naming what is wrong with it."""
+    for line, row in enumerate(records, start=1):
         if not row or (len(row) == 1 and not row[0].strip()):
             continue
         if not 16 <= len(row) <= 21:
-            errors.append(_("Line %(line)s: %(count)s columns; an Asterisk CDR line has 16 to 21 "
-                            "(accountcode, src, dst, …, amaflags[, uniqueid, userfield[, peeraccount, linkedid, "
-                            "sequence]]).") % {"line": line, "count": len(row)})
+            yield _("Line %(line)s: %(count)s columns; an Asterisk CDR line has 16 to 21 "
+                    "(accountcode, src, dst, …, amaflags[, uniqueid, userfield[, peeraccount, linkedid, "
+                    "sequence]]).") % {"line": line, "count": len(row)}
             continue
         try:
-            call = _asterisk_call(line, row, tz)
+            yield _asterisk_call(line, row, tz)
         except _CellError as error:
-            errors.append(_("Line %(line)s, column %(column)s (%(name)s): %(message)s") % {
+            yield _("Line %(line)s, column %(column)s (%(name)s): %(message)s") % {
                 "line": line, "column": ASTERISK_COLUMNS.index(error.column) + 1, "name": error.column,
-                "message": error.message})
-            continue
-        calls.append(call)
-        if len(errors) > MAX_ERRORS:
-            break
-    return calls, errors
+                "message": error.message}
 
 
 class _CellError(Exception):
@@ -391,12 +545,16 @@ def closest_name(name: str, names: list[str]) -> str | None:
     return similar[0] if similar else None
 
 
-def parse_mapped(rows: list[list[str]], mapping: Mapping[str, str], *,
-                 tz: dt.tzinfo) -> tuple[list[CallRow], list[str]]:
-    """A provider's export with a header row, read through ``mapping``."""
-    if not rows:
+def parse_mapped(records: Iterable[list[str]], mapping: Mapping[str, str], *,
+                 tz: dt.tzinfo) -> Iterator[CallRow | str]:
+    """A provider's export with a header row, read through ``mapping``. Yields each row's call, or
+    the message naming what is wrong with it; a column the mapping names and the header lacks
+    refuses the file at once."""
+    records = iter(records)
+    first = next(records, None)
+    if first is None:
         raise ImportFailed([_("The file is empty.")])
-    header = [name.strip().lstrip("\ufeff") for name in rows[0]]
+    header = [name.strip().lstrip("\ufeff") for name in first]
     positions, errors = {}, []
     for key, column in mapping.items():
         if column in header:
@@ -408,21 +566,17 @@ def parse_mapped(rows: list[list[str]], mapping: Mapping[str, str], *,
                       % {"column": column, "field": key, "hint": hint})
     if errors:
         raise ImportFailed(errors)
-    calls = []
     column_number = {key: index + 1 for key, index in positions.items()}
-    for line, row in enumerate(rows[1:], start=2):
+    for line, row in enumerate(records, start=2):
         if not any(cell.strip() for cell in row):
             continue
         values = {key: (row[index] if index < len(row) else "") for key, index in positions.items()}
         try:
-            calls.append(_mapped_call(line, values, tz))
+            yield _mapped_call(line, values, tz)
         except _CellError as error:
-            errors.append(_("Line %(line)s, column %(column)s (%(name)s): %(message)s") % {
+            yield _("Line %(line)s, column %(column)s (%(name)s): %(message)s") % {
                 "line": line, "column": column_number[error.column], "name": mapping[error.column],
-                "message": error.message})
-            if len(errors) > MAX_ERRORS:
-                break
-    return calls, errors
+                "message": error.message}
 
 
 def _mapped_call(line: int, values: Mapping[str, str], tz: dt.tzinfo) -> CallRow:
@@ -491,17 +645,27 @@ def _match(numbers: set[str]) -> tuple[dict[str, tuple[int | None, list[int], st
 
 
 def _existing_keys(keys: list[str]) -> set[str]:
-    """The keys among ``keys`` already imported, in one query rather than a thousand ``IN (...)``
-    lookups: one array parameter on PostgreSQL, a temporary table joined to the index on SQLite."""
+    """The keys among one batch's ``keys`` already imported, each looked up in the unique index:
+    arrays of a thousand on PostgreSQL, a temporary table joined to the index on SQLite, plain
+    ``IN`` for a few.
+
+    PostgreSQL plans by the table's last statistics, which a large import outruns (a fresh
+    database, a first year of history): believing the table small, it would scan all of it for
+    every lookup, and so it would for an array of many thousands. Sequential scans are off for
+    these lookups only, inside the import's transaction."""
+    found: set[str] = set()
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL enable_seqscan = off")
+            for chunk in _chunks(keys, 1000):
+                cursor.execute("SELECT external_key FROM timeline_interaction WHERE external_key = ANY(%s)", [chunk])
+                found.update(row[0] for row in cursor.fetchall())
+            cursor.execute("SET LOCAL enable_seqscan TO DEFAULT")
+        return found
     if len(keys) <= 5000:
-        found: set[str] = set()
         for chunk in _chunks(keys):
             found.update(Interaction.objects.filter(external_key__in=chunk).values_list("external_key", flat=True))
         return found
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT external_key FROM timeline_interaction WHERE external_key = ANY(%s)", [keys])
-            return {row[0] for row in cursor.fetchall()}
     with connection.cursor() as cursor:
         cursor.execute("DROP TABLE IF EXISTS kam_import_keys")
         cursor.execute("CREATE TEMPORARY TABLE kam_import_keys (external_key VARCHAR(120) PRIMARY KEY)")
@@ -521,75 +685,130 @@ _INTERACTION_COLUMNS = [
 ]
 
 
-def import_calls(*, user, data: bytes, filename: str, fmt: str, mapping=None, skip_bad: bool = False,
+def import_calls(*, user, data: bytes | BinaryIO, filename: str, fmt: str, mapping=None, skip_bad: bool = False,
                  encoding: str | None = None, utc: bool = False, dry_run: bool = False) -> ImportReport:
-    """Import a call log. Raises ``ImportFailed`` (nothing written) when the file has bad rows and
-    ``skip_bad`` is off; with ``skip_bad`` the good rows are imported and the bad ones reported."""
+    """Import a call log: ``data`` is the file's bytes or, for a file of any size, a binary file
+    open for reading (and seeking), read a megabyte at a time. Raises ``ImportFailed`` (nothing
+    written) when the file has bad rows and ``skip_bad`` is off; with ``skip_bad`` the good rows
+    are imported and the bad ones reported."""
     tz = dt.UTC if utc else zoneinfo.ZoneInfo(settings.KAM_CDR_TIME_ZONE)
-    if fmt == "asterisk":
-        text, used = decode(data, encoding)
-        calls, errors = parse_asterisk(_csv_rows_plain(text), tz=tz)
-    elif fmt == "csv":
-        table, used = read_table(data, filename, encoding)
-        calls, errors = parse_mapped(table, parse_mapping(mapping), tz=tz)
-    else:
+    if fmt not in ("asterisk", "csv"):
         raise ImportFailed([_("Unknown format “%(fmt)s”: use asterisk or csv.") % {"fmt": fmt}])
-    if errors and not skip_bad:
-        raise ImportFailed(errors[:MAX_ERRORS] + ([_("…and more; fix these first.")] if len(errors) > MAX_ERRORS
-                                                   else []))
-    if not calls and not errors:
-        raise ImportFailed([_("The file has no calls.")])
-    report = ImportReport(rows=len(calls) + len(errors), skipped=errors, encoding=used, preview=calls[:20])
+    file = io.BytesIO(data) if isinstance(data, bytes | bytearray | memoryview) else data
+    file.seek(0)
+    fields = parse_mapping(mapping) if fmt == "csv" else None
+    records, used = open_records(file, filename=filename, fmt=fmt, encoding=encoding)
+    calls = parse_asterisk(records, tz=tz) if fields is None else parse_mapped(records, fields, tz=tz)
+    report = ImportReport(encoding=used)
     with transaction.atomic():
-        _write(user=user, calls=calls, report=report, filename=filename, fmt=fmt, dry_run=dry_run)
+        _import(user=user, calls=calls, report=report, filename=filename, fmt=fmt, skip_bad=skip_bad,
+                dry_run=dry_run)
         if dry_run:
             transaction.set_rollback(True)
     return report
 
 
-def _csv_rows_plain(text: str) -> Iterator[list[str]]:
-    # Master.csv is always comma-separated with double quotes; no sniffing (a short file would fool it).
-    return csv.reader(io.StringIO(text, newline=""))
-
-
-def _write(*, user, calls: list[CallRow], report: ImportReport, filename: str, fmt: str, dry_run: bool) -> None:
-    unique: dict[str, CallRow] = {}
+def _import(*, user, calls: Iterator[CallRow | str], report: ImportReport, filename: str, fmt: str,
+            skip_bad: bool, dry_run: bool) -> None:
+    """Write the calls as they are parsed, BATCH_ROWS at a time. Once a bad row shows without
+    ``skip_bad`` the file will be refused: nothing more is written, and the rest is read only to
+    name up to MAX_ERRORS bad rows in all."""
+    max_rows = settings.KAM_IMPORT_MAX_ROWS
+    record = CallImport.objects.create(file_name=filename[:200], file_format=fmt,
+                                       imported_by=user if user.pk else None)
+    writer = _CallWriter(user=user, report=report)
+    batch: list[CallRow] = []
     for call in calls:
-        unique.setdefault(call.key, call)
-    existing = _existing_keys(list(unique))
-    fresh = [call for key, call in unique.items() if key not in existing]
-    report.duplicates = len(calls) - len(fresh)
-    matches, _outside = _match({call.their_number for call in fresh})
-    extensions = dict(User.objects.filter(is_active=True).exclude(extension="").values_list("extension", "pk"))
-    batch = CallImport.objects.create(file_name=filename[:200], file_format=fmt, imported_by=user if user.pk else None,
-                                      rows=report.rows, skipped=len(report.skipped))
-    ids = bulk.reserve_ids("timeline_interaction", len(fresh))
-    now = timezone.now()
-    links, rows = [], []
-    for pk, call in zip(ids, fresh, strict=True):
-        account_id, contact_ids, status = matches.get(call.their_number, (None, [], MatchStatus.UNMATCHED))
-        if status == MatchStatus.MATCHED:
-            report.matched += 1
-        elif status == MatchStatus.AMBIGUOUS:
-            report.ambiguous += 1
-        else:
-            report.unmatched += 1
-        # The person on our line is responsible for the call; a call on no known line stays with
-        # whoever imported it, so that it never waits in a queue nobody sees.
-        owner_id = extensions.get(call.our_line) or (user.pk if user.pk else None)
-        rows.append((pk, 1, now, now, InteractionKind.CALL, account_id, owner_id, call.starts_at, None, "", "",
-                     call.direction, call.our_number[:40], call.our_line[:40], call.their_number[:40],
-                     call.answered_at, call.duration, call.talk, call.outcome, call.recording_url, status, "", "", "",
-                     "", "", "", "", call.key))
-        links.extend((pk, contact_id) for contact_id in contact_ids)
-    # The user on our line is the call's owner; imported calls need no participant rows besides
-    # (a million of them would double the import's writes for nothing the owner does not say).
-    bulk.insert_rows("timeline_interaction", _INTERACTION_COLUMNS, rows,
-                     datetime_columns=("created_at", "updated_at", "starts_at", "ends_at", "answered_at"))
-    bulk.insert_rows("timeline_interactioncontact", ["interaction_id", "contact_id"], links)
-    report.created = len(rows)
-    CallImport.objects.filter(pk=batch.pk).update(created=report.created, duplicates=report.duplicates,
-                                                  matched=report.matched, unmatched=report.unmatched + report.ambiguous)
-    batch.refresh_from_db()
+        report.rows += 1
+        if report.rows > max_rows:
+            raise _too_many_rows(max_rows)
+        if isinstance(call, str):
+            report.skipped_rows += 1
+            if len(report.skipped) < MAX_ERRORS:
+                report.skipped.append(call)
+            if not skip_bad and report.skipped_rows > MAX_ERRORS:
+                break
+            continue
+        if len(report.preview) < 20:
+            report.preview.append(call)
+        if report.skipped_rows and not skip_bad:
+            continue
+        batch.append(call)
+        if len(batch) == BATCH_ROWS:
+            writer.write(batch)
+            batch = []
+    if report.skipped_rows and not skip_bad:
+        raise ImportFailed(report.skipped + ([_("…and more; fix these first.")]
+                                             if report.skipped_rows > MAX_ERRORS else []))
+    if not report.rows:
+        raise ImportFailed([_("The file has no calls.")])
+    writer.write(batch)
+    if report.skipped_rows > len(report.skipped):
+        report.skipped.append(_("…and %(count)s more bad rows.") % {
+            "count": report.skipped_rows - len(report.skipped)})
+    CallImport.objects.filter(pk=record.pk).update(
+        rows=report.rows, skipped=report.skipped_rows, created=report.created, duplicates=report.duplicates,
+        matched=report.matched, unmatched=report.unmatched + report.ambiguous)
+    record.refresh_from_db()
     if not dry_run:
-        audit.record_create(actor=user, instance=batch, after=audit.snapshot(batch))
+        audit.record_create(actor=user, instance=record, after=audit.snapshot(record))
+
+
+class _CallWriter:
+    """Writes one batch of calls after another into the import's transaction. A call already in
+    the database, from an earlier import or an earlier batch of this file, is a duplicate; so is
+    a repeat within the batch."""
+
+    def __init__(self, *, user, report: ImportReport):
+        self.user, self.report = user, report
+        self.extensions = dict(User.objects.filter(is_active=True).exclude(extension="")
+                               .values_list("extension", "pk"))
+        self.matches: dict[str, tuple[int | None, list[int], str]] = {}
+
+    def _matches_for(self, numbers: set[str]) -> dict[str, tuple[int | None, list[int], str]]:
+        missing = numbers - self.matches.keys()
+        if missing:
+            if len(self.matches) + len(missing) > MATCH_CACHE:
+                self.matches.clear()
+                missing = numbers
+            self.matches.update(_match(missing)[0])
+        return self.matches
+
+    def write(self, calls: list[CallRow]) -> None:
+        if not calls:
+            return
+        report, user = self.report, self.user
+        unique: dict[str, CallRow] = {}
+        for call in calls:
+            unique.setdefault(call.key, call)
+        existing = _existing_keys(list(unique))
+        fresh = [call for key, call in unique.items() if key not in existing]
+        report.duplicates += len(calls) - len(fresh)
+        matches = self._matches_for({call.their_number for call in fresh})
+        ids = bulk.reserve_ids("timeline_interaction", len(fresh))
+        now = timezone.now()
+        links, rows = [], []
+        for pk, call in zip(ids, fresh, strict=True):
+            account_id, contact_ids, status = matches.get(call.their_number, (None, [], MatchStatus.UNMATCHED))
+            if status == MatchStatus.MATCHED:
+                report.matched += 1
+            elif status == MatchStatus.AMBIGUOUS:
+                report.ambiguous += 1
+            else:
+                report.unmatched += 1
+            # The person on our line is responsible for the call; a call on no known line stays with
+            # whoever imported it, so that it never waits in a queue nobody sees.
+            owner_id = self.extensions.get(call.our_line) or (user.pk if user.pk else None)
+            rows.append((pk, 1, now, now, InteractionKind.CALL, account_id, owner_id, call.starts_at, None, "", "",
+                         call.direction, call.our_number[:40], call.our_line[:40], call.their_number[:40],
+                         call.answered_at, call.duration, call.talk, call.outcome, call.recording_url, status, "", "",
+                         "", "", "", "", "", call.key))
+            links.extend((pk, contact_id) for contact_id in contact_ids)
+        # The user on our line is the call's owner; imported calls need no participant rows besides
+        # (a million of them would double the import's writes for nothing the owner does not say).
+        if rows:
+            bulk.insert_rows("timeline_interaction", _INTERACTION_COLUMNS, rows,
+                             datetime_columns=("created_at", "updated_at", "starts_at", "ends_at", "answered_at"))
+        if links:
+            bulk.insert_rows("timeline_interactioncontact", ["interaction_id", "contact_id"], links)
+        report.created += len(rows)

@@ -8,7 +8,6 @@ import uuid
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
@@ -32,6 +31,7 @@ from keyaccount.core.generic import (
     forbidden,
     is_htmx_fragment,
 )
+from keyaccount.core.uploads import safe_filename
 from keyaccount.timeline import briefs, calendar, importers, queries, reports, services
 from keyaccount.timeline.choices import LOGGED_KINDS, InteractionKind
 from keyaccount.timeline.forms import (
@@ -277,20 +277,20 @@ def call_import(request):
         upload_name = data["upload"]
         if data["file"] is not None:
             _forget_old_uploads()
-            upload_name = default_storage.save(f"imports/{uuid.uuid4().hex}-{data['file'].name[-80:]}",
-                                               ContentFile(data["file"].read()))
+            # Saved as it arrived (in chunks), under a name of ours with the file's cleaned name after it.
+            upload_name = default_storage.save(
+                f"imports/{uuid.uuid4().hex}-{safe_filename(data['file'].name, max_length=80)}", data["file"])
         if not upload_name or not upload_name.startswith("imports/") or ".." in upload_name \
                 or not default_storage.exists(upload_name):
             form.add_error("file", _("Choose the file to import."))
             return render(request, "timeline/call_import.html", context, status=400)
-        with default_storage.open(upload_name, "rb") as handle:
-            content = handle.read()
         confirm = "import" in request.POST
         try:
-            report = importers.import_calls(
-                user=request.user, data=content, filename=upload_name.split("-", 1)[-1], fmt=data["file_format"],
-                mapping=data["mapping"] or None, skip_bad=data["skip_bad"], encoding=data["encoding"] or None,
-                utc=data["utc"], dry_run=not confirm)
+            with default_storage.open(upload_name, "rb") as handle:
+                report = importers.import_calls(
+                    user=request.user, data=handle, filename=upload_name.split("-", 1)[-1],
+                    fmt=data["file_format"], mapping=data["mapping"] or None, skip_bad=data["skip_bad"],
+                    encoding=data["encoding"] or None, utc=data["utc"], dry_run=not confirm)
         except ValidationError as error:
             context["errors"] = error.messages
             return render(request, "timeline/call_import.html", context, status=400)

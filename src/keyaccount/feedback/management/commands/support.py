@@ -27,14 +27,13 @@ class Command(BaseCommand):
             if result is None:
                 raise CommandError("no mailbox: set KAM_SUPPORT_IMAP_HOST (and _USER, _PASSWORD)", returncode=2)
             self.stdout.write("{fetched} messages: {tickets} to tickets, {unmatched} unmatched, "
-                              "{repeats} seen before".format(**result))
+                              "{repeats} seen before; {refused} refused unread (too large or malformed)"
+                              .format(**result))
             return
-        from aiosmtpd.controller import Controller
-
         host, _sep, port = bind.rpartition(":")
         if not host or not port.isdigit():
             raise CommandError("--bind takes host:port, e.g. 0.0.0.0:2525", returncode=2)
-        controller = Controller(support.SmtpIntake(), hostname=host, port=int(port))
+        controller = support.intake_controller(hostname=host, port=int(port))
         controller.start()
         self.stdout.write(f"support intake listening on {host}:{port}")
         try:

@@ -43,9 +43,10 @@ class Command(BaseCommand):
         if user and not actor.pk:
             raise CommandError(f"No user “{user}”.", returncode=2)
         try:
-            report = importers.import_calls(user=actor, data=path.read_bytes(), filename=path.name, fmt=file_format,
-                                            mapping=mapping, skip_bad=skip_bad, encoding=encoding, utc=utc,
-                                            dry_run=dry_run)
+            with path.open("rb") as handle:
+                report = importers.import_calls(user=actor, data=handle, filename=path.name, fmt=file_format,
+                                                mapping=mapping, skip_bad=skip_bad, encoding=encoding, utc=utc,
+                                                dry_run=dry_run)
         except ValidationError as error:
             for message in error.messages:
                 self.stderr.write(f"{path.name}: {message}")
@@ -56,5 +57,5 @@ class Command(BaseCommand):
         self.stdout.write(
             f"{verb} {report.created} calls from {report.rows} rows ({report.encoding}); {report.duplicates} were "
             f"already there; {report.matched} matched, {report.unmatched} unmatched and {report.ambiguous} ambiguous "
-            f"wait in the queue; {len(report.skipped)} bad rows skipped."
+            f"wait in the queue; {report.skipped_rows} bad rows skipped."
         )
