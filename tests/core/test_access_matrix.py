@@ -9,6 +9,7 @@ from django.db import transaction
 from django.test import Client, override_settings
 from django.urls import reverse
 
+from tests.core import access_channels as channels
 from tests.core import access_matrix as matrix
 from tests.factories import TeamFactory, people_by_role
 
@@ -38,7 +39,7 @@ def world(django_db_setup, django_db_blocker, matrix_media):
                                    PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]):
                 people = people_by_role(TeamFactory(name="Key accounts"), TeamFactory(name="Regions"))
                 built = matrix.build_world(people, matrix.ROWS)
-                clients = {role: Client() for role in matrix.ROLES}
+                clients = {role: Client() for role in channels.ROLES}
                 for role, client in clients.items():
                     client.force_login(people[role])
         except BaseException:
@@ -54,7 +55,7 @@ def world(django_db_setup, django_db_blocker, matrix_media):
 @pytest.fixture(scope="module")
 def probe(world):
     built, clients = world
-    return matrix.Probe(built, clients, Client())
+    return channels.Probe(built, clients, Client())
 
 
 def _cell(role, row, channel):
@@ -119,7 +120,7 @@ AMOUNTS = sorted({row.amount for row in matrix.ROWS if row.amount is not None})
 
 def _assert_no_money(text, where):
     for amount in AMOUNTS:
-        assert not matrix.amount_pattern(amount).search(text), f"support reads the amount {amount} on {where}"
+        assert not channels.amount_pattern(amount).search(text), f"support reads the amount {amount} on {where}"
     assert "₽" not in text and "RUB" not in text, f"support reads a currency on {where}"
 
 
