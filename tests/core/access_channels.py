@@ -203,15 +203,20 @@ class Page(Channel):
 
 @dataclass(frozen=True)
 class EditPage(Channel):
-    """The record's edit form: 200 for those who may change it, 403 for those who see it and may
-    not, 404 for the others."""
+    """A form that changes the record (or, with ``parent``, adds one of its kind to what it hangs
+    on): 200 for those who may (``writers``, else the row's), 403 for those who see the record (or
+    the parent) and may not, 404 for the others."""
 
     path: str | Path = ""
+    writers: frozenset | None = None
+    parent: frozenset | None = None
 
     def check(self, probe, row, role):
         path = _path(self.path, probe.world)
         answer = probe.page(role, path)
-        expected = 200 if role in row.writers else 403 if role in self.audience_of(row) else 404
+        writers = self.writers if self.writers is not None else row.writers
+        seers = self.parent if self.parent is not None else self.audience_of(row)
+        expected = 200 if role in writers else 403 if role in seers else 404
         assert answer.status == expected, _where(role, row, self, f"{path} answered {answer.status}, "
                                                                   f"expected {expected}")
         assert_no_amount(answer.text, row, role, channel=self, where=path)
