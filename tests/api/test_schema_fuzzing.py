@@ -19,8 +19,9 @@ from decimal import Decimal
 import pytest
 import schemathesis
 from django.core.exceptions import ValidationError
+from django.core.signals import request_finished, request_started
 from django.core.wsgi import get_wsgi_application
-from django.db import transaction
+from django.db import close_old_connections, transaction
 from django.utils import timezone
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
@@ -167,7 +168,13 @@ def _existing_ids(operation, company: dict) -> dict:
 
 @pytest.fixture(scope="module")
 def wsgi_schema():
-    return schemathesis.openapi.from_wsgi("/api/v1/openapi.json", get_wsgi_application())
+    # As Django's test client does: the end of a request must not close the database connection that
+    # holds the module's transaction (on PostgreSQL it would; SQLite's in-memory database ignores it).
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield schemathesis.openapi.from_wsgi("/api/v1/openapi.json", get_wsgi_application())
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
 
 
 @pytest.mark.parametrize("operation", OPERATIONS, ids=_label)
