@@ -139,7 +139,7 @@ def _docx_text(content: bytes) -> str:
 
 Path = Callable[[World], str]
 # What identifies a record in a channel's answer: a text, an amount in any grouping, or a text only
-# known once the world is built (a link's token).
+# known once the world is built (one with the record's id).
 Marker = str | Decimal | Callable[[World], str] | None
 
 

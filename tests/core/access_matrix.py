@@ -91,11 +91,12 @@ def _build_account(world):
 
 def _build_contact(world):
     anna = world.people["anna"]
+    # Born tomorrow (in 1984, a leap year, so that any day exists): the birthday reminder is due.
     tomorrow = today() + dt.timedelta(days=1)
     contact = account_services.contact_create(user=anna, account=world.account, data={
         "last_name": "Petrova", "first_name": "Elena", "position": "CFO", "roles": ["decision_maker", "payer"],
         "phones": ["+7 916 555-01-23"], "emails": ["petrova@severstal.example"],
-        "birthday": dt.date(1985, tomorrow.month, min(tomorrow.day, 28))})
+        "birthday": dt.date(1984, tomorrow.month, tomorrow.day)})
     account_services.consent_record(user=anna, contact=contact, data={
         "purpose": "surveys", "given_on": today(), "source": "signed form", "text_version": "1"})
     return contact
@@ -673,9 +674,10 @@ ROWS: tuple[Row, ...] = (
             *brief(),
             Notified("notifications", audience=frozenset({"anna", "head"})),
         )),
-    # The link's address is a key to write to Anna's account without signing in.
+    # The link's address is a key to write to Anna's account without signing in; its row on the
+    # links page is marked by its id (the address carries a timestamp).
     Row("FeedbackLink", feedback_models.FeedbackLink, _build_feedback_link, writers=SUPPORT_WORK,
-        marker=lambda w: reverse("feedback:public_form", args=[feedback_services.link_token(w.record("FeedbackLink"))]),
+        marker=lambda w: f'id="link-{w.record("FeedbackLink").pk}"',
         channels=(
             Shows("account_links", path=_account_url("feedback:account_links")),
             ApiWrite("page_write", page=True, path=lambda w: reverse("feedback:link_revoke",
