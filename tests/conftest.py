@@ -2,21 +2,25 @@ import os
 
 import pytest
 
-from keyaccount.core.choices import Role
-from tests.factories import AccountFactory, ContactFactory, OrderFactory, TeamFactory, UserFactory, share
+from tests.factories import AccountFactory, ContactFactory, OrderFactory, TeamFactory, people_by_role, share
 
 # Playwright's sync API runs an event loop in the test thread; Django refuses ORM calls there
 # unless told this is deliberate (only the browser tests use it).
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 
+@pytest.fixture
+def media_root(tmp_path):
+    """Where uploads go: the test's own folder, never the user's data directory."""
+    return tmp_path / "media"
+
+
 @pytest.fixture(autouse=True)
-def _test_settings(settings, tmp_path):
+def _test_settings(settings, media_root):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.AXES_ENABLED = True
-    # Uploads go to the test's own folder, never the user's data directory.
     settings.STORAGES = {**settings.STORAGES, "default": {
-        "BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": {"location": str(tmp_path / "media")}}}
+        "BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": {"location": str(media_root)}}}
 
 
 @pytest.fixture
@@ -32,15 +36,7 @@ def other_team(db):
 @pytest.fixture
 def people(team, other_team):
     """One user per role: two managers of the same team, heads of two teams, support, analyst, admin."""
-    return {
-        "anna": UserFactory(username="anna", role=Role.KAM, team=team),
-        "boris": UserFactory(username="boris", role=Role.KAM, team=team),
-        "head": UserFactory(username="head", role=Role.HEAD, team=team),
-        "other_head": UserFactory(username="other_head", role=Role.HEAD, team=other_team),
-        "support": UserFactory(username="support", role=Role.SUPPORT),
-        "analyst": UserFactory(username="analyst", role=Role.ANALYST),
-        "admin": UserFactory(username="admin", role=Role.ADMIN),
-    }
+    return people_by_role(team, other_team)
 
 
 @pytest.fixture

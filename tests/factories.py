@@ -58,6 +58,19 @@ class AccountFactory(factory.django.DjangoModelFactory):
     search_text = factory.LazyAttribute(lambda account: f"{account.name} {account.inn}".lower())
 
 
+def people_by_role(team, other_team) -> dict[str, User]:
+    """One user per role: two managers of ``team``, heads of both teams, support, analyst, admin."""
+    return {
+        "anna": UserFactory(username="anna", role=Role.KAM, team=team),
+        "boris": UserFactory(username="boris", role=Role.KAM, team=team),
+        "head": UserFactory(username="head", role=Role.HEAD, team=team),
+        "other_head": UserFactory(username="other_head", role=Role.HEAD, team=other_team),
+        "support": UserFactory(username="support", role=Role.SUPPORT),
+        "analyst": UserFactory(username="analyst", role=Role.ANALYST),
+        "admin": UserFactory(username="admin", role=Role.ADMIN),
+    }
+
+
 def share(account, user):
     return AccountShare.objects.create(account=account, user=user)
 
