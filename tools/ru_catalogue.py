@@ -1002,6 +1002,9 @@ RU.update({
     "The last order": "Последний заказ",
     "bought by %(buyers)s of %(neighbours)s similar clients": "покупают %(buyers)s из %(neighbours)s похожих клиентов",
     "Relationship gaps": "Пробелы в отношениях",
+    "%(name)s does not work this account's contracts.": "%(name)s не работает с договорами этого клиента.",
+    "%(names)s cannot see this account.": "Этот клиент недоступен: %(names)s.",
+    "%(name)s cannot see this account.": "%(name)s не видит этого клиента.",
 })
 
 # Messages with a context (pgettext, {% translate ... context ... %}): (context, message) -> Russian.

@@ -210,15 +210,17 @@ def _build_report(world):
 
 
 def _build_tier(world):
-    """The tier the rules gave (its basis is the account's revenue), then one the head set by hand."""
+    """The tier the rules gave (its basis is the account's revenue), then the VIP club the head set by
+    hand (its people may be invited to the club's events)."""
     world.record("Order")
     loyalty_services.tiers_refresh()
-    gold = loyalty_models.Tier.objects.get(name="Gold")
-    return loyalty_services.tier_override(user=world.people["head"], account=world.account, tier=gold,
+    club = loyalty_models.Tier.objects.get(is_vip_club=True)
+    return loyalty_services.tier_override(user=world.people["head"], account=world.account, tier=club,
                                           reason="Board decision Zircon")
 
 
 def _build_invitation(world):
+    world.record("TierAssignment")
     head = world.people["head"]
     event = loyalty_services.event_create(user=head, data={
         "title": "Club dinner Aurora", "starts_at": timezone.now() + dt.timedelta(days=30)})
@@ -637,7 +639,7 @@ ROWS: tuple[Row, ...] = (
                      body=lambda w: {"tier_id": loyalty_models.Tier.objects.get(name="Silver").pk,
                                      "reason": "Matrix check"}, field="until"),
             account_page(),
-            Notified("notifications", audience=frozenset({"anna"}), marker="is now Gold"),
+            Notified("notifications", audience=frozenset({"anna"}), marker="is now VIP club"),
         )),
     Row("Invitation", loyalty_models.Invitation, _build_invitation, marker="Petrova", writers=SUPPORT_WORK,
         channels=(
@@ -765,36 +767,6 @@ def cells() -> list[tuple[str, Row, Channel]]:
     return [(role, row, channel) for row in ROWS for channel in row.channels for role in ROLES]
 
 
-_PRICES = "support reads catalogue prices (ProductOut.list_price, the catalogue pages)"
-_EVENTS = ("support reads the timeline notes Keyaccount writes about deals, proposals and contracts "
-           "(timeline.services.event_record: kind 'event'), though it sees no deals or contracts")
-_FORMS = ("the form opens for analysts, who only read (feedback.views.ticket_create and survey_send ask for "
-          "the right only when the form is sent)")
-_LINKED = ("a complaint's page names the order, deal and contract it is about (feedback_detail.html), "
-           "to support too")
-# Cells where the code and the rule disagree today (issue 13), each with why. They are expected to
-# fail, strictly: once src/ is fixed the cell passes, reports XPASS(strict) as a failure, and its
-# line here is deleted.
-KNOWN_GAPS: dict[str, str] = {
-    "support-Product-page": _PRICES,
-    "support-Product-page_list": _PRICES,
-    "support-Product-api_detail": _PRICES,
-    "support-Product-api_list": _PRICES,
-    "support-Product-api_search": _PRICES,
-    "boris-Interaction-calendar": "the calendar feed carries the meetings of everyone who takes part "
-                                  "(timeline.calendar.calendar_for), the access rule unasked",
-    "support-Interaction.deal_event-page": _EVENTS,
-    "support-Interaction.deal_event-account_timeline": _EVENTS,
-    "support-Interaction.deal_event-api_detail": _EVENTS,
-    "support-Interaction.deal_event-api_list": _EVENTS,
-    "support-Interaction.deal_event-account_page": _EVENTS,
-    "support-Deal-account_page": _EVENTS,
-    "support-Contract-account_timeline": _EVENTS,
-    "support-Contract-account_page": _EVENTS,
-    "analyst-Ticket-new_page": _FORMS,
-    "analyst-Survey-new_page": _FORMS,
-    "support-Order-complaint_page": _LINKED,
-    "support-Deal-complaint_page": _LINKED,
-    "support-TierAssignment-api_detail": "the loyalty API gives every assignment's basis, the revenue the "
-                                         "rules read, to roles that see no money",
-}
+# Cells where the code and the rule disagree, each with why: expected to fail, strictly (once src/ is
+# fixed the cell reports XPASS as a failure and its line goes). None today.
+KNOWN_GAPS: dict[str, str] = {}

@@ -35,9 +35,6 @@ def test_a_call_that_matched_nobody_is_seen_by_its_people_and_the_dispatchers(us
     assert client_for(people[username]).get(f"/timeline/{call.pk}/").status_code == (200 if visible else 404)
 
 
-# Known gap (issue 13): the calendar feed's sources pick a user's tasks and obligations by person
-# (timeline.calendar, contracts.reminders), the access rule unasked. Strict: the fix reports XPASS.
-@pytest.mark.xfail(reason="the calendar feed does not ask the access rule", strict=True, raises=AssertionError)
 @pytest.mark.parametrize("kind", ["task", "obligation"])
 def test_a_colleague_whose_share_was_withdrawn_finds_nothing_of_the_account_in_their_calendar(
         kind, people, anna_account, client):

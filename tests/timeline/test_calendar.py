@@ -5,6 +5,7 @@ import datetime as dt
 
 import icalendar
 import pytest
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from keyaccount.core import services as core_services
@@ -91,8 +92,14 @@ def test_the_feed_keeps_to_the_accounts_the_user_still_sees(people, anna_account
 
     soon = timezone.now().replace(microsecond=0) + dt.timedelta(days=2)
     private = AccountFactory(owner=people["boris"], name="Boris's own client")
+    with pytest.raises(ValidationError, match="cannot see this account"):
+        services.interaction_create(user=people["boris"], account=private, data={
+            "kind": "meeting", "subject": "Secret merger talk", "starts_at": soon,
+            "participants": [people["anna"].pk]})
+    # As such a meeting was stored before the rule: Anna among its participants.
     invited = services.interaction_create(user=people["boris"], account=private, data={
-        "kind": "meeting", "subject": "Secret merger talk", "starts_at": soon, "participants": [people["anna"].pk]})
+        "kind": "meeting", "subject": "Secret merger talk", "starts_at": soon})
+    invited.participants.add(people["anna"])
     mine = services.interaction_create(user=people["anna"], account=anna_account, data={
         "kind": "meeting", "subject": "Kept", "starts_at": soon})
     given_away = services.interaction_create(user=people["anna"], account=anna_account, data={

@@ -29,6 +29,10 @@ class ProductOut(Schema):
     def resolve_list_price(obj: Product, context) -> Decimal | None:
         return obj.list_price if sees_finances(context) else None
 
+    @staticmethod
+    def resolve_currency(obj: Product, context) -> str:
+        return obj.currency if sees_finances(context) else ""
+
 
 class ProductIn(InputSchema):
     django_model = Product

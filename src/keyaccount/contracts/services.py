@@ -150,8 +150,10 @@ def _check_obligation(obligation: Obligation, data: Mapping[str, Any]) -> list[i
     if obligation.due_on and obligation.due_on < contract.starts_on:
         errors["due_on"] = [_("The obligation cannot be due before the contract starts (%(date)s).") % {
             "date": contract.starts_on}]
-    if obligation.responsible_id and not User.objects.filter(pk=obligation.responsible_id, is_active=True).exists():
-        errors["responsible"] = [_("Unknown or inactive user.")]
+    if obligation.responsible_id and not (obligation.responsible.is_active and access.may_work_for(
+            obligation.responsible, obligation.contract.account_id, access.Capability.EDIT_DEALS)):
+        errors["responsible"] = [_("%(name)s does not work this account's contracts.") % {
+            "name": obligation.responsible}]
     if obligation.status == ObligationStatus.DONE and obligation.done_on is None:
         obligation.done_on = timezone.localdate()
     if obligation.status == ObligationStatus.OPEN:

@@ -1,5 +1,6 @@
 """Errors that services raise and every edge (view, API, command) turns into a message."""
 
+from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext_lazy as _
 
 
@@ -13,8 +14,9 @@ class ConflictError(Exception):
         ))
 
 
-class AccessDenied(Exception):
-    """The user sees the record but may not do this to it."""
+class AccessDenied(PermissionDenied):
+    """The user sees the record but may not do this to it. A PermissionDenied, so that a page that
+    does not catch it still answers 403 (Django's handler403), never 500."""
 
     def __init__(self, message=None):
         super().__init__(message or _("You are not allowed to do this."))

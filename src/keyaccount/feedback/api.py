@@ -10,7 +10,7 @@ from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
 
 from keyaccount.accounts.queries import account_get_for_user
-from keyaccount.core.api import DbId, InputSchema, Pagination, Version, patch_data, referenced
+from keyaccount.core.api import DbId, InputSchema, Pagination, Version, patch_data, referenced, sees_finances
 from keyaccount.core.editing import get_or_404
 from keyaccount.core.models import User
 from keyaccount.core.throttle import AddressThrottle, InboundMailThrottle, public_submission_wait
@@ -66,6 +66,18 @@ class FeedbackOut(Schema):
     closed_at: dt.datetime | None
     response_breached: bool
     resolution_breached: bool
+
+    @staticmethod
+    def resolve_order_id(obj: Feedback, context) -> int | None:
+        return obj.order_id if sees_finances(context) else None
+
+    @staticmethod
+    def resolve_deal_id(obj: Feedback, context) -> int | None:
+        return obj.deal_id if sees_finances(context) else None
+
+    @staticmethod
+    def resolve_contract_id(obj: Feedback, context) -> int | None:
+        return obj.contract_id if sees_finances(context) else None
 
     @staticmethod
     def resolve_response_breached(obj: Feedback) -> bool:

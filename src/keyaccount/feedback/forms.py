@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from keyaccount.accounts.models import Contact
 from keyaccount.core.generic import ServiceFormMixin, VersionField
 from keyaccount.core.models import User
+from keyaccount.feedback import services
 from keyaccount.feedback.choices import (
     SURVEY_SCALE,
     Channel,
@@ -45,6 +46,8 @@ class FeedbackForm(ServiceFormMixin, forms.ModelForm):
         for name, related in (("order", "orders"), ("deal", "deals"), ("contract", "contracts")):
             field = self.fields[name]
             field.queryset = getattr(account, related).all() if account else field.queryset.none()
+        for name in set(self.fields) & set(services.COMMERCIAL_LINKS) - set(services.fields_for(user)):
+            del self.fields[name]
         self.fields["received_at"].required = False
         if self.instance.pk:
             self.initial.setdefault("version", self.instance.version)

@@ -34,6 +34,15 @@ from keyaccount.timeline.services import event_record
 
 FEEDBACK_FIELDS = ("contact", "kind", "channel", "category", "severity", "subject", "text", "assignee", "order",
                    "product", "deal", "contract", "received_at")
+# What a complaint may be about that is commercial: set and read only by those who see finances.
+COMMERCIAL_LINKS = ("order", "deal", "contract")
+
+
+def fields_for(user) -> tuple[str, ...]:
+    """The fields of a record ``user`` may set (support agents leave the commercial links alone)."""
+    if access.can(user, Capability.VIEW_FINANCES):
+        return FEEDBACK_FIELDS
+    return tuple(name for name in FEEDBACK_FIELDS if name not in COMMERCIAL_LINKS)
 # Hours to the first response and to the resolution when no policy row says otherwise.
 DEFAULT_SLA = {Severity.CRITICAL: (2, 24), Severity.HIGH: (8, 72), Severity.NORMAL: (24, 120),
                Severity.LOW: (48, 240)}
@@ -94,7 +103,7 @@ def _timeline(user, feedback: Feedback, subject: str, summary: str = "") -> None
 def feedback_create(*, user, account: Account, data: Mapping[str, Any]) -> Feedback:
     require(can_handle(user))
     feedback = Feedback(account=account, assignee=account.owner)
-    assign_fields(feedback, data, FEEDBACK_FIELDS)
+    assign_fields(feedback, data, fields_for(user))
     return feedback_receive(feedback, actor=user)
 
 
@@ -122,7 +131,7 @@ def feedback_update(*, user, feedback: Feedback, data: Mapping[str, Any], versio
     require(can_handle(user))
     before = audit.snapshot(feedback)
     old_severity, old_received, old_assignee = feedback.severity, feedback.received_at, feedback.assignee_id
-    assign_fields(feedback, data, FEEDBACK_FIELDS)
+    assign_fields(feedback, data, fields_for(user))
     if (feedback.severity, feedback.received_at) != (old_severity, old_received):
         _set_deadlines(feedback)
     _check(feedback)

@@ -18,7 +18,7 @@ from django.views.decorators.http import require_POST
 
 from keyaccount.accounts.models import Contact
 from keyaccount.accounts.queries import account_get_for_user, contacts_visible_to
-from keyaccount.core.editing import get_or_404
+from keyaccount.core.editing import get_or_404, require
 from keyaccount.core.errors import AccessDenied
 from keyaccount.core.generic import (
     AccountRecordFormView,
@@ -245,6 +245,7 @@ def survey_list(request):
 @login_required
 def survey_send(request, account_pk):
     account = account_get_for_user(account_id=account_pk, user=request.user)
+    require(services.can_handle(request.user))
     form = SurveySendForm(request.POST or None, account=account)
     if request.method == "POST" and form.is_valid():
         done, refused = submit_form(request, form, lambda: surveys.survey_send(
@@ -347,6 +348,7 @@ def ticket_action(request, pk, action):
 @login_required
 def ticket_create(request, account_pk):
     account = account_get_for_user(account_id=account_pk, user=request.user)
+    require(support.can_work(request.user))
     form = TicketForm(request.POST or None, account=account)
     if request.method == "POST" and form.is_valid():
         done, ticket = submit_form(request, form, lambda: support.ticket_create(

@@ -62,6 +62,23 @@ def _users(values: Iterable[Any], field: str) -> list[int]:
     return ids
 
 
+def _people_outside(interaction: Interaction, participants: list[int] | None) -> dict[str, list[str]]:
+    """Our people at a meeting and the one a task is given to must see its account (they would get
+    its reminders, its place in their calendar, its brief)."""
+    if interaction.account_id is None:
+        return {}
+    errors = {}
+    outside = [user for user in User.objects.filter(pk__in=participants or [])
+               if not access.sees_account(user, interaction.account_id)]
+    if outside:
+        errors["participants"] = [_("%(names)s cannot see this account.") % {
+            "names": ", ".join(str(user) for user in outside)}]
+    if interaction.assignee_id and not access.may_work_for(interaction.assignee, interaction.account_id,
+                                                            Capability.LOG_INTERACTIONS):
+        errors["assignee"] = [_("%(name)s cannot see this account.") % {"name": interaction.assignee}]
+    return errors
+
+
 def _check_kind_rules(interaction: Interaction) -> None:
     errors: dict[str, list[str]] = {}
     if interaction.kind == InteractionKind.EVENT and interaction.pk is None:
@@ -116,6 +133,7 @@ def _clean(interaction: Interaction, data: Mapping[str, Any]):
             participants = _users(data["participants"] or [], "participants")
         except ValidationError as error:
             errors.update(error.message_dict)
+    errors.update(_people_outside(interaction, participants))
     if errors:
         raise ValidationError(errors)
     return contacts, participants
