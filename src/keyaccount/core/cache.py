@@ -42,14 +42,16 @@ class DatabaseCache(DjangoDatabaseCache):
             return dt.datetime.max
         return dt.datetime.fromtimestamp(seconds, tz=dt.UTC if settings.USE_TZ else None).replace(microsecond=0)
 
+    def _writing(self):
+        """The connection to write with and the quoted names of the table and its three columns."""
+        connection = connections[router.db_for_write(self.cache_model_class)]
+        quote = connection.ops.quote_name
+        return connection, quote(self._table), quote("cache_key"), quote("value"), quote("expires")
+
     def add(self, key, value, timeout=DEFAULT_TIMEOUT, version=None):
         """Store ``value`` unless a live entry holds ``key``; True when it was stored."""
         key = self.make_and_validate_key(key, version=version)
-        db = router.db_for_write(self.cache_model_class)
-        connection = connections[db]
-        quote = connection.ops.quote_name
-        table, cache_key, value_column, expires = (quote(self._table), quote("cache_key"), quote("value"),
-                                                   quote("expires"))
+        connection, table, cache_key, value_column, expires = self._writing()
         now = tz_now().replace(microsecond=0, tzinfo=None)
         with connection.cursor() as cursor:
             cursor.execute(
@@ -73,11 +75,7 @@ class DatabaseCache(DjangoDatabaseCache):
 
     def incr(self, key, delta=1, version=None):
         key = self.make_and_validate_key(key, version=version)
-        db = router.db_for_write(self.cache_model_class)
-        connection = connections[db]
-        quote = connection.ops.quote_name
-        table, cache_key, value_column, expires = (quote(self._table), quote("cache_key"), quote("value"),
-                                                   quote("expires"))
+        connection, table, cache_key, value_column, expires = self._writing()
         new_value = None
         with connection.cursor() as cursor:
             for _attempt in range(_MAX_SWAPS):
