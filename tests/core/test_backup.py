@@ -338,6 +338,26 @@ def _read(path: Path, member: str) -> bytes:
 
 
 @pytest.mark.django_db
+def test_an_archive_from_an_older_keyaccount_is_loaded_at_its_own_state_then_migrated_on(archive, tmp_path):
+    support_desk = ["tables/feedback.ticket.jsonl", "tables/feedback.ticketmessage.jsonl",
+                    "tables/feedback.unmatchedmail.jsonl"]
+
+    def before_the_support_desk(manifest):
+        manifest["migrations"]["feedback"].remove("0004_support_desk")
+        manifest["tables"] = [entry for entry in manifest["tables"] if entry["member"] not in support_desk]
+
+    older = _craft(archive, tmp_path / "older.zip", drop=support_desk, edit=before_the_support_desk)
+    env = {key: value for key, value in os.environ.items() if key != "KAM_DATABASE_URL"}
+    env["KAM_DATA_DIR"] = str(tmp_path / "restored")
+    # This installation is a version ahead of the archive: it goes back to the archive's state first.
+    _kam(env, "migrate", "--verbosity", "0")
+    _kam(env, "restore", str(older))
+
+    assert "No planned migration operations" in _kam(env, "migrate", "--plan").stdout
+    assert json.loads(_kam(env, "shell", "-v", "0", "-c", SNAPSHOT).stdout) == json.loads(json.dumps(snapshot()))
+
+
+@pytest.mark.django_db
 def test_a_tampered_row_restores_nothing(archive, tmp_path, anna_account):
     accounts = _read(archive, "tables/accounts.account.jsonl").replace(b"OOO Severstal Trade", b"OOO Severstal Fraud")
     tampered = _craft(archive, tmp_path / "tampered.zip", replace={"tables/accounts.account.jsonl": accounts},
@@ -362,6 +382,7 @@ def test_a_changed_file_restores_nothing(archive, tmp_path):
     ("not a zip", "damaged or not a complete zip archive"),
     ("no manifest", "has no manifest.json"),
     ("rows missing", "holds 0 rows; its manifest says 1"),
+    ("a row nested too deep", "line 2: not valid JSON"),
 ])
 def test_a_damaged_archive_restores_nothing(archive, tmp_path, damage, message):
     damaged = tmp_path / "damaged.zip"
@@ -380,7 +401,8 @@ def test_a_damaged_archive_restores_nothing(archive, tmp_path, damage, message):
                     new.writestr(name, old.read(name))
     else:
         header = _read(archive, "tables/orders.orderline.jsonl").splitlines(keepends=True)[0]
-        _craft(archive, damaged, replace={"tables/orders.orderline.jsonl": header})
+        rows = b"" if damage == "rows missing" else b"[" * 100_000 + b"]" * 100_000 + b"\n"
+        _craft(archive, damaged, replace={"tables/orders.orderline.jsonl": header + rows})
     _restore_is_refused(damaged, message)
 
 

@@ -462,7 +462,7 @@ def _read_manifest(archive: zipfile.ZipFile) -> Manifest:
     try:
         with archive.open(info) as member:
             data = json.loads(member.read(MAX_MANIFEST_BYTES + 1))
-    except (UnicodeDecodeError, json.JSONDecodeError) as error:
+    except (UnicodeDecodeError, json.JSONDecodeError, RecursionError) as error:
         raise ArchiveError(f"The archive's manifest.json is not valid JSON ({error}).") from error
     if not isinstance(data, dict) or data.get("format") != FORMAT:
         raise ArchiveError("The archive's manifest.json does not describe a Keyaccount backup.")
@@ -651,7 +651,7 @@ class _Rows:
                 raise self.error("the line is too long or cut short")
             try:
                 yield json.loads(line)
-            except (UnicodeDecodeError, json.JSONDecodeError) as error:
+            except (UnicodeDecodeError, json.JSONDecodeError, RecursionError) as error:
                 raise self.error(f"not valid JSON ({error})") from error
 
     def error(self, problem: str) -> ArchiveError:
