@@ -351,6 +351,7 @@ def test_an_archive_from_an_older_keyaccount_is_loaded_at_its_own_state_then_mig
     env["KAM_DATA_DIR"] = str(tmp_path / "restored")
     # This installation is a version ahead of the archive: it goes back to the archive's state first.
     _kam(env, "migrate", "--verbosity", "0")
+    _kam(env, "shell", "-v", "0", "-c", SHUFFLE_CONTENT_TYPES)
     _kam(env, "restore", str(older))
 
     assert "No planned migration operations" in _kam(env, "migrate", "--plan").stdout

@@ -49,7 +49,7 @@ from django.core.files import File
 from django.core.files.storage import Storage, storages
 from django.core.management import call_command
 from django.core.management.color import no_style
-from django.db import DEFAULT_DB_ALIAS, DatabaseError, connections, models, transaction
+from django.db import DatabaseError, connection, models, transaction
 from django.db.migrations.exceptions import InvalidMigrationPlan
 from django.db.migrations.executor import MigrationExecutor
 from django.db.migrations.recorder import MigrationRecorder
@@ -60,6 +60,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from pydantic import ValidationError as SchemaError
 
 import keyaccount
+from keyaccount.core import bulk
 
 FORMAT = "keyaccount-backup"
 FORMAT_VERSION = 1
@@ -142,7 +143,7 @@ class RestoreSummary:
 # --- writing --------------------------------------------------------------------------------------
 
 
-def backup(path: str | os.PathLike, *, using: str = DEFAULT_DB_ALIAS, storage: Storage | None = None) -> BackupSummary:
+def backup(path: str | os.PathLike, *, storage: Storage | None = None) -> BackupSummary:
     """Write the database and the stored files to the zip archive ``path``.
 
     The archive is written to a temporary file beside ``path`` and renamed over it only when complete,
@@ -151,7 +152,6 @@ def backup(path: str | os.PathLike, *, using: str = DEFAULT_DB_ALIAS, storage: S
     """
     path = Path(path)
     storage = storage or storages["default"]
-    connection = connections[using]
     if path.is_dir():
         raise ArchiveError(f"“{path}” is a folder; name the archive file, e.g. {path / 'keyaccount.zip'}.")
     if not path.parent.is_dir():
@@ -167,7 +167,7 @@ def backup(path: str | os.PathLike, *, using: str = DEFAULT_DB_ALIAS, storage: S
                 manifest = _manifest_head(connection)
                 with _snapshot(connection):
                     manifest["migrations"] = _applied_migrations(connection)
-                    manifest["tables"] = [_write_table(archive, model, using) for model in _models_to_back_up()]
+                    manifest["tables"] = [_write_table(archive, model) for model in _models_to_back_up()]
                     files = (_write_file(archive, storage, name) for name in _stored_names(storage))
                     manifest["files"] = [entry for entry in files if entry is not None]
                 archive.writestr(_member(MANIFEST), json.dumps(manifest, ensure_ascii=False, indent=1))
@@ -214,12 +214,12 @@ def _snapshot(connection) -> Iterator[None]:
         mode = connection.transaction_mode
         connection.transaction_mode = "DEFERRED"
         try:
-            with transaction.atomic(using=connection.alias):
+            with transaction.atomic():
                 yield
         finally:
             connection.transaction_mode = mode
     else:
-        with transaction.atomic(using=connection.alias):
+        with transaction.atomic():
             if connection.vendor == "postgresql":
                 with connection.cursor() as cursor:
                     cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
@@ -297,13 +297,13 @@ def _portable(value):
     raise TypeError(f"a {type(value).__name__} cannot go into a backup")
 
 
-def _write_table(archive: zipfile.ZipFile, model, using: str) -> dict:
+def _write_table(archive: zipfile.ZipFile, model) -> dict:
     label = model._meta.label_lower
     fields = _columns(model)
     member = f"tables/{label}.jsonl"
     # A JSON field's value is already JSON; every other value is made portable.
     encoders = [(lambda value: value) if isinstance(field, JSONField) else _portable for field in fields]
-    rows = (model._base_manager.using(using).order_by("pk").values_list(*(field.attname for field in fields))
+    rows = (model._base_manager.order_by("pk").values_list(*(field.attname for field in fields))
             .iterator(chunk_size=CHUNK_ROWS))
     count = 0
     with _HashingWriter(archive.open(_member(member), "w", force_zip64=True)) as out:
@@ -366,7 +366,7 @@ def _first_line(error: BaseException) -> str:
 
 
 def restore(path: str | os.PathLike, *, force: bool = False, check_only: bool = False,
-            using: str = DEFAULT_DB_ALIAS, storage: Storage | None = None) -> RestoreSummary:
+            storage: Storage | None = None) -> RestoreSummary:
     """Put the archive ``path`` back: the same rows with the same keys, the same files.
 
     The target must be empty (no users, no records of theirs, none of the archive's files in the
@@ -376,7 +376,6 @@ def restore(path: str | os.PathLike, *, force: bool = False, check_only: bool = 
     """
     path = Path(path)
     storage = storage or storages["default"]
-    connection = connections[using]
     with _open_archive(path) as archive:
         manifest = _read_manifest(archive)
         _check_members(archive, manifest, archive_bytes=path.stat().st_size)
@@ -393,7 +392,7 @@ def restore(path: str | os.PathLike, *, force: bool = False, check_only: bool = 
             raise ArchiveError(f"The database refused: {_first_line(error)}") from error
         _load(archive, manifest, state.apps, connection, storage)
     try:
-        call_command("migrate", database=using, interactive=False, verbosity=0)
+        call_command("migrate", interactive=False, verbosity=0)
     except DatabaseError as error:
         raise ArchiveError(f"The archive was restored, but migrating it to this version failed: "
                            f"{_first_line(error)}") from error
@@ -581,7 +580,7 @@ def _require_empty(connection, storage: Storage, manifest: Manifest) -> None:
     for model in installed_apps.get_models(include_auto_created=True):
         names_a_user = model is user_model or any(
             field.is_relation and field.related_model is user_model for field in model._meta.local_fields)
-        if names_a_user and model._meta.db_table in tables and model._base_manager.using(connection.alias).exists():
+        if names_a_user and model._meta.db_table in tables and model._base_manager.exists():
             raise ArchiveError("This installation already holds data (users and their records): restore into an "
                                "empty one, or pass --force to replace everything in it.")
     for entry in manifest.files:
@@ -609,7 +608,7 @@ def _load(archive: zipfile.ZipFile, manifest: Manifest, state_apps, connection, 
                                "at the archive's migration state.")
     written: list[str] = []
     try:
-        with transaction.atomic(using=connection.alias):
+        with transaction.atomic():
             with connection.cursor() as cursor:
                 for label, model in models.items():
                     if label != CONTENT_TYPES:
@@ -680,7 +679,7 @@ def _header(rows: Iterator, reader: _Rows, model) -> list[str]:
 def _load_content_types(archive: zipfile.ZipFile, entry: TableEntry, model, connection) -> dict[int, int]:
     """Match the archive's content types to this database's by (app label, model); add the missing."""
     ours = {(app_label, name): pk for pk, app_label, name in
-            model._base_manager.using(connection.alias).values_list("pk", "app_label", "model")}
+            model._base_manager.values_list("pk", "app_label", "model")}
     mapping: dict[int, int] = {}
     with _Rows(archive, entry) as reader:
         rows = iter(reader)
@@ -694,7 +693,7 @@ def _load_content_types(archive: zipfile.ZipFile, entry: TableEntry, model, conn
                 raise reader.error("a content type needs an id, an app label and a model")
             key = (values["app_label"], values["model"])
             if key not in ours:
-                ours[key] = model._base_manager.using(connection.alias).create(app_label=key[0], model=key[1]).pk
+                ours[key] = model._base_manager.create(app_label=key[0], model=key[1]).pk
             mapping[values["id"]] = ours[key]
     return mapping
 
@@ -737,48 +736,37 @@ def _decoder(field, connection, content_types: dict[int, int]):
 
 
 def _load_table(archive: zipfile.ZipFile, entry: TableEntry, model, connection, content_types) -> None:
-    quote = connection.ops.quote_name
     with _Rows(archive, entry) as reader:
         rows = iter(reader)
         columns = _header(rows, reader, model)
         fields_by_name = {field.attname: field for field in _columns(model)}
         fields = [fields_by_name[name] for name in columns]
         decoders = [_decoder(field, connection, content_types) for field in fields]
-        per_statement = max(1, min(500, connection.ops.bulk_batch_size(fields, [None] * 500)))
-        placeholders = "(" + ", ".join(["%s"] * len(fields)) + ")"
-        # Table and column names come from the model, never from the archive; every value is a parameter.
-        names = ", ".join(quote(field.column) for field in fields)
-        head = f"INSERT INTO {quote(model._meta.db_table)} ({names}) VALUES "  # noqa: S608
-        full = head + ", ".join([placeholders] * per_statement)
-        batch: list = []
-        pending = count = 0
-        with connection.cursor() as cursor:
+
+        def values():
             for row in rows:
                 if not isinstance(row, list) or len(row) != len(fields):
                     raise reader.error(f"a row must list {len(fields)} values")
+                decoded = []
                 for field, decode, value in zip(fields, decoders, row, strict=True):
                     try:
-                        batch.append(decode(value))
+                        decoded.append(decode(value))
                     except (ValidationError, ValueError, TypeError, ArithmeticError) as error:
                         problem = "; ".join(error.messages) if isinstance(error, ValidationError) else str(error)
                         raise reader.error(f"{field.attname}: {problem}") from error
-                pending += 1
-                count += 1
-                if pending == per_statement:
-                    _insert(cursor, full, batch, reader)
-                    batch, pending = [], 0
-            if pending:
-                _insert(cursor, head + ", ".join([placeholders] * pending), batch, reader)
+                yield decoded
+
+        quote = connection.ops.quote_name
+        try:
+            # Driver errors (a constraint, a value out of range) become Django's, which the caller reports.
+            with connection.wrap_database_errors:
+                count = bulk.insert_rows(quote(model._meta.db_table), [quote(field.column) for field in fields],
+                                         values())
+        except (OverflowError, ValueError, TypeError) as error:
+            # What a driver raises for a value it cannot bind (an integer past 64 bits, say).
+            raise reader.error(f"a value cannot be stored ({error})") from error
     if count != entry.rows:
         raise ArchiveError(f"The archive's member “{entry.member}” holds {count} rows; its manifest says {entry.rows}.")
-
-
-def _insert(cursor, sql: str, values: list, reader: _Rows) -> None:
-    try:
-        cursor.execute(sql, values)
-    except (OverflowError, ValueError, TypeError) as error:
-        # What a driver raises for a value it cannot bind (an integer past 64 bits, say).
-        raise reader.error(f"a value cannot be stored ({error})") from error
 
 
 class _CheckedReader:
