@@ -412,6 +412,7 @@ def test_a_damaged_archive_restores_nothing(archive, tmp_path, damage, message):
     ("order_id", 999_999, "refused the archive's rows"),
     ("quantity", "a lot", "line 2: quantity"),
     ("product_id", None, "refused the archive's rows"),
+    ("id", 2**70, "a value cannot be stored|refused the archive's rows"),
 ])
 def test_rows_the_database_refuses_restore_nothing(archive, tmp_path, column, value, message):
     lines = _edit_row(_read(archive, "tables/orders.orderline.jsonl"), column=column, where=lambda row: True,

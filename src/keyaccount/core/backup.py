@@ -600,25 +600,25 @@ def _migrate_to(executor: MigrationExecutor, targets):
 
 def _load(archive: zipfile.ZipFile, manifest: Manifest, state_apps, connection, storage: Storage) -> None:
     """Replace every table's rows with the archive's and put its files back, all or nothing."""
-    models = {model._meta.label_lower: model for model in state_apps.get_models(include_auto_created=True)
-              if model._meta.managed and not model._meta.proxy}
+    by_label = {model._meta.label_lower: model for model in state_apps.get_models(include_auto_created=True)
+                if model._meta.managed and not model._meta.proxy}
     for entry in manifest.tables:
-        if entry.model not in models:
+        if entry.model not in by_label:
             raise ArchiveError(f"The archive holds the table {entry.model}, which this database does not have "
                                "at the archive's migration state.")
     written: list[str] = []
     try:
         with transaction.atomic():
             with connection.cursor() as cursor:
-                for label, model in models.items():
+                for label, model in by_label.items():
                     if label != CONTENT_TYPES:
                         cursor.execute(f"DELETE FROM {connection.ops.quote_name(model._meta.db_table)}")  # noqa: S608
-            content_types = _load_content_types(archive, manifest.tables[0], models[CONTENT_TYPES], connection)
+            content_types = _load_content_types(archive, manifest.tables[0], by_label[CONTENT_TYPES], connection)
             for entry in manifest.tables[1:]:
-                _load_table(archive, entry, models[entry.model], connection, content_types)
-            connection.check_constraints(table_names=[model._meta.db_table for model in models.values()])
+                _load_table(archive, entry, by_label[entry.model], connection, content_types)
+            connection.check_constraints(table_names=[model._meta.db_table for model in by_label.values()])
             with connection.cursor() as cursor:
-                for statement in connection.ops.sequence_reset_sql(no_style(), list(models.values())):
+                for statement in connection.ops.sequence_reset_sql(no_style(), list(by_label.values())):
                     cursor.execute(statement)
             for entry in manifest.files:
                 _restore_file(archive, entry, storage, written)
@@ -760,13 +760,34 @@ def _load_table(archive: zipfile.ZipFile, entry: TableEntry, model, connection, 
         try:
             # Driver errors (a constraint, a value out of range) become Django's, which the caller reports.
             with connection.wrap_database_errors:
-                count = bulk.insert_rows(quote(model._meta.db_table), [quote(field.column) for field in fields],
-                                         values())
+                count = _insert_rows(connection, quote(model._meta.db_table), [quote(field.column) for field in fields],
+                                     values())
         except (OverflowError, ValueError, TypeError) as error:
             # What a driver raises for a value it cannot bind (an integer past 64 bits, say).
             raise reader.error(f"a value cannot be stored ({error})") from error
     if count != entry.rows:
         raise ArchiveError(f"The archive's member “{entry.member}” holds {count} rows; its manifest says {entry.rows}.")
+
+
+def _insert_rows(connection, table: str, columns: list[str], rows) -> int:
+    """COPY on PostgreSQL (``core.bulk``); elsewhere batches through the driver's executemany, without the
+    large page cache the importers ask SQLite for, so a restore's memory stays flat."""
+    if connection.vendor == "postgresql":
+        return bulk.insert_rows(table, columns, rows)
+    sql = f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join(['%s'] * len(columns))})"  # noqa: S608
+    count = 0
+    batch: list = []
+    with connection.cursor() as cursor:
+        for row in rows:
+            batch.append(row)
+            if len(batch) == CHUNK_ROWS:
+                cursor.executemany(sql, batch)
+                count += len(batch)
+                batch.clear()
+        if batch:
+            cursor.executemany(sql, batch)
+            count += len(batch)
+    return count
 
 
 class _CheckedReader:
