@@ -95,3 +95,13 @@ def test_the_tiers_basis_is_money_support_does_not_read(api_as, anna_account):
     assert "7345678" not in str(support)
     analyst = api_as("analyst")("get", f"/api/v1/loyalty/accounts/{anna_account.pk}").json()
     assert analyst["current"]["basis"] == {"revenue": {"12:RUB": "7345678.00"}}
+
+
+def test_support_reads_the_tiers_rules_without_their_revenue_thresholds(api_as, client_for, people):
+    """The overview page and the API told support what revenue each tier asks."""
+    Tier.objects.filter(name="Gold").update(min_revenue=Decimal("7345678"), currency="RUB")
+    page = client_for(people["support"]).get(reverse("loyalty:overview")).content.decode()
+    assert "Gold" in page and "7,345,678" not in page and "RUB" not in page
+    tiers = {tier["name"]: tier for tier in api_as("support")("get", "/api/v1/loyalty/tiers").json()}
+    assert tiers["Gold"]["min_revenue"] is None and tiers["Gold"]["currency"] == ""
+    assert Decimal(api_as("head")("get", "/api/v1/loyalty/tiers").json()[2]["min_revenue"]) == Decimal("7345678")

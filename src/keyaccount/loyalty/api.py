@@ -24,7 +24,7 @@ class TierOut(Schema):
     id: int
     name: str
     rank: int
-    min_revenue: Decimal
+    min_revenue: Decimal | None = Field(description="Empty for roles that see no money (support)")
     currency: str
     revenue_months: int
     min_tenure_months: int
@@ -36,6 +36,15 @@ class TierOut(Schema):
     resolution_hours: int | None
     exclusive_offers: str
     is_vip_club: bool
+
+
+    @staticmethod
+    def resolve_min_revenue(obj: Tier, context) -> Decimal | None:
+        return obj.min_revenue if sees_finances(context) else None
+
+    @staticmethod
+    def resolve_currency(obj: Tier, context) -> str:
+        return obj.currency if sees_finances(context) else ""
 
 
 class AssignmentOut(Schema):
