@@ -69,3 +69,46 @@ def test_financial_indicators_with_nul_or_huge_numbers_answer_422(people, anna_a
         response = client.post(f"/api/v1/accounts/{anna_account.pk}/financials", data=payload,
                                content_type="application/json", HTTP_AUTHORIZATION=f"Bearer {secret}")
         assert response.status_code == 422, (payload, response.content)
+
+
+def test_a_related_id_that_names_nothing_is_a_422_on_its_field(people, anna_account, api_as):
+    """A contract with an unknown deal and a complaint with an unknown contact answered 500."""
+    api = api_as("anna")
+    contract = api("post", "/api/v1/contracts/", {"account_id": anna_account.pk, "number": "K-1", "subject": "Supply",
+                                                  "starts_on": "2026-01-01", "deal_id": 999999})
+    assert contract.status_code == 422 and "deal" in contract.json()["errors"]
+    feedback = api("post", "/api/v1/feedback/", {"account_id": anna_account.pk, "subject": "Late",
+                                                 "text": "Twice", "contact_id": 999999})
+    assert feedback.status_code == 422 and "contact" in feedback.json()["errors"]
+    plan = api("post", "/api/v1/account-plans/", {"account_id": anna_account.pk, "year": 2026})
+    initiative = api("post", f"/api/v1/account-plans/{plan.json()['id']}/initiatives",
+                     {"title": "Second plant", "owner_id": 999999})
+    assert initiative.status_code == 422 and "owner" in initiative.json()["errors"]
+
+
+@pytest.mark.parametrize("day", ["0001-01-01", "9999-12-31", "1899-12-31", "2200-01-01"])
+def test_dates_at_the_ends_of_the_calendar_are_refused_with_the_span(day, people, anna_account, api_as, client_for):
+    """They overflowed date arithmetic (reminders, renewals) into a 500."""
+    response = api_as("anna")("post", "/api/v1/contracts/", {
+        "account_id": anna_account.pk, "number": "K-2", "subject": "Supply", "starts_on": "2026-01-01",
+        "ends_on": day, "auto_renewal": True})
+    assert response.status_code == 422 and "ends_on" in response.json()["errors"]
+    page = client_for(people["anna"]).post(f"/contracts/accounts/{anna_account.pk}/new/", {
+        "number": "K-3", "subject": "Supply", "starts_on": day, "owner": people["anna"].pk, "notice_days": 30,
+        "remind_days_before": 14, "currency": "RUB", "status": "active"})
+    assert page.status_code == 200 and "Give a date between 1900-01-01 and 2199-12-31" in page.content.decode()
+
+
+def test_a_date_time_without_a_zone_is_read_in_the_users_zone(people, anna_account, api_as):
+    """It answered 500 on the interactions endpoint."""
+    people["anna"].time_zone = "Asia/Yekaterinburg"
+    people["anna"].save()
+    response = api_as("anna")("post", "/api/v1/interactions/", {
+        "kind": "meeting", "account_id": anna_account.pk, "subject": "Visit", "starts_at": "2026-12-10T12:00:00"})
+    assert response.status_code == 201, response.content
+    assert response.json()["starts_at"].startswith("2026-12-10T07:00:00")  # 12:00 in Yekaterinburg is 07:00 UTC
+
+
+def test_an_api_path_that_does_not_exist_answers_json(people, api_as):
+    response = api_as("anna")("get", "/api/v1/account-plans/1/initiatives/x")
+    assert response.status_code == 404 and response.json() == {"detail": "Not found."}

@@ -1,4 +1,6 @@
-"""What every app's ``api.py`` shares: authentication, error shapes, pagination."""
+"""What every app's ``api.py`` shares: authentication, one error shape, pagination, the base of request
+schemas (their rules, from the models they write), the error answers each operation declares in the
+OpenAPI document, and ``referenced`` for ids a request body names."""
 
 from __future__ import annotations
 
