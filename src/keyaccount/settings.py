@@ -93,6 +93,7 @@ INSTALLED_APPS = [
     "keyaccount.feedback",
     "keyaccount.insights",
     "keyaccount.api",
+    "keyaccount.demo",
 ]
 
 MIDDLEWARE = [

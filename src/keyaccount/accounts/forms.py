@@ -8,6 +8,8 @@ from django.utils.translation import gettext_lazy as _
 
 from keyaccount.accounts.choices import AccountStatus, ContactRoleKind
 from keyaccount.accounts.models import Account, AccountFinancials, Competitor, Contact, ContactConsent
+from keyaccount.accounts.queries import accounts_visible_to
+from keyaccount.accounts.services import clean_emails, clean_phones
 from keyaccount.core.generic import RecordsField, ServiceFormMixin, VersionField
 from keyaccount.core.models import User
 
@@ -40,7 +42,6 @@ class AccountForm(ServiceFormMixin, forms.ModelForm):
 
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
-        from keyaccount.accounts.queries import accounts_visible_to
 
         self.fields["owner"].queryset = User.objects.filter(is_active=True)
         self.fields["owner"].required = False
@@ -88,8 +89,6 @@ class ContactForm(ServiceFormMixin, forms.ModelForm):
         self.fields["reports_to"].queryset = people
 
     def clean_phones(self):
-        from keyaccount.accounts.services import clean_phones
-
         lines = [line for line in (self.cleaned_data.get("phones") or "").splitlines() if line.strip()]
         try:
             clean_phones(lines)
@@ -98,8 +97,6 @@ class ContactForm(ServiceFormMixin, forms.ModelForm):
         return lines
 
     def clean_emails(self):
-        from keyaccount.accounts.services import clean_emails
-
         lines = _lines(self.cleaned_data.get("emails", ""))
         try:
             clean_emails(lines)

@@ -33,6 +33,7 @@ from keyaccount.accounts.models import (
     ContactRole,
     Tag,
 )
+from keyaccount.accounts.queries import accounts_visible_to
 from keyaccount.core import access, audit, phones, search
 from keyaccount.core.access import Capability
 from keyaccount.core.concurrency import save_versioned
@@ -76,7 +77,6 @@ def _normalise_identifiers(account: Account) -> None:
 def _check_parent(account: Account, user) -> None:
     if account.parent_id is None:
         return
-    from keyaccount.accounts.queries import accounts_visible_to
 
     if not accounts_visible_to(user).filter(pk=account.parent_id).exists():
         raise ValidationError({"parent": [_("Choose a parent company from your accounts.")]})

@@ -8,7 +8,7 @@ class ContractsConfig(AppConfig):
     verbose_name = _("Contracts")
 
     def ready(self):
-        from keyaccount.contracts import queries, reminders
+        from keyaccount.contracts import panels, reminders
 
-        queries.register_panels()
+        panels.register()
         reminders.register()

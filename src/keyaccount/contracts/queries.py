@@ -150,10 +150,3 @@ def account_contracts_brief(*, account, user) -> dict | None:
                                if contract.notice_deadline else "") for contract in ending]
     return {"title": _("Contract obligations"), "items": items, "obligations": obligations,
             "ending_contracts": ending, "today": today, "questions": questions}
-
-
-def register_panels() -> None:
-    panels.register(panels.AccountPanel(key="contracts", template="contracts/_account_panel.html",
-                                        context=account_contracts_panel, order=8))
-    panels.register(panels.AccountPanel(key="contracts", template="contracts/_brief_section.html",
-                                        context=account_contracts_brief, order=16, page=panels.BRIEF))

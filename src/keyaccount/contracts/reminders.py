@@ -22,6 +22,7 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from keyaccount.contracts.choices import ContractStatus, ObligationStatus, Side
+from keyaccount.contracts.models import Contract, Obligation
 from keyaccount.core import access
 from keyaccount.core.models import User
 from keyaccount.core.queries import heads_of
@@ -95,8 +96,6 @@ def withdraw(*, obligation_ids=(), contract_id=None) -> None:
 
 
 def _describe_obligation(reminder: Reminder, now: dt.datetime):
-    from keyaccount.contracts.models import Obligation
-
     obligation = (Obligation.objects.filter(pk=reminder.object_id).select_related("contract__account").first())
     if obligation is None or obligation.status != ObligationStatus.OPEN \
             or obligation.due_on != timezone.localtime(reminder.event_at).date():
@@ -115,8 +114,6 @@ def _describe_obligation(reminder: Reminder, now: dt.datetime):
 
 
 def _describe_notice(reminder: Reminder, now: dt.datetime):
-    from keyaccount.contracts.models import Contract
-
     contract = Contract.objects.filter(pk=reminder.object_id).select_related("account").first()
     if contract is None or contract.status != ContractStatus.ACTIVE or contract.notice_deadline is None \
             or contract.notice_deadline != timezone.localtime(reminder.event_at).date():
@@ -134,8 +131,6 @@ def _describe_notice(reminder: Reminder, now: dt.datetime):
 
 
 def _sweep(now: dt.datetime) -> int:
-    from keyaccount.contracts.models import Contract, Obligation
-
     today = timezone.localdate(now)
     written = 0
     obligations = (Obligation.objects.filter(status=ObligationStatus.OPEN, due_on__gte=today - SWEEP_BACK,
@@ -152,8 +147,6 @@ def _sweep(now: dt.datetime) -> int:
 
 
 def _calendar_events(*, user, now: dt.datetime, base_url: str):
-    from keyaccount.contracts.models import Contract, Obligation
-
     if not access.can(user, access.Capability.VIEW_FINANCES):
         return
     today = timezone.localdate(now)

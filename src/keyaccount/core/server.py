@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import sys
 
+from django.core.wsgi import get_wsgi_application
+
 
 def serve(*, bind: str, workers: int, threads: int) -> None:
     try:
@@ -14,7 +16,8 @@ def serve(*, bind: str, workers: int, threads: int) -> None:
         call_command("runserver", bind, use_reloader=False, insecure_serving=True)
         return
 
-    from keyaccount.wsgi import application
+    # The same application keyaccount.wsgi exposes to other servers (core imports nothing above it).
+    application = get_wsgi_application()
 
     class Application(BaseApplication):
         def load_config(self):

@@ -8,7 +8,7 @@ class DealsConfig(AppConfig):
     verbose_name = _("Deals")
 
     def ready(self):
-        from keyaccount.deals import queries, reminders
+        from keyaccount.deals import panels, reminders
 
-        queries.register_panels()
+        panels.register()
         reminders.register()

@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy
 from keyaccount.core import sandbox
 from keyaccount.core.documents import render_pdf
 from keyaccount.core.money import amount_in_words, format_money, format_number
+from keyaccount.core.uploads import UnsafeArchive, check_zip
 from keyaccount.deals.models import Proposal, ProposalTemplate
 
 DEFAULT_TEMPLATES = Path(__file__).resolve().parent / "docx"
@@ -127,7 +128,6 @@ def _open_docx(source):
 
     from docxtpl import DocxTemplate
 
-    from keyaccount.core.uploads import UnsafeArchive, check_zip
 
     try:
         with contextlib.ExitStack() as stack:

@@ -260,10 +260,3 @@ def account_deals_brief(*, account, user) -> dict | None:
                                                 if part)) for deal in lost]
     return {"title": _("Deals in progress"), "items": items, "open_deals": open_deals, "waiting_proposals": waiting,
             "lost_deals": lost, "questions": questions}
-
-
-def register_panels() -> None:
-    panels.register(panels.AccountPanel(key="deals", template="deals/_account_panel.html",
-                                        context=account_deals_panel, order=7))
-    panels.register(panels.AccountPanel(key="deals", template="deals/_brief_section.html",
-                                        context=account_deals_brief, order=15, page=panels.BRIEF))

@@ -9,6 +9,7 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from keyaccount.core import access
+from keyaccount.deals.models import Deal
 from keyaccount.timeline import calendar, reminders
 from keyaccount.timeline.models import Reminder
 
@@ -38,8 +39,6 @@ def withdraw_tender(deal) -> None:
 
 
 def _describe(reminder: Reminder, now: dt.datetime):
-    from keyaccount.deals.models import Deal
-
     deal = Deal.objects.filter(pk=reminder.object_id).select_related("stage", "account").first()
     if deal is None or deal.stage.is_closed or deal.submission_deadline != reminder.event_at:
         return None
@@ -52,8 +51,6 @@ def _describe(reminder: Reminder, now: dt.datetime):
 
 
 def _sweep(now: dt.datetime) -> int:
-    from keyaccount.deals.models import Deal
-
     soon = now + dt.timedelta(days=PREPARE_DAYS + 1)
     written = 0
     for deal in (Deal.objects.filter(submission_deadline__gt=now, submission_deadline__lte=soon,
@@ -66,7 +63,6 @@ def _sweep(now: dt.datetime) -> int:
 def _calendar_events(*, user, now: dt.datetime, base_url: str):
     from icalendar import Event
 
-    from keyaccount.deals.models import Deal
 
     if not access.can(user, access.Capability.VIEW_FINANCES):
         return

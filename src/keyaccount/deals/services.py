@@ -26,6 +26,7 @@ from keyaccount.core.models import User
 from keyaccount.core.money import parse_decimal
 from keyaccount.deals import reminders
 from keyaccount.deals.choices import DEFAULT_STAGES, DealKind, LossReason, ProposalStatus, StageOutcome
+from keyaccount.deals.documents import check_template
 from keyaccount.deals.models import Deal, DealStageChange, Proposal, ProposalLine, ProposalTemplate, Stage
 from keyaccount.loyalty import queries as loyalty_queries
 from keyaccount.orders.services import CENT, line_amount
@@ -461,7 +462,6 @@ def template_upload(*, user, data: Mapping[str, Any]) -> ProposalTemplate:
     """A company's own Word template: refused unless it is a DOCX docxtpl can render with the fields
     a proposal provides (an unknown field is named)."""
     _require_admin(user)
-    from keyaccount.deals.documents import check_template
 
     upload = data["file"]
     check_template(upload)

@@ -13,9 +13,9 @@ class FeedbackConfig(AppConfig):
 
         from keyaccount.accounts import erasure
         from keyaccount.deals.models import DealStageChange
-        from keyaccount.feedback import queries, reminders, services, surveys
+        from keyaccount.feedback import panels, reminders, services, surveys
 
-        queries.register_panels()
+        panels.register()
         reminders.register()
         erasure.register(services.contact_erased)
 

@@ -14,8 +14,8 @@ from django.utils.translation import gettext as _
 from keyaccount.accounts import panels
 from keyaccount.core import access
 from keyaccount.core.editing import get_or_404
-from keyaccount.feedback.choices import OPEN_STATUSES, FeedbackKind
-from keyaccount.feedback.models import Feedback, FeedbackCategory, FeedbackLink
+from keyaccount.feedback.choices import OPEN_STATUSES, OPEN_TICKET_STATUSES, FeedbackKind
+from keyaccount.feedback.models import Feedback, FeedbackCategory, FeedbackLink, Survey, Ticket, UnmatchedMail
 
 # A complaint repeats one of the same account and category received this shortly before.
 REPEAT_WINDOW = dt.timedelta(days=90)
@@ -226,20 +226,9 @@ def account_feedback_brief(*, account, user) -> dict | None:
             "questions": questions}
 
 
-def register_panels() -> None:
-    panels.register(panels.AccountPanel(key="feedback", template="feedback/_account_panel.html",
-                                        context=account_feedback_panel, order=9))
-    panels.register(panels.AccountPanel(key="feedback", template="feedback/_brief_section.html",
-                                        context=account_feedback_brief, order=17, page=panels.BRIEF))
-    panels.register(panels.AccountPanel(key="tickets", template="feedback/_tickets_panel.html",
-                                        context=account_tickets_panel, order=10))
-
-
 # Surveys
 
 def surveys_visible_to(user) -> QuerySet:
-    from keyaccount.feedback.models import Survey
-
     return Survey.objects.filter(access.account_q(user, prefix="account__"))
 
 
@@ -317,8 +306,6 @@ def survey_results(user, *, date_from: dt.date, date_to: dt.date) -> dict:
 # Support desk
 
 def tickets_visible_to(user) -> QuerySet:
-    from keyaccount.feedback.models import Ticket
-
     return Ticket.objects.filter(access.account_q(user, prefix="account__"))
 
 
@@ -327,8 +314,6 @@ def ticket_get_for_user(*, ticket_id, user):
 
 
 def ticket_list(user, filters: dict | None = None, order_by: str = "-created_at") -> QuerySet:
-    from keyaccount.feedback.choices import OPEN_TICKET_STATUSES
-
     filters = filters or {}
     queryset = tickets_visible_to(user).select_related("account", "contact", "assignee")
     state = filters.get("state")
@@ -358,17 +343,12 @@ def sees_unmatched_mail(user) -> bool:
 
 
 def unmatched_mail(user) -> QuerySet:
-    from keyaccount.feedback.models import UnmatchedMail
-
     if not sees_unmatched_mail(user):
         return UnmatchedMail.objects.none()
     return UnmatchedMail.objects.filter(ticket__isnull=True)
 
 
 def account_tickets_panel(*, account, user) -> dict | None:
-    from keyaccount.feedback.choices import OPEN_TICKET_STATUSES
-    from keyaccount.feedback.models import Ticket
-
     tickets = list(Ticket.objects.filter(account=account).select_related("contact").order_by("-created_at")[:8])
     open_tickets = Ticket.objects.filter(account=account, status__in=OPEN_TICKET_STATUSES).count() if tickets else 0
     return {"tickets": tickets, "open_tickets": open_tickets}

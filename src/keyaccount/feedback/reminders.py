@@ -20,6 +20,8 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from keyaccount.core.queries import heads_of
+from keyaccount.feedback.choices import OPEN_STATUSES
+from keyaccount.feedback.models import Feedback
 from keyaccount.timeline import reminders
 from keyaccount.timeline.models import Reminder
 
@@ -64,8 +66,6 @@ def schedule(feedback, *, now: dt.datetime | None = None) -> int:
 
 
 def _describe(reminder: Reminder, now: dt.datetime):
-    from keyaccount.feedback.models import Feedback
-
     feedback = Feedback.objects.filter(pk=reminder.object_id).select_related("account").first()
     if feedback is None or not feedback.is_open:
         return None
@@ -91,9 +91,6 @@ def _describe(reminder: Reminder, now: dt.datetime):
 
 
 def _sweep(now: dt.datetime) -> int:
-    from keyaccount.feedback.choices import OPEN_STATUSES
-    from keyaccount.feedback.models import Feedback
-
     written = 0
     for feedback in (Feedback.objects.filter(status__in=OPEN_STATUSES, received_at__gte=now - dt.timedelta(days=400))
                      .select_related("account__owner", "assignee").iterator(chunk_size=500)):

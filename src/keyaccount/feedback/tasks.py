@@ -5,7 +5,7 @@ from __future__ import annotations
 from huey import crontab
 from huey.contrib.djhuey import db_periodic_task, lock_task
 
-from keyaccount.feedback import surveys
+from keyaccount.feedback import support, surveys
 
 
 @db_periodic_task(crontab(hour="10", minute="5"))
@@ -18,6 +18,4 @@ def survey_key_accounts():
 @lock_task("feedback-support-mailbox")
 def fetch_support_mailbox():
     """The support mailbox every two minutes, when one is configured."""
-    from keyaccount.feedback import support
-
     return support.fetch_configured()

@@ -8,6 +8,6 @@ class InsightsConfig(AppConfig):
     verbose_name = _("Insights")
 
     def ready(self):
-        from keyaccount.insights import queries
+        from keyaccount.insights import panels
 
-        queries.register_panels()
+        panels.register()

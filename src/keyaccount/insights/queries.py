@@ -141,10 +141,3 @@ def market_indicator(user, *, quarters: int = 6) -> dict:
         movers = sorted(({"category": c, "before": v[before], "last": v[last], "change": v[last] - v[before]}
                          for c, v in table.items()), key=lambda m: -abs(m["change"]))[:5]
     return {"quarters": quarter_list, "shares": sorted(table.items()), "movers": movers}
-
-
-def register_panels() -> None:
-    from keyaccount.accounts import panels
-
-    panels.register(panels.AccountPanel(key="insights", template="insights/_account_panel.html",
-                                        context=account_panel, order=4))

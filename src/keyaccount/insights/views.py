@@ -13,6 +13,7 @@ from keyaccount.core import access
 from keyaccount.core.errors import AccessDenied
 from keyaccount.core.generic import forbidden
 from keyaccount.insights import queries
+from keyaccount.insights.tasks import refresh_now
 
 
 @login_required
@@ -34,7 +35,6 @@ def refresh(request):
     """Recompute the scores now (in the worker: on a long history it takes a while)."""
     if not access.can(request.user, access.Capability.REFRESH_SCORES):
         return forbidden(request, AccessDenied())
-    from keyaccount.insights.tasks import refresh_now
 
     refresh_now()
     messages.success(request, _("The scores are being recomputed; reload the page in a minute."))

@@ -8,6 +8,6 @@ class LoyaltyConfig(AppConfig):
     verbose_name = _("Loyalty")
 
     def ready(self):
-        from keyaccount.loyalty import queries
+        from keyaccount.loyalty import panels
 
-        queries.register_panels()
+        panels.register()

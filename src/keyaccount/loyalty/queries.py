@@ -13,6 +13,7 @@ from keyaccount.core import access
 from keyaccount.core.access import Capability
 from keyaccount.core.editing import get_or_404
 from keyaccount.loyalty.models import Invitation, Referral, Tier, TierAssignment, VipEvent
+from keyaccount.loyalty.services import can_set_tiers
 from keyaccount.orders.models import Order
 
 
@@ -88,8 +89,6 @@ def overview(user) -> dict:
 
 
 def account_loyalty_panel(*, account, user) -> dict | None:
-    from keyaccount.loyalty.services import can_set_tiers
-
     history = list(TierAssignment.objects.filter(account=account).select_related("tier", "set_by")[:6])
     sees_orders = access.can(user, Capability.VIEW_ORDERS)
     made = [{"referral": r, "revenue": revenue_since(r.referred_id, r.referred_on) if sees_orders else None}
@@ -100,10 +99,3 @@ def account_loyalty_panel(*, account, user) -> dict | None:
             "can_set_tiers": can_set_tiers(user), "tiers": list(Tier.objects.all()),
             "invitations": list(Invitation.objects.filter(contact__account=account).select_related("event", "contact")
                                 .order_by("-event__starts_at")[:5])}
-
-
-def register_panels() -> None:
-    from keyaccount.accounts import panels
-
-    panels.register(panels.AccountPanel(key="loyalty", template="loyalty/_account_panel.html",
-                                        context=account_loyalty_panel, order=3))

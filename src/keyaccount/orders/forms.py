@@ -1,6 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from keyaccount.accounts.queries import accounts_visible_to
 from keyaccount.catalog.models import Product
 from keyaccount.core.generic import ServiceFormMixin, VersionField
 from keyaccount.orders.models import Order, OrderLine
@@ -19,7 +20,6 @@ class OrderForm(ServiceFormMixin, forms.ModelForm):
 
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
-        from keyaccount.accounts.queries import accounts_visible_to
 
         self.fields["account"].queryset = accounts_visible_to(user).only("id", "name", "short_name")
         if self.instance.pk:

@@ -10,11 +10,14 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from keyaccount.accounts.models import Account
+from keyaccount.accounts.queries import accounts_visible_to
 from keyaccount.catalog.models import Product
 from keyaccount.core import access, audit
 from keyaccount.core.concurrency import save_versioned
 from keyaccount.core.editing import assign_fields, require, validation_errors
-from keyaccount.core.money import parse_decimal
+from keyaccount.core.models import AuditAction, AuditEntry
+from keyaccount.core.money import parse_decimal, validate_currency
 from keyaccount.orders.models import Order, OrderLine
 
 ORDER_FIELDS = ("number", "account", "ordered_on", "currency", "status", "payment_due_on", "paid_on", "notes")
@@ -75,8 +78,6 @@ def _assign(order: Order, data: Mapping[str, Any]) -> None:
 
 
 def _check_account(order: Order, user) -> None:
-    from keyaccount.accounts.queries import accounts_visible_to
-
     account = accounts_visible_to(user).filter(pk=order.account_id).first() if order.account_id else None
     if account is None:
         raise ValidationError({"account": [_("Choose one of your accounts.")]})
@@ -155,9 +156,6 @@ def orders_bulk_load(*, user, orders: list[Mapping[str, Any]], batch_size: int =
     """
     from django.contrib.contenttypes.models import ContentType
 
-    from keyaccount.accounts.models import Account
-    from keyaccount.core.models import AuditAction, AuditEntry
-    from keyaccount.core.money import validate_currency
 
     require(access.can(user, access.Capability.EDIT_ORDERS))
     account_ids = {row["account_id"] for row in orders}

@@ -8,7 +8,7 @@ class PlanningConfig(AppConfig):
     verbose_name = _("Planning")
 
     def ready(self):
-        from keyaccount.planning import queries, reminders
+        from keyaccount.planning import panels, reminders
 
-        queries.register_panels()
+        panels.register()
         reminders.register()

@@ -19,20 +19,20 @@ from django.db.models.functions import TruncMonth
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from keyaccount.accounts import panels
 from keyaccount.accounts.choices import ContactRoleKind
 from keyaccount.accounts.models import Contact
+from keyaccount.contracts.models import Obligation
 from keyaccount.core import access
 from keyaccount.core.access import Capability
 from keyaccount.core.editing import get_or_404
 from keyaccount.deals.choices import StageOutcome
-from keyaccount.deals.models import Deal
+from keyaccount.deals.models import Deal, DealStageChange, Proposal
 from keyaccount.orders.models import Order, OrderLine
 from keyaccount.orders.queries import NOT_PURCHASES
 from keyaccount.planning.choices import PeriodKind, ReportStatus
 from keyaccount.planning.models import AccountPlan, SalesPlan, WeeklyReport, period_end
-from keyaccount.timeline.choices import MeetingStatus
-from keyaccount.timeline.models import InteractionContact
+from keyaccount.timeline.choices import InteractionKind, MeetingStatus
+from keyaccount.timeline.models import Interaction, InteractionContact
 
 HUNDRED = Decimal(100)
 CENT = Decimal("0.01")
@@ -378,22 +378,10 @@ def report_list(user, filters: dict | None = None) -> QuerySet[WeeklyReport]:
     return reports.order_by("-week_start", "user__username")
 
 
-def register_panels() -> None:
-    panels.register(panels.AccountPanel(key="account_plan", template="planning/_account_panel.html",
-                                        context=account_plan_panel, order=6))
-    panels.register(panels.AccountPanel(key="coverage", template="planning/_brief_section.html",
-                                        context=account_plan_brief, order=30, page=panels.BRIEF))
-
-
 def week_activity(user, week_start: dt.date) -> dict:
     """A manager's week from the data (Monday to Sunday in the installation's time zone): meetings
     held, calls, e-mails, proposals sent, deals moved, won and lost, obligations fulfilled, accounts
     touched, with the details behind each figure. JSON-ready: a submitted report keeps it as is."""
-    from keyaccount.contracts.models import Obligation
-    from keyaccount.deals.models import DealStageChange, Proposal
-    from keyaccount.timeline.choices import InteractionKind, MeetingStatus
-    from keyaccount.timeline.models import Interaction
-
     zone = timezone.get_default_timezone()
     start = dt.datetime.combine(week_start, dt.time.min, tzinfo=zone)
     end = start + dt.timedelta(days=7)

@@ -8,6 +8,7 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from keyaccount.core import access
+from keyaccount.planning.models import AccountPlan
 from keyaccount.timeline import calendar, reminders
 from keyaccount.timeline.models import Reminder
 
@@ -36,8 +37,6 @@ def withdraw_review(plan) -> None:
 
 
 def _describe(reminder: Reminder, now: dt.datetime):
-    from keyaccount.planning.models import AccountPlan
-
     plan = AccountPlan.objects.filter(pk=reminder.object_id).select_related("account").first()
     if plan is None or plan.next_review_on != timezone.localtime(reminder.event_at).date():
         return None
@@ -48,8 +47,6 @@ def _describe(reminder: Reminder, now: dt.datetime):
 
 
 def _calendar_events(*, user, now: dt.datetime, base_url: str):
-    from keyaccount.planning.models import AccountPlan
-
     today = timezone.localdate(now)
     label = _("Account plan review")
     if not access.can(user, access.Capability.VIEW_FINANCES):

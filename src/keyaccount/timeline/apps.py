@@ -8,18 +8,14 @@ class TimelineConfig(AppConfig):
     verbose_name = _("Timeline")
 
     def ready(self):
+        # Django's way: what needs the models loaded is imported once the registry is ready.
+        from keyaccount.accounts import erasure
         from keyaccount.core.signals import reminder_preferences_changed
+        from keyaccount.timeline import panels
         from keyaccount.timeline.reminders import reschedule_user
+        from keyaccount.timeline.services import contact_erased
 
         reminder_preferences_changed.connect(lambda sender, user, **kwargs: reschedule_user(user),
                                              dispatch_uid="timeline-reschedule-reminders", weak=False)
-        from keyaccount.accounts import erasure, panels
-        from keyaccount.timeline.queries import account_timeline_panel, contact_timeline_panel
-        from keyaccount.timeline.services import contact_erased
-
         erasure.register(contact_erased)
-
-        panels.register(panels.AccountPanel(key="timeline", template="timeline/_account_panel.html",
-                                            context=account_timeline_panel, order=5))
-        panels.register(panels.AccountPanel(key="timeline", template="timeline/_contact_panel.html",
-                                            context=contact_timeline_panel, order=5, page=panels.CONTACT_PAGE))
+        panels.register()

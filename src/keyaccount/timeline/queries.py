@@ -107,19 +107,3 @@ def call_queue(user) -> QuerySet[Interaction]:
 def open_tasks(user) -> QuerySet[Interaction]:
     return (interactions_visible_to(user).filter(kind=InteractionKind.TASK, done_at__isnull=True, assignee=user)
             .select_related("account").order_by("due_at", "id"))
-
-
-def account_timeline_panel(*, account, user) -> dict:
-    """The account page's timeline: the latest entries; the rest loads as the user scrolls."""
-    page = timeline(user, account=account, page_size=15)
-    return {"entries": page.entries, "next_cursor": page.next_cursor}
-
-
-def contact_timeline_panel(*, contact, user) -> dict:
-    """A person's page: "log this call" in one click, and the latest entries with them."""
-    from keyaccount.timeline.forms import LogCallForm
-    from keyaccount.timeline.services import can_log
-
-    page = timeline(user, contact=contact, page_size=10)
-    return {"entries": page.entries, "log_call_form": LogCallForm() if can_log(user) and not contact.erased_at
-            else None}

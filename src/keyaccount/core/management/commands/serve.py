@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from django.core.management.base import BaseCommand, CommandError
 
+from keyaccount.core.server import serve
+
 
 class Command(BaseCommand):
     help = "Serve Keyaccount with gunicorn; static files come from the app itself."
@@ -18,6 +20,4 @@ class Command(BaseCommand):
             raise CommandError("--workers and --threads must be at least 1.", returncode=2)
         if ":" not in bind:
             raise CommandError(f"--bind takes address:port, e.g. 0.0.0.0:8000, not “{bind}”.", returncode=2)
-        from keyaccount.core.server import serve
-
         serve(bind=bind, workers=workers, threads=threads)

@@ -21,15 +21,27 @@ from django.db.models.functions import ExtractMonth
 from django.utils import timezone
 
 from keyaccount.accounts import services as account_services
-from keyaccount.accounts.choices import AccountStatus, CompanySize, ContactRoleKind, Industry
-from keyaccount.accounts.models import Account
+from keyaccount.accounts.choices import AccountStatus, CompanySize, ConsentPurpose, ContactRoleKind, Industry
+from keyaccount.accounts.models import Account, ContactConsent
 from keyaccount.catalog import services as catalog_services
+from keyaccount.contracts import services as contract_services
 from keyaccount.core import services as core_services
 from keyaccount.core.choices import Role
 from keyaccount.core.identifiers import inn_check_digits, ogrn_check_digit
 from keyaccount.core.models import Team, User
+from keyaccount.deals import services as deal_services
+from keyaccount.deals.models import Deal, DealStageChange, Stage
+from keyaccount.feedback import services as feedback_services
+from keyaccount.feedback import surveys as survey_services
+from keyaccount.feedback.models import FeedbackCategory, Survey
+from keyaccount.insights import services as insight_services
+from keyaccount.loyalty import services as loyalty_services
+from keyaccount.loyalty.models import Tier, TierAssignment
 from keyaccount.orders import services as order_services
 from keyaccount.orders.models import Order, OrderStatus
+from keyaccount.planning import services as planning_services
+from keyaccount.planning.queries import monday_of
+from keyaccount.timeline import services as timeline_services
 
 DEMO_PASSWORD = "demo"
 DEMO_EXTENSIONS = {"head": "100", "anna": "101", "boris": "102", "support": "110"}
@@ -287,8 +299,6 @@ class DemoGenerator:
 
     def timeline(self, account, owner) -> None:
         """A few months of calls, meetings, e-mails, notes and tasks with the account's people."""
-        from keyaccount.timeline import services as timeline_services
-
         people = list(account.contacts.all())
         now = timezone.now()
         texts = self.words["timeline"]
@@ -322,13 +332,6 @@ class DemoGenerator:
     def pipeline(self, accounts, users, products, competitors) -> dict:
         """Deals at every stage (some tenders, some won, some lost to named competitors), proposals,
         contracts with obligations (a few overdue), sales plans, account plans and weekly reports."""
-        from keyaccount.contracts import services as contract_services
-        from keyaccount.deals import services as deal_services
-        from keyaccount.deals.models import Deal, DealStageChange, Stage
-        from keyaccount.orders.models import Order
-        from keyaccount.planning import services as planning_services
-        from keyaccount.planning.queries import monday_of
-
         rng, words, now = self.rng, self.words["pipeline"], timezone.now()
         deal_services.default_stages_ensure()
         stages = list(Stage.objects.filter(is_active=True).order_by("position"))
@@ -458,9 +461,6 @@ class DemoGenerator:
         """Complaints, suggestions, praise and questions of the last four months at a third of the
         buying accounts, at every step of the loop (some breached, some resolved but the client not
         yet told), and a feedback link at each key account."""
-        from keyaccount.feedback import services as feedback_services
-        from keyaccount.feedback.models import FeedbackCategory
-
         rng, now = self.rng, timezone.now()
         categories = list(FeedbackCategory.objects.order_by("position"))
         # The categories the installation made in its own language, named in the demo's.
@@ -513,9 +513,6 @@ class DemoGenerator:
     def loyalty(self, accounts, users) -> dict:
         """Tiers by the rules, a referral or two between clients, and a VIP club dinner a week ahead
         and one last month with the key accounts' deciders (some came, with follow-up tasks)."""
-        from keyaccount.loyalty import services as loyalty_services
-        from keyaccount.loyalty.models import Tier, TierAssignment
-
         rng = self.rng
         # The installation's ladder, in the demo's language and the currency its clients buy in.
         currency = Order.objects.values_list("currency", flat=True).first()
@@ -553,11 +550,6 @@ class DemoGenerator:
     def surveys(self, accounts) -> int:
         """NPS and CSAT surveys of the last year to people who consented, most of them answered
         (a low score opens its complaint, as in life)."""
-        from keyaccount.accounts.choices import ConsentPurpose
-        from keyaccount.accounts.models import ContactConsent
-        from keyaccount.feedback import surveys as survey_services
-        from keyaccount.feedback.models import Survey
-
         rng, sent = self.rng, 0
         for account, segment in accounts:
             if segment.status not in (AccountStatus.KEY, AccountStatus.REPEAT) or rng.random() > 0.5:
@@ -626,7 +618,6 @@ class DemoGenerator:
         self.progress("loyalty")
         pipeline.update(self.loyalty(accounts, users))
         self.progress("scores")
-        from keyaccount.insights import services as insight_services
 
         pipeline["scored"] = insight_services.refresh(today=self.today)["scored"]
         return {"users": len(users), "accounts": len(accounts), "orders": len(orders),

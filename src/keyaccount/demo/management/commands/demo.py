@@ -10,7 +10,8 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
-from keyaccount.core.demo import generator
+from keyaccount.core.server import serve
+from keyaccount.demo import generator
 
 
 class Command(BaseCommand):
@@ -49,8 +50,6 @@ class Command(BaseCommand):
             self.stdout.write(f"  {username:<8} {role.label}")
         if no_serve:
             return
-        from keyaccount.core.server import serve
-
         # The worker sends reminders (by default into DATA_DIR/outbox until KAM_SMTP_HOST is set).
         worker = subprocess.Popen([sys.executable, "-m", "keyaccount.cli", "worker", "--quiet"])
         self.stdout.write(f"Reminders: the worker runs alongside (pid {worker.pid}).")

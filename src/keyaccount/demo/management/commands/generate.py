@@ -7,6 +7,8 @@ import time
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
+from keyaccount.demo import scale
+
 
 class Command(BaseCommand):
     help = ("Generate data. Without --accounts/--order-lines: the demo company (as `kam demo --no-serve`). "
@@ -26,8 +28,6 @@ class Command(BaseCommand):
         accounts, order_lines = accounts or 0, order_lines or 0
         if accounts < 1 or order_lines < 0:
             raise CommandError("--accounts must be at least 1 and --order-lines not negative.", returncode=2)
-        from keyaccount.core.demo import scale
-
         started = time.monotonic()
         stats = scale.generate(accounts=accounts, order_lines=order_lines, seed=seed,
                                progress=lambda message: self.stderr.write(message))
