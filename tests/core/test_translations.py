@@ -5,7 +5,7 @@ Each test names the messages at fault. The catalogue must hold every message of 
 all three Russian plural forms; it must pass `msgfmt --check`; and the committed `.mo` must hold what the
 `.po` compiles to. The workflow is in docs/development/translations.md.
 
-Extraction and `msgfmt` are GNU gettext: without it those two tests skip, unless KAM_REQUIRE_GETTEXT=1
+Extraction and `msgfmt` are GNU gettext: without it the tests that run them skip, unless KAM_REQUIRE_GETTEXT=1
 (CI sets it).
 """
 
