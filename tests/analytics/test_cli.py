@@ -10,11 +10,12 @@ import sys
 import polars as pl
 import pytest
 
-JSON_MODEL_KEYS = {"bgnbd": {"r", "alpha", "a", "b", "loglik", "converged"},
-                   "pareto_nbd": {"r", "alpha", "s", "beta", "loglik", "converged"},
-                   "gamma_gamma": {"p", "q", "gamma", "loglik", "converged"}}
+JSON_MODEL_KEYS = {"bgnbd": {"r", "alpha", "a", "b", "loglik", "converged", "reason"},
+                   "pareto_nbd": {"r", "alpha", "s", "beta", "loglik", "converged", "reason"},
+                   "gamma_gamma": {"p", "q", "gamma", "loglik", "converged", "reason"}}
 JSON_CUSTOMER_KEYS = {"customer", "frequency", "recency", "T", "monetary_value", "p_alive", "expected_purchases",
-                      "expected_spend", "clv", "rfm", "abc", "xyz", "status"}
+                      "p_alive_pareto", "expected_purchases_pareto", "expected_spend", "clv", "rfm", "abc", "xyz",
+                      "status"}
 
 
 def kam_analyze(*args, cwd=None):
@@ -29,8 +30,11 @@ def test_json_has_the_exact_shape_and_the_published_bgnbd_fit(cdnow_orders_csv):
     result = kam_analyze(cdnow_orders_csv, "--until", "1997-09-30", "--format", "json")
     assert result.returncode == 0, result.stderr
     body = json.loads(result.stdout)
-    assert set(body) == {"models", "customers"}
+    assert set(body) == {"period", "horizon", "until", "discount_rate", "currency", "models", "customers"}
+    assert (body["period"], body["horizon"], body["until"], body["discount_rate"], body["currency"]) == (
+        "week", 52, "1997-09-30", 0.1, None)
     assert {name: set(model) for name, model in body["models"].items()} == JSON_MODEL_KEYS
+    assert all(model["converged"] is True and model["reason"] is None for model in body["models"].values())
     bg = body["models"]["bgnbd"]
     assert (round(bg["r"], 3), round(bg["alpha"], 3), round(bg["a"], 3), round(bg["b"], 3)) == (
         0.243, 4.414, 0.793, 2.426)
@@ -60,7 +64,9 @@ def test_a_summary_file_in_any_format(tmp_path):
 
     result = kam_analyze(DATASETS / "cdnow_customers_summary.csv", "--summary", "--format", "json")
     body = json.loads(result.stdout)
-    assert round(body["models"]["bgnbd"]["r"], 3) == 0.243 and body["models"]["gamma_gamma"] is None
+    assert round(body["models"]["bgnbd"]["r"], 3) == 0.243
+    assert body["models"]["gamma_gamma"] == {"p": None, "q": None, "gamma": None, "loglik": None, "converged": False,
+                                             "reason": "the summary has no monetary_value column"}
     row = body["customers"][0]
     assert row["abc"] is None and row["xyz"] is None and row["clv"] is None and row["customer"] == "1"
 

@@ -11,3 +11,7 @@ it runs as a library and as ``kam analyze`` on any order file without a database
   analytic gradients;
 * ``pipeline``: all of it at once, as the command line and the app's insights use it.
 """
+
+# The models ``kam analyze --models`` chooses from (here, not in ``btyd``, so that checking the
+# option imports no numpy).
+MODELS = ("bgnbd", "pareto_nbd", "gamma_gamma")

@@ -48,6 +48,37 @@ class Fit:
     def as_dict(self) -> dict:
         return {**self.params, "loglik": self.loglik, "converged": self.converged}
 
+    @property
+    def reason(self) -> str | None:
+        """Why the estimates are not to be trusted, in a sentence (None when the fit converged)."""
+        if self.converged:
+            return None
+        if self.at_bound:
+            return (f"did not converge: {', '.join(self.at_bound)} ran to the edge of the allowed range "
+                    f"({MIN_PARAM:g} to {MAX_PARAM:g}), which the data do not pin down")
+        return f"did not converge ({self.message})" if self.message else "did not converge"
+
+
+@dataclass(frozen=True)
+class NotFitted:
+    """A model the data cannot carry, and why: no parameters, no scores."""
+
+    reason: str
+    converged: bool = False
+
+
+def why_not_fittable(data: Compressed) -> str | None:
+    """Why BG/NBD and Pareto/NBD cannot be fitted to these customers (None when they can). Without
+    any time observed after the first purchases (T = 0 for everyone), or without a single repeat
+    purchase, the likelihood is flat in the parameters that describe buying again or leaving: any
+    optimiser stops where it started and would report that as a maximum."""
+    if not np.any(data.T > 0):
+        return ("every customer's first purchase is on the last day observed (T = 0): there is no time "
+                "after it in which to buy again")
+    if not np.any(data.x > 0):
+        return "no customer bought again (frequency 0 for everyone): nothing says how often customers buy"
+    return None
+
 
 @dataclass(frozen=True)
 class Compressed:
@@ -472,9 +503,129 @@ class BGNBD:
         """Equation (10) without its P(alive) factor: a function of x and T alone, so it is worked out
         once per distinct (x, T) (2F1 is the costly part)."""
         r, alpha, a, b = self._p()
-        t = float(t)
-        hyp = special.hyp2f1(r + x, b + x, a + b + x - 1, t / (alpha + big_t + t))
-        return (a + b + x - 1) / (a - 1) * (1 - np.exp((r + x) * np.log((alpha + big_t) / (alpha + big_t + t))) * hyp)
+        return conditional_purchases(r, alpha, a, b, float(t), np.asarray(x, dtype=float),
+                                     np.asarray(big_t, dtype=float))
+
+
+def conditional_purchases(r, alpha, a, b, t: float, x: np.ndarray, big_t: np.ndarray) -> np.ndarray:
+    """BG/NBD's expected purchases in the next ``t`` of a customer alive at T with x repeat
+    purchases: the paper's (a+b+x-1)/(a-1) · [1 - u^(r+x) 2F1(r+x, b+x; a+b+x-1; z)] with
+    z = t/(α+T+t) and u = 1 - z, finite and positive at any parameters.
+
+    The same figure is E[(1 - (1 + p·c)^-(r+x)) / p] over the dropout probability p ~ Beta(a, b+x),
+    with c = t/(α+T): it lies between 0 and (r+x)·c. scipy's 2F1 gives it where that holds and the
+    bracket keeps at least four digits (1 - u^A·2F1 cancels when z is small, e.g. α at 1e8; 2F1
+    itself fails at large parameters and where c-a-b is a whole number). Elsewhere the bracket is
+    summed as a series of positive terms in log space (below) while z ≤ 0.99; beyond that, by
+    Gauss-Jacobi quadrature over p."""
+    big_a, big_b, big_c = r + x, b + x, a + b + x - 1
+    c = t / (alpha + big_t)
+    bound = big_a * c
+    with np.errstate(all="ignore"):
+        z = c / (1 + c)
+        log_u = -np.log1p(c)
+        bracket = -np.expm1(big_a * log_u + np.log(special.hyp2f1(big_a, big_b, big_c, z)))
+        result = big_c / (a - 1) * bracket
+    good = np.isfinite(result) & (result > 0) & (result <= bound * (1 + 1e-9)) & (np.abs(bracket) >= 1e-4)
+    if good.all():
+        return result
+    result = np.where(good, result, np.nan)
+    by_series = ~good & (z <= 0.99)
+    if by_series.any():
+        result[by_series] = _purchases_by_series(a, big_a[by_series], big_b[by_series], z[by_series],
+                                                 log_u[by_series])
+    rest = ~np.isfinite(result)
+    if rest.any():
+        result[rest] = _purchases_by_quadrature(a, big_a[rest], big_b[rest], c[rest])
+    return np.clip(result, 0.0, bound)
+
+
+def _purchases_by_series(a, big_a, big_b, z, log_u, max_terms: int = 20_000) -> np.ndarray:
+    """The bracket as Σ_k NB(k; A, z) · (1 - (B)_k/(B+a-1)_k), k ≥ 1, where NB is the negative
+    binomial probability u^A (A)_k z^k / k! (so 1 = Σ NB) and 2F1's own terms are NB · (B)_k/(C)_k;
+    each term is positive, the ratio is exp(-S_k) with S_k = Σ_{j<k} log1p((a-1)/(B+j)), and the
+    factor C/(a-1) folds into -expm1(-S_k)/(a-1): nothing cancels, whatever the parameters. Rows
+    whose sum has not settled after ``max_terms`` terms are NaN (the caller goes on by quadrature)."""
+    d = a - 1
+    big_c = big_b + d
+    log_z = np.log(z)
+    log_nb = big_a * log_u
+    s_k = np.zeros_like(big_b)
+    total = np.zeros_like(big_b)
+    settled = np.zeros(len(big_b), dtype=bool)
+    mode = big_a * z / (1 - z)
+    with np.errstate(all="ignore"):
+        for k in range(1, max_terms + 1):
+            log_nb = log_nb + np.log((big_a + k - 1) / k) + log_z
+            s_k = s_k + (np.log1p(d / (big_b + k - 1)) if d != 0 else 1 / (big_b + k - 1))
+            share = -np.expm1(-s_k) / d if d != 0 else s_k
+            term = np.exp(log_nb) * share
+            total = total + term
+            if k % 16 == 0:
+                settled = (k > mode) & (term <= 1e-17 * total)
+                if settled.all():
+                    break
+    return np.where(settled, big_c * total, np.nan)
+
+
+_PANEL_NODES, _PANEL_WEIGHTS = np.polynomial.legendre.leggauss(24)
+
+
+def _purchases_by_quadrature(a, big_a, big_b, c) -> np.ndarray:
+    """E[h(p)], h(p) = (1 - (1 + p·c)^-A) / p, over p ~ Beta(a, B), for c large (z > 0.99), where h
+    falls from A·c to about 1/p around p = 1/c however small that is.
+
+    A Beta with both parameters above 20 is narrow and h smooth across it: Gauss-Jacobi, the Beta
+    density as the rule's weight. Otherwise the mass may sit near 0 or 1 on any scale: p near 0
+    with h ≈ A·c·(1 - (A+1)·c·p/2) from the incomplete Beta function; then Gauss-Legendre panels in
+    log p up to 1/2 and in log(1-p) beyond, the density in log space; p near 1 with h(1)."""
+    result = np.empty_like(big_a)
+    for value in np.unique(big_b):
+        rows = big_b == value
+        if min(a, value) > 20:
+            try:
+                with np.errstate(all="ignore"):
+                    y, w = special.roots_jacobi(96, value - 1, a - 1)
+                if not (np.all(np.isfinite(y)) and np.all(np.isfinite(w)) and w.sum() > 0):
+                    raise ValueError
+                p, w = (1 + y) / 2, w / w.sum()
+            except (ValueError, np.linalg.LinAlgError):  # parameters in the millions: all mass at the mean
+                p, w = np.array([a / (a + value)]), np.array([1.0])
+            with np.errstate(all="ignore"):
+                h = -np.expm1(-big_a[rows, None] * np.log1p(p[None, :] * c[rows, None])) / p[None, :]
+            result[rows] = h @ w
+            continue
+        for i in np.flatnonzero(rows):
+            result[i] = _beta_expectation_by_panels(a, value, big_a[i], c[i])
+    return result
+
+
+def _beta_expectation_by_panels(a, big_b, big_a, c) -> float:
+    log_beta = special.betaln(a, big_b)
+    p_low = 1e-6 / (c * (1 + big_a))
+    head = big_a * c * (special.betainc(a, big_b, p_low)
+                        - (big_a + 1) / 2 * c * a / (a + big_b) * special.betainc(a + 1, big_b, p_low))
+    w_low = 1e-12
+    tail = -np.expm1(-big_a * np.log1p(c)) * special.betainc(big_b, a, w_low)
+
+    def panels(low, high):
+        count = max(1, int(np.ceil(high - low)))
+        edges = np.linspace(low, high, count + 1)
+        half = (edges[1:] - edges[:-1])[:, None] / 2
+        nodes = (edges[:-1, None] + half) + half * _PANEL_NODES[None, :]
+        return nodes.ravel(), (half * _PANEL_WEIGHTS[None, :]).ravel()
+
+    with np.errstate(all="ignore"):
+        v, wv = panels(np.log(p_low), np.log(0.5))  # v = log p
+        p = np.exp(v)
+        density = np.exp(a * v + (big_b - 1) * np.log1p(-p) - log_beta)
+        lower = np.dot(wv, density * -np.expm1(-big_a * np.log1p(p * c)) / p)
+        u, wu = panels(np.log(w_low), np.log(0.5))  # u = log(1 - p)
+        q = np.exp(u)
+        p = 1 - q
+        density = np.exp(big_b * u + (a - 1) * np.log1p(-q) - log_beta)
+        upper = np.dot(wu, density * -np.expm1(-big_a * np.log1p(p * c)) / p)
+    return float(head + lower + upper + tail)
 
 
 # Pareto/NBD
@@ -744,6 +895,22 @@ class GammaGamma:
         h[1, 2] = total / gamma - inverse.sum()
         h[2, 2] = -total * q / gamma ** 2 + np.dot(p * data.x + q, inverse * inverse)
         return -ll, -g, -(np.triu(h) + np.triu(h, 1).T)
+
+    @staticmethod
+    def why_not_fittable(frequency, monetary_value) -> str | None:
+        """Why the spend model cannot be fitted (None when it can): it describes how the average
+        repeat-purchase value varies across customers, so it needs at least two repeat buyers whose
+        repeat purchases have a positive value, and values that differ."""
+        x = np.asarray(frequency, dtype=float)
+        m = np.asarray(monetary_value, dtype=float)
+        spend = m[(x > 0) & np.isfinite(m) & (m > 0)]
+        if len(spend) == 0:
+            return "no repeat buyer with a positive average repeat-purchase value"
+        if len(spend) == 1:
+            return "only one repeat buyer with a positive spend: the spread across customers is unknown"
+        if np.all(spend == spend[0]):
+            return "every repeat buyer spends the same on average: the spread across customers is unknown"
+        return None
 
     def fit(self, frequency, monetary_value, *, start=(1.0, 1.0, 1.0)) -> Fit:
         """Fitted on repeat customers (frequency > 0) with their average repeat-purchase value, by

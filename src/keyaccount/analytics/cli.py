@@ -7,19 +7,20 @@ to standard output; progress goes to standard error when it is a terminal.
 from __future__ import annotations
 
 import argparse
-import csv
 import datetime as dt
 import io
 import json
 import os
+import re
 import sys
 from pathlib import Path
 
+from keyaccount.analytics import MODELS
 from keyaccount.analytics.errors import InputError
 
-FORMATS = ("table", "json", "csv", "html")
-CSV_COLUMNS = ["customer", "frequency", "recency", "T", "monetary_value", "p_alive", "expected_purchases",
-               "expected_spend", "clv", "rfm", "abc", "xyz", "status"]
+FORMATS = ("table", "json", "csv", "parquet", "html")
+# Customers per piece of the JSON output: it is written piece by piece, never held as one string.
+JSON_CHUNK = 10_000
 
 
 class _Parser(argparse.ArgumentParser):
@@ -41,9 +42,28 @@ def parser() -> argparse.ArgumentParser:
                    help="time unit of recency, T and the models (default: week)")
     p.add_argument("--horizon", type=int, help="periods ahead for expected purchases and CLV (default: a year)")
     p.add_argument("--discount-rate", type=float, default=0.10, help="yearly discount rate for CLV (default 0.10)")
-    p.add_argument("--format", choices=FORMATS, default="table")
+    p.add_argument("--models", type=_models, default=MODELS,
+                   help=f"the models to fit, comma-separated (default: all of {','.join(MODELS)})")
+    p.add_argument("--currency", type=_currency, help="the amounts' currency code (RUB, EUR ...): stated in the "
+                   "outputs and used for money in the HTML report")
+    p.add_argument("--format", choices=FORMATS, default="table", help="parquet needs --out")
     p.add_argument("--out", help="write the result to this file instead of standard output")
     return p
+
+
+def _models(value: str) -> tuple[str, ...]:
+    names = tuple(name.strip() for name in value.split(",") if name.strip())
+    unknown = [name for name in names if name not in MODELS]
+    if unknown or not names:
+        raise argparse.ArgumentTypeError(f"no model '{unknown[0] if unknown else value}'; choose from "
+                                         f"{', '.join(MODELS)}")
+    return tuple(name for name in MODELS if name in names)
+
+
+def _currency(value: str) -> str:
+    if not re.fullmatch(r"[A-Za-z]{3}", value.strip()):
+        raise argparse.ArgumentTypeError(f"'{value}' is not a currency code such as RUB or EUR")
+    return value.strip().upper()
 
 
 class Progress:
@@ -70,17 +90,19 @@ class Progress:
 def _table(analysis) -> str:
     out = io.StringIO()
     for name, fit in analysis.models.items():
-        if fit is None:
-            out.write(f"{name}: not fitted\n")
+        if not hasattr(fit, "params"):
+            out.write(f"{name}: not fitted: {fit.reason}\n")
             continue
         params = ", ".join(f"{k}={v:.4g}" for k, v in fit.params.items())
-        out.write(f"{name}: {params}; loglik={fit.loglik:.2f}; converged={fit.converged}\n")
+        out.write(f"{name}: {params}; loglik={fit.loglik:.2f}; converged={fit.converged}"
+                  + (f" ({fit.reason})" if fit.reason else "") + "\n")
     out.write("\n")
-    data = analysis.as_json()["customers"]
-    widths = {c: max(len(c), *(len(_cell(row.get(c))) for row in data)) for c in CSV_COLUMNS}
-    out.write("  ".join(c.ljust(widths[c]) for c in CSV_COLUMNS).rstrip() + "\n")
+    columns = analysis.columns
+    data = analysis.output().rows()
+    widths = [max(len(c), *(len(_cell(row[i])) for row in data)) for i, c in enumerate(columns)]
+    out.write("  ".join(c.ljust(w) for c, w in zip(columns, widths, strict=True)).rstrip() + "\n")
     for row in data:
-        out.write("  ".join(_cell(row.get(c)).ljust(widths[c]) for c in CSV_COLUMNS).rstrip() + "\n")
+        out.write("  ".join(_cell(v).ljust(w) for v, w in zip(row, widths, strict=True)).rstrip() + "\n")
     return out.getvalue()
 
 
@@ -92,58 +114,84 @@ def _cell(value) -> str:
     return str(value)
 
 
-def _csv(analysis) -> str:
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(CSV_COLUMNS)
-    for row in analysis.as_json()["customers"]:
-        writer.writerow(["" if row.get(c) is None else row.get(c) for c in CSV_COLUMNS])
-    return out.getvalue()
+def _write_json(analysis, out) -> None:
+    """The header, then the customers a chunk at a time: the output's size never sits in memory."""
+    header = json.dumps(analysis.header(), ensure_ascii=False)
+    out.write(header[:-1] + ', "customers": [')
+    first = True
+    for chunk in analysis.output().iter_slices(JSON_CHUNK):
+        rows = ",".join(json.dumps(row, ensure_ascii=False) for row in chunk.iter_rows(named=True))
+        if rows:
+            out.write(rows if first else "," + rows)
+            first = False
+    out.write("]}\n")
 
 
 def run(argv: list[str]) -> int:
-    from keyaccount.analytics import data, pipeline
-
     args = parser().parse_args(argv)
+    # numpy, scipy and polars take about a second of CPU to import: they come in only once the
+    # arguments are good, so ``--help`` and a mistyped option answer at once (start-up cost, not
+    # a cycle: tests/test_cli_startup.py keeps it so).
     until = None
     if args.until:
         try:
             until = dt.date.fromisoformat(args.until)
         except ValueError as error:
             raise InputError(f"--until: '{args.until}' is not a date like 2026-03-31") from error
+    from keyaccount.analytics import data, pipeline
+
     progress = Progress()
     try:
         progress("read")
         if args.summary:
             table = data.read_summary(args.file)
             analysis = pipeline.analyze(summary=table, period=args.period, horizon=args.horizon,
-                                        discount_rate=args.discount_rate, progress=progress)
+                                        discount_rate=args.discount_rate, models=args.models,
+                                        currency=args.currency, progress=progress)
         else:
             orders = data.read_customer_days(args.file, customer=args.customer, date=args.date, amount=args.amount,
-                                             until=until)
+                                             until=until, warn=_warn)
             analysis = pipeline.analyze(orders=orders, until=until, period=args.period, horizon=args.horizon,
-                                        discount_rate=args.discount_rate, progress=progress)
+                                        discount_rate=args.discount_rate, models=args.models,
+                                        currency=args.currency, progress=progress)
         progress("write")
-        if args.format == "json":
-            text = json.dumps(analysis.as_json(), ensure_ascii=False)
-        elif args.format == "csv":
-            text = _csv(analysis)
-        elif args.format == "html":
+        if args.format == "parquet" and not args.out:
+            raise InputError("--format parquet writes a file: say which with --out")
+        if args.out:
+            try:
+                with open(args.out, "wb" if args.format == "parquet" else "w", encoding=None
+                          if args.format == "parquet" else "utf-8", newline=None if args.format == "parquet"
+                          else "") as out:
+                    _write(analysis, args, out)
+            except OSError as error:
+                raise InputError(f"--out: cannot write {args.out}: {error.strerror}") from error
+        else:
+            _write(analysis, args, sys.stdout)
+    finally:
+        progress.close()
+    return 0
+
+
+def _write(analysis, args, out) -> None:
+    """The result in ``args.format``: CSV and Parquet straight from the columns, JSON streamed."""
+    if args.format == "json":
+        _write_json(analysis, out)
+    elif args.format == "csv":
+        analysis.output().write_csv(out)
+    elif args.format == "parquet":
+        analysis.output().write_parquet(out)
+    else:
+        if args.format == "html":
             from keyaccount.analytics.report import html_report
 
             text = html_report(analysis, source=Path(args.file).name)
         else:
             text = _table(analysis)
-    finally:
-        progress.close()
-    if args.out:
-        try:
-            Path(args.out).write_text(text, encoding="utf-8")
-        except OSError as error:
-            raise InputError(f"--out: cannot write {args.out}: {error.strerror}") from error
-    else:
-        sys.stdout.write(text if text.endswith("\n") else text + "\n")
-    return 0
+        out.write(text if text.endswith("\n") else text + "\n")
+
+
+def _warn(message: str) -> None:
+    sys.stderr.write(f"kam analyze: warning: {message}\n")
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -12,6 +12,8 @@ import csv
 import datetime as dt
 import difflib
 import io
+import re
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
@@ -66,20 +68,34 @@ def _find(columns: list[str], wanted: str | None, candidates: tuple[str, ...], r
     raise InputError(f"no {role} column found{hint}. The file has: {', '.join(columns)}")
 
 
-def _decode(raw: bytes) -> str:
-    for encoding in ("utf-8-sig", "cp1251"):
-        try:
-            return raw.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-    raise InputError("the file is neither UTF-8 nor CP1251 text")
+# A character that only UTF-8 could have written: a valid multi-byte sequence (``surrogateescape``
+# turns each invalid byte into U+DC80-U+DCFF instead).
+_UTF8_ONLY = re.compile("[^\x00-\x7f\udc80-\udcff]")
+
+
+def _decode(raw: bytes, name: str) -> str:
+    """UTF-8 (with or without BOM), else CP1251. A file that holds valid UTF-8 text is UTF-8: bytes
+    that are not UTF-8 inside it are an error at their line, not a reason to read the whole file,
+    its good text included, as CP1251."""
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        if _UTF8_ONLY.search(raw.decode("utf-8", errors="surrogateescape")):
+            line = raw.count(b"\n", 0, error.start) + 1
+            raise InputError(f"{name}, line {line}: bytes that are not UTF-8 "
+                             f"({raw[error.start:error.end].hex(' ')}) in a file otherwise written in UTF-8; "
+                             "save it again as UTF-8") from error
+    try:
+        return raw.decode("cp1251")
+    except UnicodeDecodeError as error:
+        raise InputError(f"{name} is neither UTF-8 nor CP1251 text") from error
 
 
 def _read_csv(path: Path) -> pl.DataFrame:
     raw = path.read_bytes()
     if not raw.strip():
         raise InputError(f"{path.name} is empty")
-    text = _decode(raw)
+    text = _decode(raw, path.name)
     sample = text[:65536]
     try:
         delimiter = csv.Sniffer().sniff(sample, delimiters=",;\t|").delimiter
@@ -112,23 +128,43 @@ def _read_xlsx(path: Path) -> pl.DataFrame:
 
 
 def read_table(path: str | Path) -> pl.DataFrame:
+    """The file's rows, blank ones (every cell empty) left out, with each row's line number in the
+    file (1 = the header) in the column ``LINE``, so messages name the line a user sees."""
     path = Path(path)
     if not path.exists():
         raise InputError(f"no such file: {path}")
     suffix = path.suffix.lower()
     if suffix == ".parquet":
         try:
-            return pl.read_parquet(path)
+            frame = pl.read_parquet(path)
         except pl.exceptions.PolarsError as error:
             raise InputError(f"{path.name} is not a readable Parquet file") from error
-    if suffix in (".xlsx", ".xlsm"):
-        return _read_xlsx(path)
-    return _read_csv(path)
+    elif suffix in (".xlsx", ".xlsm"):
+        frame = _read_xlsx(path)
+    else:
+        frame = _read_csv(path)
+    if LINE in frame.columns:
+        raise InputError(f"{path.name} has a column named '{LINE}', which this reader keeps for itself")
+    frame = frame.with_columns(pl.int_range(2, frame.height + 2, dtype=pl.Int64).alias(LINE))
+    if not frame.columns[:-1]:
+        return frame
+    blank = pl.all_horizontal((pl.col(c).is_null() | (pl.col(c).cast(pl.Utf8).str.strip_chars() == ""))
+                              for c in frame.columns[:-1])
+    return frame.filter(~blank)
+
+
+# The column of each row's line number in the file (see ``read_table``).
+LINE = "__line__"
+
+
+def _columns(frame: pl.DataFrame) -> list[str]:
+    return [column for column in frame.columns if column != LINE]
 
 
 def _row_of(frame: pl.DataFrame, mask: pl.Series) -> int:
     """The file row (1 = header) of the first row where ``mask`` holds."""
-    return int(mask.arg_true()[0]) + 2
+    first = int(mask.arg_true()[0])
+    return int(frame[LINE][first]) if LINE in frame.columns else first + 2
 
 
 def _dates(frame: pl.DataFrame, column: str) -> pl.Series:
@@ -168,7 +204,7 @@ def _numbers(frame: pl.DataFrame, column: str, what: str = "a number") -> pl.Ser
         bad = numbers.is_null()
         if bad.any():
             row = int(bad.arg_true()[0])
-            raise InputError(f"column '{column}', row {row + 2}: '{values[row]}' is not {what}")
+            raise InputError(f"column '{column}', row {_row_of(frame, bad)}: '{values[row]}' is not {what}")
     bad = ~numbers.is_finite()
     if bad.any():
         raise InputError(f"column '{column}', row {_row_of(frame, bad)}: not {what}")
@@ -176,13 +212,14 @@ def _numbers(frame: pl.DataFrame, column: str, what: str = "a number") -> pl.Ser
 
 
 def read_orders(path: str | Path, *, customer: str | None = None, date: str | None = None,
-                amount: str | None = None) -> pl.DataFrame:
+                amount: str | None = None, warn: Callable[[str], None] | None = None) -> pl.DataFrame:
     """Order lines as a frame of customer (text), date, amount and the optional order_id, product,
-    category, quantity."""
+    category, quantity. ``warn``, when given, is told of dates after today (see
+    :func:`read_customer_days`)."""
     frame = read_table(path)
     if frame.height == 0:
         raise InputError(f"{Path(path).name} has no rows")
-    columns = frame.columns
+    columns = _columns(frame)
     found = {"customer": _find(columns, customer, CUSTOMER_NAMES, "customer"),
              "date": _find(columns, date, DATE_NAMES, "date"),
              "amount": _find(columns, amount, AMOUNT_NAMES, "amount")}
@@ -192,6 +229,13 @@ def read_orders(path: str | Path, *, customer: str | None = None, date: str | No
         raise InputError(f"column '{found['customer']}', row {_row_of(frame, empty)}: no customer")
     result = {"customer": customers, "date": _dates(frame, found["date"]),
               "amount": _numbers(frame, found["amount"], "an amount")}
+    if warn is not None:
+        later = result["date"] > dt.date.today()
+        if later.any():
+            last = result["date"].max()
+            warn(f"column '{found['date']}', row {_row_of(frame, later)}: {result['date'][int(later.arg_true()[0])]} "
+                 f"is after today ({dt.date.today()}); the observation ends at the file's last date, {last}. "
+                 "Give --until to end it earlier (later orders are then left out)")
     for role, names in OPTIONAL_NAMES.items():
         column = _find(columns, None, names, role, required=False)
         if column and column not in found.values():
@@ -204,8 +248,8 @@ def read_summary(path: str | Path) -> pl.DataFrame:
     frame = read_table(path)
     if frame.height == 0:
         raise InputError(f"{Path(path).name} has no rows")
-    columns = frame.columns
-    result = {}
+    columns = _columns(frame)
+    result = {LINE: frame[LINE]}
     for role, names in (("frequency", ("frequency", "x", "repeat_purchases")), ("recency", ("recency", "t_x")),
                         ("T", ("T", "age", "tenure"))):
         column = _find(columns, None, names, role)
@@ -227,7 +271,7 @@ def read_summary(path: str | Path) -> pl.DataFrame:
     for mask, column, problem in checks:
         if mask.any():
             raise InputError(f"column '{column}', row {_row_of(summary, mask)}: {problem}")
-    return summary
+    return summary.drop(LINE)
 
 
 # The Parquet fast path packs each line's customer and day into one integer: the top 44 bits of the
@@ -237,7 +281,8 @@ _DAY_OFFSET = 1 << (_DAY_BITS - 1)
 
 
 def read_customer_days(path: str | Path, *, customer: str | None = None, date: str | None = None,
-                       amount: str | None = None, until: dt.date | None = None) -> CustomerDays:
+                       amount: str | None = None, until: dt.date | None = None,
+                       warn: Callable[[str], None] | None = None) -> CustomerDays:
     """The order lines of a file folded to one row per customer and day (see :mod:`summary`).
 
     A Parquet file with a text customer column, a date or datetime column and a numeric amount is
@@ -246,11 +291,16 @@ def read_customer_days(path: str | Path, *, customer: str | None = None, date: s
     (polars' streaming engine here: a third of the time and a quarter of the memory of its
     in-memory one, which holds the whole projection). Any
     doubt (a null, a name with spaces around it, two names whose hashes share 44 bits) falls back
-    to reading every line, which also says which row is wrong."""
+    to reading every line, which also says which row is wrong.
+
+    Without ``until`` the observation ends at the last date in the file; when that is after today
+    ``warn`` is told so, with the first such row and the end used. (A warning, not a refusal: orders
+    entered ahead, deliveries planned for next week, are real; a typo of 2099 shows at once in the
+    warning and in the output's ``until``, and --until puts it right.)"""
     fast = _parquet_customer_days(Path(path), customer, date, amount, until)
-    if fast is not None:
+    if fast is not None and (until is not None or warn is None or fast.until <= dt.date.today()):
         return fast
-    orders = read_orders(path, customer=customer, date=date, amount=amount)
+    orders = read_orders(path, customer=customer, date=date, amount=amount, warn=warn if until is None else None)
     return CustomerDays.of(order_days(orders), until)
 
 

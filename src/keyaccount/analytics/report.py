@@ -41,20 +41,42 @@ def at_risk(customers: pl.DataFrame, *, period_days: float, limit: int = 25) -> 
     return found
 
 
-def _bars(values: list[tuple[str, float]], *, width=520, bar=18, color="#2f6db5", unit="") -> str:
+# SVG text does not wrap: room is made from the text's length, at this width per character of the
+# 11px labels (generous: digits and capitals are the widest).
+_CHAR_WIDTH = 7.0
+
+
+def _bars(values: list[tuple[str, float]], *, bar=18, color="#2f6db5", unit="") -> str:
+    """Horizontal bars with the label before and the value after each, in an image as wide as its
+    longest label and value need (nothing is cut off, whatever the labels)."""
     top = max([v for _, v in values] or [0]) or 1
+    texts = [f"{v:,.0f}{unit}" for _, v in values]
+    label_width = _CHAR_WIDTH * max([len(label) for label, _ in values] or [0]) + 8
+    value_width = _CHAR_WIDTH * max([len(text) for text in texts] or [0]) + 8
+    width = label_width + 300 + value_width
     rows = []
-    for i, (label, v) in enumerate(values):
+    for i, ((label, v), text) in enumerate(zip(values, texts, strict=True)):
         w = 300 * v / top
         rows.append(f'<text x="0" y="{i * (bar + 6) + 13}">{html.escape(label)}</text>'
-                    f'<rect x="170" y="{i * (bar + 6)}" width="{w:.1f}" height="{bar}" fill="{color}"/>'
-                    f'<text x="{176 + w:.1f}" y="{i * (bar + 6) + 13}">{v:,.0f}{unit}</text>')
-    return (f'<svg viewBox="0 0 {width} {len(values) * (bar + 6)}" width="{width}" role="img">'
+                    f'<rect x="{label_width:.0f}" y="{i * (bar + 6)}" width="{w:.1f}" height="{bar}" fill="{color}"/>'
+                    f'<text x="{label_width + 6 + w:.1f}" y="{i * (bar + 6) + 13}">{html.escape(text)}</text>')
+    return (f'<svg viewBox="0 0 {width:.0f} {len(values) * (bar + 6)}" width="{width:.0f}" role="img">'
             + "".join(rows) + "</svg>")
+
+
+def _percent(value) -> str:
+    """A share as "42%", or "n/a" when there is none (a model not fitted gives no chance of buying)."""
+    return "n/a" if value is None or not math.isfinite(value) else f"{value:.0%}"
+
+
+def _money(value, currency: str | None) -> str:
+    return f"{value:,.2f}" + (f" {currency}" if currency else "")
 
 
 def _histogram(values: np.ndarray, bins: int = 10) -> str:
     counts, _edges = np.histogram(values[np.isfinite(values)], bins=bins, range=(0, 1))
+    if not counts.any():
+        return "<p>No chances to show: the BG/NBD model was not fitted.</p>"
     top = max(counts.max(), 1)
     bars = []
     for i, count in enumerate(counts):
@@ -91,40 +113,46 @@ def html_report(analysis, *, source: str = "") -> str:
 
     customers = analysis.customers
     period_days = PERIOD_DAYS[analysis.period]
+    currency = getattr(analysis, "currency", None)
     models = []
     for name, fit in analysis.models.items():
-        if fit is None:
-            models.append(f"<tr><td>{name}</td><td colspan='3'>not fitted</td></tr>")
+        if not hasattr(fit, "params"):
+            models.append(f"<tr><td>{name}</td><td colspan='3'>not fitted: {html.escape(fit.reason)}</td></tr>")
             continue
         params = ", ".join(f"{k} = {v:.4g}" + (f" (± {fit.se[k]:.2g})" if fit.se.get(k) else "")
                            for k, v in fit.params.items())
+        converged = "yes" if fit.converged else f"no: {fit.reason}"
         models.append(f"<tr><td>{name}</td><td>{html.escape(params)}</td><td>{fit.loglik:,.2f}</td>"
-                      f"<td>{'yes' if fit.converged else 'no'}</td></tr>")
+                      f"<td>{html.escape(converged)}</td></tr>")
     status = customers.group_by("status").agg(pl.len().alias("n")).sort("status").to_dicts()
     segments = _bars([(row["status"], row["n"]) for row in status])
     if "abc" in customers.columns:
         spend = customers.group_by("abc").agg(pl.col("total_spend").sum()).sort("abc").to_dicts()
-        segments += _bars([(f"class {row['abc']} revenue", row["total_spend"]) for row in spend], color="#b5762f")
+        segments += _bars([(f"class {row['abc']} revenue", row["total_spend"]) for row in spend], color="#b5762f",
+                          unit=f" {currency}" if currency else "")
     p_alive = customers["p_alive"].to_numpy() if "p_alive" in customers.columns else np.array([])
     risky = at_risk(customers, period_days=period_days)
     risk_rows = "".join(
-        f"<tr><td>{html.escape(str(r['customer']))}</td><td>{r.get('total_spend', r.get('monetary_value')) or 0:,.2f}"
-        f"</td><td>{r['p_alive']:.2f}</td><td>{html.escape('; '.join(r['reasons']))}</td></tr>" for r in risky)
+        f"<tr><td>{html.escape(str(r['customer']))}</td>"
+        f"<td>{_money(r.get('total_spend', r.get('monetary_value')) or 0, currency)}</td>"
+        f"<td>{_percent(r['p_alive'])}</td><td>{html.escape('; '.join(r['reasons']))}</td></tr>" for r in risky)
     until = f" up to {analysis.until}" if analysis.until else ""
-    mean_p = float(np.nanmean(p_alive)) if p_alive.size else math.nan
+    finite = p_alive[np.isfinite(p_alive)] if p_alive.size else p_alive
+    mean_p = float(finite.mean()) if finite.size else math.nan
     return f"""<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>Customer analytics — {html.escape(source)}</title>
 <style>
 body {{ font-family: system-ui, sans-serif; margin: 2rem auto; max-width: 60rem; color: #222; }}
 h1 {{ font-size: 1.5rem; }} h2 {{ font-size: 1.15rem; margin-top: 2rem; border-bottom: 1px solid #ccc; }}
 table {{ border-collapse: collapse; }}
-td, th {{ padding: .25rem .6rem; border-bottom: 1px solid #eee; text-align: left; }}
+td, th {{ padding: .25rem .6rem; border-bottom: 1px solid #eee; text-align: left; overflow-wrap: anywhere; }}
+svg {{ max-width: 100%; height: auto; }}
 .matrix td {{ width: 5rem; height: 3rem; text-align: center; border: 1px solid #fff; }}
 svg text {{ font-size: 11px; }} small {{ color: #555; }}
 </style></head><body>
 <h1>Customer analytics: {html.escape(source)}</h1>
 <p>{customers.height:,} customers{html.escape(until)}; time unit: {analysis.period};
-mean chance of still buying {mean_p:.0%}.</p>
+mean chance of still buying {_percent(mean_p)}{f"; amounts in {html.escape(currency)}" if currency else ""}.</p>
 <h2>Models</h2>
 <table><tr><th>model</th><th>parameters (± standard error)</th><th>log-likelihood</th><th>converged</th></tr>
 {"".join(models)}</table>

@@ -97,8 +97,10 @@ def xyz_and_trend(days: CustomerDays, summary: pl.DataFrame, *,
         mean = total / months
         cv = np.sqrt(np.clip(squares / months - mean ** 2, 0, None)) / mean
     undefined = (months < 3) | (mean <= 0)
-    xyz = np.where(cv <= thresholds.x, "X", np.where(cv <= thresholds.y, "Y", "Z")).astype(object)
-    xyz[undefined] = None
+    # Built as text and then nulled where undefined: an object array that starts with None would
+    # make polars infer an Object column, which it cannot cast to text.
+    xyz = pl.Series("xyz", np.where(cv <= thresholds.x, "X", np.where(cv <= thresholds.y, "Y", "Z")),
+                    dtype=pl.Utf8).scatter(np.flatnonzero(undefined), None)
     cv = np.where(mean == 0, np.nan, cv)
     # Trend over the last 12 months: slope by least squares with months as x (zeros included), and
     # the last six months against the six before.
@@ -115,7 +117,7 @@ def xyz_and_trend(days: CustomerDays, summary: pl.DataFrame, *,
     return pl.DataFrame({
         "customer": summary["customer"],
         "revenue_cv": pl.Series(cv).fill_nan(None),
-        "xyz": pl.Series(xyz, dtype=pl.Utf8),
+        "xyz": xyz,
         "trend_slope": slope,
         "growth_pct": pl.Series(growth).fill_nan(None),
     })
