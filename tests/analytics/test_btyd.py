@@ -143,3 +143,67 @@ def test_bad_summaries_are_refused():
         btyd.BGNBD().fit([1], [5], [3])
     with pytest.raises(ValueError, match="whole number"):
         btyd.BGNBD().fit([1.5], [1], [3])
+
+
+def _bgnbd_expectation_by_mpmath(r, alpha, a, b, x, big_t, t):
+    """Equation (10)'s factor for a customer alive at T, with mpmath's 2F1 at 30 digits."""
+    import mpmath
+
+    mpmath.mp.dps = 30
+    big_a, big_b, big_c = mpmath.mpf(r) + x, mpmath.mpf(b) + x, mpmath.mpf(a) + b + x - 1
+    c = mpmath.mpf(t) / (mpmath.mpf(alpha) + big_t)
+    return float(big_c / (mpmath.mpf(a) - 1) * (1 - (1 + c) ** -big_a * mpmath.hyp2f1(big_a, big_b, big_c,
+                                                                                     c / (1 + c))))
+
+
+EXTREMES = [(r, alpha, a, b) for r in (1e-3, 0.3, 1e3) for alpha in (1e-3, 5.0, 1e6, 1e8)
+            for a in (1e-3, 0.8, 1 + 1e-9, 1e3) for b in (1e-3, 2.4, 1e3)]
+
+
+def test_bgnbd_expectations_hold_at_extreme_parameters():
+    """At parameters that run to extremes (a, b at 1e-3 or 1e3, a next to 1, r tiny or large, alpha
+    up to its bound) the expectation is finite, positive and right to 1e-8 against 30-digit 2F1;
+    scipy's 2F1 in the textbook formula gives NaN or cancels to nothing on many of these."""
+    import pandas as pd
+    from lifetimes import BetaGeoFitter
+
+    x = np.array([0.0, 1.0, 5.0, 50.0, 0.0])
+    big_t = np.array([0.0, 10.0, 30.0, 39.0, 39.0])
+    reference_worked = 0
+    for r, alpha, a, b in EXTREMES:
+        model = btyd.BGNBD({"r": r, "alpha": alpha, "a": a, "b": b})
+        ours = model.purchases_if_alive(52, x, big_t)
+        exact = np.array([_bgnbd_expectation_by_mpmath(r, alpha, a, b, xi, ti, 52)
+                          for xi, ti in zip(x, big_t, strict=True)])
+        assert np.all(np.isfinite(ours) & (ours > 0)), (r, alpha, a, b, ours)
+        assert relative(ours, exact) < 1e-8, (r, alpha, a, b, ours, exact)
+        # Against lifetimes (P(alive) included) on the rows where its own formula holds.
+        fitter = BetaGeoFitter()
+        fitter.params_ = pd.Series({"r": r, "alpha": alpha, "a": a, "b": b})
+        t_x = np.where(x > 0, big_t / 2, 0.0)
+        with np.errstate(all="ignore"), warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            theirs = np.asarray(fitter.conditional_expected_number_of_purchases_up_to_time(52, x, t_x, big_t),
+                                dtype=float)
+        alive = model.p_alive(x, t_x, big_t)
+        works = np.isfinite(theirs) & (np.abs(theirs - exact * alive) <= 1e-8 * exact * alive)
+        reference_worked += int(works.sum())
+        if works.any():
+            assert relative(model.expected_purchases(52, x, t_x, big_t)[works], theirs[works]) < 1e-8
+    assert reference_worked > len(EXTREMES)  # the comparison with lifetimes was made on many rows
+
+
+def test_scores_of_a_fit_at_its_bounds_are_never_null():
+    import datetime as dt
+
+    import polars as pl
+
+    from keyaccount.analytics import pipeline
+
+    # One steady customer: BG/NBD's alpha runs to 1e8.
+    orders = pl.DataFrame({"customer": ["A"] * 3, "amount": [100.0, 50.0, 50.0],
+                           "date": [dt.date(2026, 1, 5), dt.date(2026, 2, 5), dt.date(2026, 3, 5)]})
+    analysis = pipeline.analyze(orders=orders)
+    assert analysis.models["bgnbd"].at_bound
+    assert analysis.customers["expected_purchases"].is_finite().all()
+    assert analysis.customers["expected_purchases"][0] > 0

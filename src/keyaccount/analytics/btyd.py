@@ -526,7 +526,11 @@ def conditional_purchases(r, alpha, a, b, t: float, x: np.ndarray, big_t: np.nda
         log_u = -np.log1p(c)
         bracket = -np.expm1(big_a * log_u + np.log(special.hyp2f1(big_a, big_b, big_c, z)))
         result = big_c / (a - 1) * bracket
-    good = np.isfinite(result) & (result > 0) & (result <= bound * (1 + 1e-9)) & (np.abs(bracket) >= 1e-4)
+    # Where z is small and A·z at most 1 (α or T large against t) the series below settles in a few
+    # terms and is exact, while the bracket cancels: it is used there whatever scipy says.
+    cheap = (z <= 0.1) & (big_a * z <= 1)
+    good = (np.isfinite(result) & (result > 0) & (result <= bound * (1 + 1e-9)) & (np.abs(bracket) >= 1e-4)
+            & ~cheap)
     if good.all():
         return result
     result = np.where(good, result, np.nan)
@@ -541,31 +545,39 @@ def conditional_purchases(r, alpha, a, b, t: float, x: np.ndarray, big_t: np.nda
 
 
 def _purchases_by_series(a, big_a, big_b, z, log_u, max_terms: int = 20_000) -> np.ndarray:
-    """The bracket as Σ_k NB(k; A, z) · (1 - (B)_k/(B+a-1)_k), k ≥ 1, where NB is the negative
-    binomial probability u^A (A)_k z^k / k! (so 1 = Σ NB) and 2F1's own terms are NB · (B)_k/(C)_k;
-    each term is positive, the ratio is exp(-S_k) with S_k = Σ_{j<k} log1p((a-1)/(B+j)), and the
-    factor C/(a-1) folds into -expm1(-S_k)/(a-1): nothing cancels, whatever the parameters. Rows
-    whose sum has not settled after ``max_terms`` terms are NaN (the caller goes on by quadrature)."""
+    """E = Σ_k NB(k; A, z) · C·(1 - (B)_k/(C)_k)/(a-1), k ≥ 1, C = B + a - 1, where NB is the negative
+    binomial probability u^A (A)_k z^k / k! (so 1 = Σ NB) and 2F1's own terms are NB · (B)_k/(C)_k.
+    Every term is positive. Where C > 0 the ratio is exp(-S_k), S_k = Σ_{j<k} log1p((a-1)/(B+j)),
+    and 1 - ratio is -expm1(-S_k): nothing cancels however close a is to 1 (at a = 1, S_k/(a-1) is
+    Σ 1/(B+j)). Where C ≤ 0 (x = 0 and a + b < 1) the ratio is negative after its first factor and
+    1 - ratio cannot cancel. Rows whose sum has not settled after ``max_terms`` terms are NaN (the
+    caller goes on by quadrature)."""
     d = a - 1
     big_c = big_b + d
+    positive = big_c > 0
     log_z = np.log(z)
     log_nb = big_a * log_u
     s_k = np.zeros_like(big_b)
+    ratio = np.ones_like(big_b)
     total = np.zeros_like(big_b)
     settled = np.zeros(len(big_b), dtype=bool)
     mode = big_a * z / (1 - z)
     with np.errstate(all="ignore"):
         for k in range(1, max_terms + 1):
             log_nb = log_nb + np.log((big_a + k - 1) / k) + log_z
-            s_k = s_k + (np.log1p(d / (big_b + k - 1)) if d != 0 else 1 / (big_b + k - 1))
-            share = -np.expm1(-s_k) / d if d != 0 else s_k
+            if d == 0:
+                share = big_c * (s_k := s_k + 1 / (big_b + k - 1))
+            else:
+                s_k = s_k + np.log1p(d / (big_b + k - 1))
+                ratio = ratio * (big_b + k - 1) / (big_c + k - 1)
+                share = np.where(positive, big_c * -np.expm1(-s_k) / d, big_c * (1 - ratio) / d)
             term = np.exp(log_nb) * share
             total = total + term
             if k % 16 == 0:
                 settled = (k > mode) & (term <= 1e-17 * total)
                 if settled.all():
                     break
-    return np.where(settled, big_c * total, np.nan)
+    return np.where(settled, total, np.nan)
 
 
 _PANEL_NODES, _PANEL_WEIGHTS = np.polynomial.legendre.leggauss(24)

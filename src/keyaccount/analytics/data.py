@@ -229,6 +229,9 @@ def read_orders(path: str | Path, *, customer: str | None = None, date: str | No
         raise InputError(f"column '{found['customer']}', row {_row_of(frame, empty)}: no customer")
     result = {"customer": customers, "date": _dates(frame, found["date"]),
               "amount": _numbers(frame, found["amount"], "an amount")}
+    if not (result["amount"] > 0).any():
+        raise InputError(f"column '{found['amount']}', rows {frame[LINE][0]}-{frame[LINE][-1]}: every amount is a "
+                         "return (negative) or zero; nothing was bought to analyse")
     if warn is not None:
         later = result["date"] > dt.date.today()
         if later.any():
