@@ -37,7 +37,8 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--date", help="the order date column")
     p.add_argument("--amount", help="the amount column")
     p.add_argument("--summary", action="store_true", help="FILE holds frequency, recency, T (and monetary_value)")
-    p.add_argument("--until", help="end of the observation period, YYYY-MM-DD; later orders are ignored")
+    p.add_argument("--until", type=_date, help="end of the observation period, YYYY-MM-DD; later orders are "
+                   "ignored (by default the last date in the file)")
     p.add_argument("--period", choices=["day", "week", "month"], default="week",
                    help="time unit of recency, T and the models (default: week)")
     p.add_argument("--horizon", type=int, help="periods ahead for expected purchases and CLV (default: a year)")
@@ -49,6 +50,13 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--format", choices=FORMATS, default="table", help="parquet needs --out")
     p.add_argument("--out", help="write the result to this file instead of standard output")
     return p
+
+
+def _date(value: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(f"'{value}' is not a date like 2026-03-31") from error
 
 
 def _models(value: str) -> tuple[str, ...]:
@@ -132,14 +140,9 @@ def run(argv: list[str]) -> int:
     # numpy, scipy and polars take about a second of CPU to import: they come in only once the
     # arguments are good, so ``--help`` and a mistyped option answer at once (start-up cost, not
     # a cycle: tests/test_cli_startup.py keeps it so).
-    until = None
-    if args.until:
-        try:
-            until = dt.date.fromisoformat(args.until)
-        except ValueError as error:
-            raise InputError(f"--until: '{args.until}' is not a date like 2026-03-31") from error
     from keyaccount.analytics import data, pipeline
 
+    until = args.until
     progress = Progress()
     try:
         progress("read")
