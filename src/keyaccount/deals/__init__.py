@@ -5,6 +5,6 @@ The house furniture (``models``, ``choices``, ``forms``, ``filters``, ``queries`
 ``views``, ``urls``, ``api``, ``templates/deals/``), with ``reminders`` (tender deadlines) and
 ``tasks`` (the worker's jobs). One module more: ``documents`` renders a proposal as DOCX from an
 editable Word template (the defaults in ``docx/``) and as PDF from the HTML layout, from one context.
-No ``admin``: stages and proposal templates are configured in the UI by administrators, through the
-audited services.
+No ``admin``: stages and proposal templates are configured in the UI (by heads of sales and
+administrators) through the audited services.
 """
