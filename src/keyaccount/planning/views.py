@@ -19,6 +19,7 @@ from django.views.decorators.http import require_POST
 from keyaccount.accounts.queries import account_get_for_user
 from keyaccount.core import access, exports
 from keyaccount.core.documents import pdf_response, render_pdf
+from keyaccount.core.editing import require
 from keyaccount.core.errors import AccessDenied, ConflictError
 from keyaccount.core.generic import (
     AccountRecordFormView,
@@ -27,7 +28,6 @@ from keyaccount.core.generic import (
     HistoryView,
     add_service_errors,
     filter_values,
-    forbidden,
 )
 from keyaccount.planning import queries, services
 from keyaccount.planning.filters import AccountPlanFilterForm, PlanFilterForm, ReportFilterForm
@@ -158,6 +158,7 @@ class AccountPlanHistoryView(HistoryView):
 @require_POST
 def initiative_save(request, pk, initiative_pk=None):
     plan = queries.account_plan_get_for_user(plan_id=pk, user=request.user)
+    require(access.can_edit_deals_of(request.user, plan.account))
     initiative = None
     if initiative_pk is not None:
         initiative = plan.initiatives.filter(pk=initiative_pk).first()
@@ -167,8 +168,6 @@ def initiative_save(request, pk, initiative_pk=None):
     if form.is_valid():
         try:
             services.initiative_save(user=request.user, plan=plan, initiative=initiative, data=form.service_data())
-        except AccessDenied as error:
-            return forbidden(request, error)
         except ValidationError as error:
             add_service_errors(form, error)
         else:
@@ -186,10 +185,7 @@ def initiative_delete(request, pk, initiative_pk):
     initiative = Initiative.objects.filter(plan=plan, pk=initiative_pk).first()
     if initiative is None:
         raise Http404
-    try:
-        services.initiative_delete(user=request.user, initiative=initiative)
-    except AccessDenied as error:
-        return forbidden(request, error)
+    services.initiative_delete(user=request.user, initiative=initiative)
     return redirect(plan.get_absolute_url())
 
 
@@ -212,10 +208,7 @@ def report_prepare(request):
         week = dt.date.fromisoformat(request.POST.get("week", ""))
     except ValueError:
         week = timezone.localdate()
-    try:
-        report = services.report_prepare(user=request.user, week_start=week)
-    except AccessDenied as error:
-        return forbidden(request, error)
+    report = services.report_prepare(user=request.user, week_start=week)
     return redirect(report.get_absolute_url())
 
 
