@@ -5,4 +5,5 @@ The house furniture (``models``, ``choices``, ``forms``, ``filters``, ``queries`
 ``views``, ``urls``, ``api``, ``templates/contracts/``), with ``reminders`` (the deadlines in the
 owner's reminders, alerts and calendar feed) and ``tasks`` (the worker's jobs). No ``admin``:
 contracts are edited in the UI through the audited services.
+``panels`` registers its sections of the account page and the brief (``accounts.panels``) from ``AppConfig.ready()``.
 """

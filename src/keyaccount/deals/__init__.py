@@ -7,4 +7,5 @@ The house furniture (``models``, ``choices``, ``forms``, ``filters``, ``queries`
 editable Word template (the defaults in ``docx/``) and as PDF from the HTML layout, from one context.
 No ``admin``: stages and proposal templates are configured in the UI (by heads of sales and
 administrators) through the audited services.
+``panels`` registers its sections of the account page and the brief (``accounts.panels``) from ``AppConfig.ready()``.
 """

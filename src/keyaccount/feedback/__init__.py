@@ -8,4 +8,5 @@ and the SLA policy. Two parts have a services module of their own, for they have
 mail and rules: ``surveys`` (sending, answering, the survey when a deal reaches fulfilment) and
 ``support`` (tickets, mail in through IMAP or the SMTP intake, replies out); ``management`` has
 ``kam support fetch`` and ``kam support smtpd``.
+``panels`` registers its sections of the account page and the brief (``accounts.panels``) from ``AppConfig.ready()``.
 """

@@ -7,4 +7,5 @@ and the portfolio dashboard.
 with the part each input plays, shown beside the number), ``templatetags`` (those parts' figures in words) and
 ``management`` (``kam insights refresh``). No ``forms``, ``filters`` or ``choices``: nobody edits a
 score and the dashboard takes no filters; no ``admin``: scores are only ever computed.
+``panels`` registers its sections of the account page (``accounts.panels``) from ``AppConfig.ready()``.
 """

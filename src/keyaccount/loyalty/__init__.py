@@ -5,4 +5,5 @@ The house furniture (``models``, ``choices``, ``forms``, ``queries``, ``services
 ``urls``, ``api``, ``templates/loyalty/``), with ``tasks`` (recomputing the tiers). No ``filters``:
 the overview shows the latest changes, events and referrals, none of them filtered; no ``admin``:
 tiers and events are edited in the UI through the audited services.
+``panels`` registers its sections of the account page (``accounts.panels``) from ``AppConfig.ready()``.
 """

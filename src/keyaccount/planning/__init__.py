@@ -5,4 +5,5 @@ The house furniture (``models``, ``choices``, ``forms``, ``filters``, ``queries`
 ``views``, ``urls``, ``api``, ``templates/planning/``), with ``reminders`` (account-plan review
 dates) and ``tasks`` (the worker's jobs). No ``admin``: plans and reports are edited in the UI
 through the audited services.
+``panels`` registers its sections of the account page and the brief (``accounts.panels``) from ``AppConfig.ready()``.
 """

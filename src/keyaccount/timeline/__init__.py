@@ -9,4 +9,5 @@ timeline does: ``briefs`` (the one-page brief before a meeting), ``calendar`` (e
 feed), ``importers`` (call logs from the phone system), ``reports`` (punctuality and activity per
 manager) and ``management`` (``kam import calls``). No ``admin``: interactions are edited in the UI
 through the audited services.
+``panels`` registers its sections of the account and person pages (``accounts.panels``) from ``AppConfig.ready()``.
 """
