@@ -57,6 +57,19 @@ def test_kam_help_for_one_command_still_sets_django_up(tmp_path):
     assert "keyaccount.core.models" in modules
 
 
+def test_setting_django_up_leaves_the_api_and_calendar_libraries_for_later(tmp_path):
+    # What every command pays before it starts: the apps' models and ready(), not django-ninja with
+    # pydantic (the API's), icalendar (the calendar feed's) or the analysis and documents libraries.
+    env = {"KAM_SECRET_KEY": "test", "KAM_DATA_DIR": str(tmp_path), "PATH": "/usr/bin:/bin",
+           "DJANGO_SETTINGS_MODULE": "keyaccount.settings"}
+    probe = "import sys, django; django.setup(); print(' '.join(sys.modules))"
+    result = subprocess.run([sys.executable, "-c", probe], env=env, capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+    modules = set(result.stdout.split())
+    assert "keyaccount.timeline.calendar" in modules and "keyaccount.core.checks" in modules
+    assert not {name.split(".")[0] for name in modules} & (HEAVY | {"ninja", "pydantic", "icalendar"})
+
+
 def test_the_quick_listing_is_djangos_listing():
     assert installed_commands(settings.INSTALLED_APPS) == get_commands()
     assert main_help_text(get_commands(), prog_name="kam") == ManagementUtility(["kam"]).main_help_text()
