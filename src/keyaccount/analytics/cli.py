@@ -102,9 +102,12 @@ def _csv(analysis) -> str:
 
 
 def run(argv: list[str]) -> int:
+    args = parser().parse_args(argv)
+    # numpy, scipy and polars take about a second of CPU to import: they come in only once the
+    # arguments are good, so ``--help`` and a mistyped option answer at once (start-up cost, not
+    # a cycle: tests/test_cli_startup.py keeps it so).
     from keyaccount.analytics import data, pipeline
 
-    args = parser().parse_args(argv)
     until = None
     if args.until:
         try:
