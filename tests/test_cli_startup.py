@@ -105,3 +105,12 @@ def test_kam_analyze_loads_the_analysis_once_the_arguments_are_good(tmp_path):
     assert result.returncode == 0, errors
     assert '"customers"' in result.stdout
     assert {"numpy", "scipy", "polars"} <= packages and "django" not in packages
+
+
+def test_the_list_of_commands_shows_analyze_and_its_help_is_the_analysis_help(tmp_path):
+    listing, _packages, _modules, errors = kam(tmp_path, "--help")
+    assert "\n[insights]\n    analyze\n" in listing.stdout, errors
+    direct, _packages, _modules, _errors = kam(tmp_path, "analyze", "--help")
+    through_help, _packages, _modules, errors = kam(tmp_path, "help", "analyze")
+    assert through_help.returncode == 0, errors
+    assert through_help.stdout == direct.stdout and "--until" in direct.stdout
