@@ -1,21 +1,14 @@
-import datetime as dt
 import os
-from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
 
+from tests.clock import FROZEN_NOW
 from tests.factories import AccountFactory, ContactFactory, OrderFactory, TeamFactory, people_by_role, share
 
 # Playwright's sync API runs an event loop in the test thread; Django refuses ORM calls there
 # unless told this is deliberate (only the browser tests use it).
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-
-
-# The moment tests that depend on the date run at: a Wednesday in the middle of June, 10:00 in Moscow
-# (07:00 UTC, so the machine's date and Moscow's agree), with no month's or year's end in the next
-# days: "today", "this month", "next week" and a birthday tomorrow mean the same on every run.
-FROZEN_NOW = dt.datetime(2026, 6, 17, 10, 0, tzinfo=ZoneInfo("Europe/Moscow"))
 
 
 @pytest.fixture
