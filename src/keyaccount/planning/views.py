@@ -167,7 +167,10 @@ def initiative_save(request, pk, initiative_pk=None):
     form = InitiativeForm(request.POST, instance=initiative)
     if form.is_valid():
         try:
-            services.initiative_save(user=request.user, plan=plan, initiative=initiative, data=form.service_data())
+            # Fetch again: validation wrote the new values into ``initiative``, and the service audits
+            # the change against the stored state.
+            stored = plan.initiatives.get(pk=initiative.pk) if initiative is not None else None
+            services.initiative_save(user=request.user, plan=plan, initiative=stored, data=form.service_data())
         except ValidationError as error:
             add_service_errors(form, error)
         else:
