@@ -337,10 +337,7 @@ class Elsewhere:
 
 # Registrations whose test fails because of a bug in src/, each with the bug: expected to fail,
 # strictly (once src/ is fixed the test reports XPASS as a failure and its line goes).
-KNOWN_GAPS: dict[str, str] = {
-    "sales_plan": "the delete page of a sales plan answers 500: EntityDeleteView.get links its Cancel button to "
-                  "obj.get_absolute_url(), which SalesPlan does not have",
-}
+KNOWN_GAPS: dict[str, str] = {}
 
 T = "tests/core/test_entity_crud.py::"
 # Url names and API operations (``METHOD /api/v1/path``) covered by their own tests.

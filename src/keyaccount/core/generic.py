@@ -259,16 +259,20 @@ class EntityDeleteView(LoginRequiredMixin, View, abc.ABC):
     def success_url(self, obj) -> str:
         ...
 
+    def cancel_url(self, obj) -> str:
+        """Where Cancel leads: the record's page (a record without one names its list instead)."""
+        return obj.get_absolute_url()
+
     def get(self, request, **kwargs):
         obj = self.get_object(request, **kwargs)
-        return render(request, self.template_name, {"object": obj, "cancel_url": obj.get_absolute_url()})
+        return render(request, self.template_name, {"object": obj, "cancel_url": self.cancel_url(obj)})
 
     def post(self, request, **kwargs):
         obj = self.get_object(request, **kwargs)
         try:
             self.delete(request, obj)
         except ValidationError as error:
-            return render(request, self.template_name, {"object": obj, "cancel_url": obj.get_absolute_url(),
+            return render(request, self.template_name, {"object": obj, "cancel_url": self.cancel_url(obj),
                                                         "errors": error.messages}, status=400)
         messages.success(request, _("Deleted."))
         return redirect(self.success_url(obj))

@@ -91,6 +91,10 @@ class SalesPlanDeleteView(EntityDeleteView):
     def success_url(self, obj):
         return reverse("planning:plan_progress")
 
+    def cancel_url(self, obj):
+        # A sales plan has no page of its own: it is a row of the plan-versus-actual page.
+        return reverse("planning:plan_progress")
+
 
 # Key-account plans
 
