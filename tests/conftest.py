@@ -1,12 +1,22 @@
 import os
 
 import pytest
+import time_machine
 
+from tests.clock import FROZEN_NOW
 from tests.factories import AccountFactory, ContactFactory, OrderFactory, TeamFactory, people_by_role, share
 
 # Playwright's sync API runs an event loop in the test thread; Django refuses ORM calls there
 # unless told this is deliberate (only the browser tests use it).
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+@pytest.fixture
+def frozen_now():
+    """The clock stopped at ``FROZEN_NOW`` for the test (``pytestmark = pytest.mark.usefixtures("frozen_now")``
+    for a module)."""
+    with time_machine.travel(FROZEN_NOW, tick=False):
+        yield FROZEN_NOW
 
 
 @pytest.fixture

@@ -55,6 +55,8 @@ def test_orders_linked_to_an_obligation_belong_to_the_contract_account(people, c
     assert list(obligation.orders.all()) == [own]
 
 
+# The dates are fixed, and reminders are only made for days still to come: run before them.
+@pytest.mark.usefixtures("frozen_now")
 def test_reminders_before_on_and_after_the_due_day_reach_the_right_people(people, contract):
     due = dt.date(2026, 12, 10)
     services.obligation_create(user=people["anna"], contract=contract, data={
@@ -93,6 +95,8 @@ def test_an_alert_written_before_the_obligation_was_done_is_not_sent_after(peopl
     assert not Notification.objects.exists()
 
 
+# The dates are fixed, and reminders are only made for days still to come: run before them.
+@pytest.mark.usefixtures("frozen_now")
 def test_the_notice_date_is_reminded_to_the_manager_and_the_head(people, contract):
     notice = dt.date(2027, 3, 1)  # 30 days before the end on 31 March
     rows = sorted((r.user.username, r.remind_at) for r in Reminder.objects.filter(source="contract_notice"))

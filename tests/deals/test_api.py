@@ -36,6 +36,13 @@ def test_create_move_update_and_delete_a_deal(api, anna_account):
     assert not Deal.objects.exists()
 
 
+def test_a_move_to_a_stage_that_does_not_exist_is_a_bad_stage_id(api, anna_account):
+    deal = api("post", "/api/v1/deals/", {"account_id": anna_account.pk, "title": "Boiler house"}).json()
+    refused = api("post", f"/api/v1/deals/{deal['id']}/move", {"stage_id": Stage.objects.order_by("pk").last().pk + 1})
+    assert refused.status_code == 422 and list(refused.json()["errors"]) == ["stage_id"]
+    assert Deal.objects.get().stage.code == "first_contact"
+
+
 def test_bad_deals_answer_422_with_their_fields(api, anna_account):
     response = api("post", "/api/v1/deals/", {"account_id": anna_account.pk, "title": "", "amount": "-1",
                                               "probability": 140, "kind": "raffle"})

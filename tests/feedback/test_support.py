@@ -280,6 +280,19 @@ def test_the_mailbox_fetch_skips_a_message_over_the_limit_without_downloading_it
     assert list(Ticket.objects.values_list("subject", flat=True)) == ["Small"]
 
 
+def test_kam_support_fetch_says_in_one_line_that_the_mailbox_refused_the_login(settings, user_of_the_product):
+    from django.core.management import CommandError, call_command
+
+    with ImapServer([message("elena@client.example", "One", "first")]) as server:
+        settings.KAM_SUPPORT_IMAP_HOST, settings.KAM_SUPPORT_IMAP_PORT = "127.0.0.1", server.port
+        settings.KAM_SUPPORT_IMAP_USER, settings.KAM_SUPPORT_IMAP_PASSWORD = "desk", "wrong"
+        settings.KAM_SUPPORT_IMAP_SSL = False
+        with pytest.raises(CommandError) as refused:
+            call_command("support", "fetch")
+    assert refused.value.returncode == 2 and str(refused.value).startswith("the mailbox refused:")
+    assert not Ticket.objects.exists()
+
+
 @pytest.mark.django_db(transaction=True)
 def test_the_smtp_intake_refuses_a_message_too_large_or_too_parted(people, anna_account, user_of_the_product,
                                                                    settings):

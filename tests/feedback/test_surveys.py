@@ -3,16 +3,19 @@ answer on the timeline and a low score opening a complaint; sent by themselves w
 fulfilment; only to people who consented; results (NPS, CSAT, response rate) exact on known data."""
 
 import datetime as dt
+import logging
 import re
+import smtplib
 
 import pytest
 from django.core import mail
 from django.core.cache import cache
+from django.core.mail.backends.base import BaseEmailBackend
 from django.utils import timezone
 
 from keyaccount.accounts.models import ContactConsent, ContactEmail
 from keyaccount.deals import services as deal_services
-from keyaccount.deals.models import Stage
+from keyaccount.deals.models import Deal, Stage
 from keyaccount.feedback import queries, surveys
 from keyaccount.feedback.models import Feedback, Survey
 from keyaccount.timeline.models import Interaction
@@ -100,6 +103,29 @@ def test_a_deal_reaching_fulfilment_asks_its_contact_once(people, anna_account, 
         deal = deal_services.deal_move(user=people["anna"], deal=deal, stage=Stage.objects.get(code="feedback"),
                                        version=deal.version)
     assert Survey.objects.count() == 1 and len(mail.outbox) == 1
+
+
+class RefusingMailServer(BaseEmailBackend):
+    """A mail server that refuses every recipient, as smtplib reports it."""
+
+    def send_messages(self, email_messages):
+        raise smtplib.SMTPRecipientsRefused({"elena@example.com": (550, b"mailbox unavailable")})
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_mail_server_that_refuses_the_survey_does_not_undo_the_deal_move(settings, caplog, people, anna_account,
+                                                                          anna_contact):
+    """Committed for real: the survey goes out after the move is stored, in a transaction of its own."""
+    deal_services.default_stages_ensure()  # a transactional test starts from an empty database
+    settings.EMAIL_BACKEND = f"{__name__}.RefusingMailServer"
+    consenting(anna_contact)
+    deal = deal_services.deal_create(user=people["anna"], account=anna_account, data={
+        "title": "Line 3", "contact": anna_contact})
+    with caplog.at_level(logging.ERROR):
+        deal_services.deal_move(user=people["anna"], deal=deal, stage=Stage.objects.get(code="fulfilment"),
+                                version=deal.version)
+    assert Deal.objects.get(pk=deal.pk).stage.code == "fulfilment"
+    assert "was not sent" in caplog.text and "SMTPRecipientsRefused" in caplog.text
 
 
 def test_key_accounts_are_surveyed_regularly_but_not_too_often(people, anna_account, anna_contact):

@@ -153,6 +153,21 @@ def test_feedback_through_the_api(api_as, people, anna_account):
     assert api("get", "/api/v1/feedback/kpis?date_from=2026-05-01&date_to=2026-04-01").status_code == 422
 
 
+@pytest.mark.parametrize("email", ["a\x1f@example.com", "a\x85b@example.com", "not-an-email", "a b@example.com"])
+def test_the_public_api_names_the_email_it_refuses_whatever_the_whitespace(client, link, email):
+    url = f"/api/v1/feedback/public/{services.link_token(link)}"
+    answer = client.post(url, {"subject": "x", "text": "y", "email": email}, content_type="application/json")
+    assert answer.status_code == 422 and "email" in answer.json()["errors"]
+    assert not Feedback.objects.exists()
+
+
+def test_the_public_api_takes_an_address_in_capitals_and_a_cyrillic_domain(client, link):
+    url = f"/api/v1/feedback/public/{services.link_token(link)}"
+    for email in ("Ivan.Petrov@Example.COM", "ivan@почта.рф"):
+        answer = client.post(url, {"subject": "x", "text": "y", "email": email}, content_type="application/json")
+        assert answer.status_code == 201, answer.json()
+
+
 def test_the_public_api_takes_submissions_without_signing_in_and_is_limited(client, link):
     url = f"/api/v1/feedback/public/{services.link_token(link)}"
     payload = {"subject": "Thanks", "text": "Great service", "kind": "praise"}

@@ -103,6 +103,18 @@ def test_kam_insights_refresh(book, capsys):
     assert "accounts scored" in capsys.readouterr().out
 
 
+def test_kam_insights_refresh_says_in_one_line_that_the_database_is_not_ready(monkeypatch):
+    from django.core.management import CommandError
+    from django.db import OperationalError
+
+    def unmigrated(**kwargs):
+        raise OperationalError("no such table: insights_accountscore")
+
+    monkeypatch.setattr(services, "refresh", unmigrated)
+    with pytest.raises(CommandError, match="no such table: insights_accountscore"):
+        call_command("insights", "refresh")
+
+
 def test_heads_recompute_the_scores_from_the_page(book, people, client_for):
     from huey.contrib.djhuey import HUEY
 

@@ -18,6 +18,9 @@ from tests.factories import AccountFactory, ContactFactory, OrderFactory, OrderL
 TODAY = dt.date(2026, 3, 20)
 D = Decimal
 
+# Relationship gaps are counted in days since the last contact and checked once a week: the clock stops.
+pytestmark = pytest.mark.usefixtures("frozen_now")
+
 
 @pytest.fixture
 def book(people):
@@ -171,7 +174,7 @@ def test_a_planned_meeting_is_not_yet_contact(people, anna_account):
 def test_the_weekly_check_tells_the_manager_of_relationship_gaps_once_a_week(people, anna_account):
     from keyaccount.core.models import Notification
 
-    services.account_plan_create(user=people["anna"], account=anna_account, data={"year": dt.date.today().year})
+    services.account_plan_create(user=people["anna"], account=anna_account, data={"year": timezone.localdate().year})
     assert services.coverage_alerts() == 1
     assert services.coverage_alerts() == 0  # the same week: nothing twice
     notification = Notification.objects.get(user=people["anna"])
@@ -179,7 +182,7 @@ def test_the_weekly_check_tells_the_manager_of_relationship_gaps_once_a_week(peo
     director = _person(anna_account, "Orlov", "decision_maker", "payer")
     _spoke(people["anna"], director, 1)
     _person(anna_account, "Sokolova", "champion")
-    next_week = dt.date.today() + dt.timedelta(days=7)
+    next_week = timezone.localdate() + dt.timedelta(days=7)
     assert services.coverage_alerts(today=next_week) == 1  # the champion nobody has called yet
 
 

@@ -11,9 +11,12 @@ from openpyxl import load_workbook
 
 from keyaccount.planning import services
 from keyaccount.planning.models import SalesPlan
+from tests.clock import FROZEN_NOW
 from tests.factories import OrderFactory
 
-YEAR = dt.date.today().year
+# March's plan is compared with March's orders: the year runs past March (FROZEN_NOW), whatever day it is.
+pytestmark = pytest.mark.usefixtures("frozen_now")
+YEAR = FROZEN_NOW.year
 
 
 @pytest.fixture

@@ -37,7 +37,7 @@ from keyaccount.accounts.queries import accounts_visible_to
 from keyaccount.core import access, audit, phones, search
 from keyaccount.core.access import Capability
 from keyaccount.core.concurrency import save_versioned
-from keyaccount.core.editing import assign_fields, require, validation_errors
+from keyaccount.core.editing import assign_fields, delete_or_explain, require, validation_errors
 from keyaccount.core.identifiers import compact
 from keyaccount.core.models import AuditAction, User
 
@@ -202,7 +202,7 @@ def account_delete(*, user, account: Account) -> None:
         raise ValidationError(_("This account has orders; mark it as lost instead of deleting it."))
     before = audit.snapshot(account, **_account_extras(account))
     audit.record_delete(actor=user, instance=account, before=before, account_id=account.pk)
-    account.delete()
+    delete_or_explain(account)
 
 
 def contact_search_text(contact: Contact) -> str:
@@ -260,7 +260,7 @@ def financials_delete(*, user, financials: AccountFinancials) -> None:
     require(access.can_edit_account(user, financials.account) and access.can(user, Capability.VIEW_FINANCES))
     audit.record_delete(actor=user, instance=financials, before=audit.snapshot(financials),
                         account_id=financials.account_id)
-    financials.delete()
+    delete_or_explain(financials)
 
 
 # --- contacts -----------------------------------------------------------------------------------
@@ -406,7 +406,7 @@ def contact_delete(*, user, contact: Contact) -> None:
     account = contact.account
     audit.record_delete(actor=user, instance=contact, before=audit.snapshot(contact, **_contact_extras(contact)),
                         account_id=account.pk)
-    contact.delete()
+    delete_or_explain(contact)
     account_reindex(account)
 
 
@@ -535,7 +535,7 @@ def competitor_update(*, user, competitor: Competitor, data: Mapping[str, Any], 
 def competitor_delete(*, user, competitor: Competitor) -> None:
     require(access.can(user, Capability.EDIT_COMPETITORS) and access.can(user, Capability.REASSIGN_ACCOUNTS))
     audit.record_delete(actor=user, instance=competitor, before=audit.snapshot(competitor))
-    competitor.delete()
+    delete_or_explain(competitor)
 
 
 @transaction.atomic
@@ -561,4 +561,4 @@ def account_competitor_unlink(*, user, link: AccountCompetitor) -> None:
     audit.record_update(actor=user, instance=link.account, account_id=link.account_id,
                         before={f"competitor:{link.competitor.name}": link.offering or "+"},
                         after={f"competitor:{link.competitor.name}": None})
-    link.delete()
+    delete_or_explain(link)

@@ -26,6 +26,7 @@ from keyaccount.accounts.forms import (
 from keyaccount.accounts.models import AccountCompetitor, ContactConsent
 from keyaccount.core import access, exports
 from keyaccount.core.access import Capability
+from keyaccount.core.editing import require
 from keyaccount.core.errors import AccessDenied
 from keyaccount.core.generic import (
     EntityDeleteView,
@@ -33,7 +34,6 @@ from keyaccount.core.generic import (
     EntityListView,
     HistoryView,
     filter_values,
-    forbidden,
 )
 
 # --- accounts -----------------------------------------------------------------------------------
@@ -228,10 +228,7 @@ class ContactHistoryView(HistoryView):
 def contact_personal_data(request, pk):
     """Download everything held about a person (data-subject access request)."""
     contact = queries.contact_get_for_user(contact_id=pk, user=request.user)
-    try:
-        data = services.contact_personal_data(user=request.user, contact=contact)
-    except AccessDenied as error:
-        return forbidden(request, error)
+    data = services.contact_personal_data(user=request.user, contact=contact)
     response = HttpResponse(json.dumps(data, ensure_ascii=False, indent=2), content_type="application/json")
     response["Content-Disposition"] = f'attachment; filename="personal-data-{contact.pk}.json"'
     return response
@@ -240,14 +237,11 @@ def contact_personal_data(request, pk):
 @login_required
 def contact_erase(request, pk):
     contact = queries.contact_get_for_user(contact_id=pk, user=request.user)
-    if not access.can_handle_personal_data_of(request.user, contact.account):
-        return forbidden(request, AccessDenied())
+    require(access.can_handle_personal_data_of(request.user, contact.account))
     if request.method != "POST":
         return render(request, "accounts/contact_erase.html", {"contact": contact})
     try:
         services.contact_erase(user=request.user, contact=contact)
-    except AccessDenied as error:
-        return forbidden(request, error)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
         return redirect(contact.get_absolute_url())
@@ -259,12 +253,10 @@ def contact_erase(request, pk):
 @require_POST
 def consent_add(request, pk):
     contact = queries.contact_get_for_user(contact_id=pk, user=request.user)
+    require(access.can_edit_contacts_of(request.user, contact.account))
     form = ConsentForm(request.POST)
     if form.is_valid():
-        try:
-            services.consent_record(user=request.user, contact=contact, data=form.cleaned_data)
-        except AccessDenied as error:
-            return forbidden(request, error)
+        services.consent_record(user=request.user, contact=contact, data=form.cleaned_data)
         return redirect(contact.get_absolute_url() + "#consents")
     return render(request, "accounts/contact_detail.html", {
         "contact": contact, "consents": list(contact.consents.all()), "consent_form": form,
@@ -278,10 +270,7 @@ def consent_add(request, pk):
 def consent_withdraw(request, pk, consent_pk):
     contact = queries.contact_get_for_user(contact_id=pk, user=request.user)
     consent = get_object_or_404(ContactConsent, pk=consent_pk, contact=contact)
-    try:
-        services.consent_withdraw(user=request.user, consent=consent)
-    except AccessDenied as error:
-        return forbidden(request, error)
+    services.consent_withdraw(user=request.user, consent=consent)
     return redirect(contact.get_absolute_url() + "#consents")
 
 
@@ -377,8 +366,5 @@ class AccountCompetitorFormView(EntityFormView):
 def account_competitor_remove(request, account_pk, pk):
     account = queries.account_get_for_user(account_id=account_pk, user=request.user)
     link = get_object_or_404(AccountCompetitor, pk=pk, account=account)
-    try:
-        services.account_competitor_unlink(user=request.user, link=link)
-    except AccessDenied as error:
-        return forbidden(request, error)
+    services.account_competitor_unlink(user=request.user, link=link)
     return redirect(account.get_absolute_url() + "#competitors")

@@ -206,7 +206,9 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     except KeyboardInterrupt:
         return 130
-    except Exception as error:  # a fault of ours, not of the input: said in one line, exit 1
+    # The outermost frame of a command-line program, not a library call: a fault of ours (not of the
+    # input) is said in one line with its type and exit 1, and KAM_ANALYZE_TRACEBACK=1 shows the traceback.
+    except Exception as error:
         if os.environ.get("KAM_ANALYZE_TRACEBACK"):
             raise
         sys.stderr.write(f"kam analyze: internal error ({type(error).__name__}: {error}); please report it, "

@@ -13,7 +13,7 @@ from keyaccount.catalog.models import Product
 from keyaccount.core import access, audit, search
 from keyaccount.core.access import Capability
 from keyaccount.core.concurrency import save_versioned
-from keyaccount.core.editing import assign_fields, require
+from keyaccount.core.editing import assign_fields, delete_or_explain, require
 
 PRODUCT_FIELDS = ("sku", "name", "category", "unit", "list_price", "currency", "description", "is_active")
 
@@ -57,4 +57,4 @@ def product_delete(*, user, product: Product) -> None:
     if product.order_lines.exists():
         raise ValidationError(_("This product was ordered; take it off sale instead of deleting it."))
     audit.record_delete(actor=user, instance=product, before=audit.snapshot(product))
-    product.delete()
+    delete_or_explain(product)

@@ -20,7 +20,7 @@ from keyaccount.contracts.choices import ObligationStatus
 from keyaccount.contracts.models import Contract, ContractAttachment, Obligation
 from keyaccount.core import access, audit
 from keyaccount.core.concurrency import save_versioned
-from keyaccount.core.editing import assign_fields, require, validation_errors
+from keyaccount.core.editing import assign_fields, delete_or_explain, require, validation_errors
 from keyaccount.core.models import User
 from keyaccount.core.uploads import safe_filename
 from keyaccount.orders.models import Order
@@ -99,7 +99,7 @@ def contract_delete(*, user, contract: Contract) -> None:
                         account_id=contract.account_id)
     for attachment in contract.attachments.all():
         attachment.file.delete(save=False)
-    contract.delete()
+    delete_or_explain(contract)
 
 
 @transaction.atomic
@@ -128,7 +128,7 @@ def attachment_delete(*, user, attachment: ContractAttachment) -> None:
     audit.record_update(actor=user, instance=contract, before={"attachments": attachment.name},
                         after={"attachments": None}, account_id=contract.account_id)
     attachment.file.delete(save=False)
-    attachment.delete()
+    delete_or_explain(attachment)
 
 
 # Obligations
@@ -224,7 +224,7 @@ def obligation_delete(*, user, obligation: Obligation) -> None:
     reminders.withdraw(obligation_ids=[obligation.pk])
     audit.record_delete(actor=user, instance=obligation, before=audit.snapshot(obligation, **_obligation_extras(
         obligation)), account_id=obligation.contract.account_id)
-    obligation.delete()
+    delete_or_explain(obligation)
 
 
 def add_months(day: dt.date, months: int) -> dt.date:

@@ -25,7 +25,6 @@ from keyaccount.core.generic import (
     EntityFormView,
     EntityListView,
     HistoryView,
-    forbidden,
 )
 from keyaccount.core.uploads import download_response
 
@@ -122,8 +121,6 @@ def attachment_add(request, pk):
         return redirect(contract.get_absolute_url())
     try:
         services.attachment_add(user=request.user, contract=contract, upload=form.cleaned_data["file"])
-    except AccessDenied as error:
-        return forbidden(request, error)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
@@ -147,10 +144,7 @@ def attachment_download(request, pk):
 def attachment_delete(request, pk):
     attachment = queries.attachment_get_for_user(attachment_id=pk, user=request.user)
     contract = attachment.contract
-    try:
-        services.attachment_delete(user=request.user, attachment=attachment)
-    except AccessDenied as error:
-        return forbidden(request, error)
+    services.attachment_delete(user=request.user, attachment=attachment)
     messages.success(request, _("Deleted."))
     return redirect(contract.get_absolute_url())
 
@@ -199,8 +193,6 @@ def obligation_fulfil(request, pk):
         services.obligation_fulfil(user=request.user, obligation=obligation,
                                    evidence=form.cleaned_data.get("evidence", ""),
                                    version=form.cleaned_data.get("version"))
-    except AccessDenied as error:
-        return forbidden(request, error)
     except (ValidationError, ConflictError) as error:
         messages.error(request, " ".join(getattr(error, "messages", [str(error)])))
     else:

@@ -174,7 +174,7 @@ def backup(path: str | os.PathLike, *, storage: Storage | None = None) -> Backup
             raw.flush()
             os.fsync(raw.fileno())
         os.replace(partial, path)
-    except BaseException as error:
+    except BaseException as error:  # Ctrl-C too: the partial file goes, whatever stopped the backup
         with contextlib.suppress(OSError):
             os.unlink(partial)
         if isinstance(error, OSError):
@@ -622,8 +622,10 @@ def _load(archive: zipfile.ZipFile, manifest: Manifest, state_apps, connection, 
                     cursor.execute(statement)
             for entry in manifest.files:
                 _restore_file(archive, entry, storage, written)
-    except BaseException as error:
+    except BaseException as error:  # Ctrl-C too: the files already put back go whatever stopped the restore
         for name in written:
+            # Django's Storage.delete documents no exception (the file system raises OSError, boto3's
+            # S3 backend its ClientError): a cleanup that fails must not hide the error that stopped us.
             with contextlib.suppress(Exception):
                 storage.delete(name)
         if isinstance(error, DatabaseError):

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterable, Mapping
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db.models import Model, QuerySet
+from django.db.models import Model, ProtectedError, QuerySet, RestrictedError
 from django.http import Http404
 from django.utils.translation import gettext as _
 
@@ -43,6 +44,19 @@ def get_or_404(queryset: QuerySet, pk) -> Model:
         return queryset.get(pk=number)
     except queryset.model.DoesNotExist as error:
         raise Http404 from error
+
+
+def delete_or_explain(instance: Model) -> None:
+    """Delete ``instance``, or refuse with what still refers to it (a deal's interactions, an account's
+    deals ...): a protected foreign key is the user's situation to resolve, not a server error."""
+    try:
+        instance.delete()
+    except (ProtectedError, RestrictedError) as error:
+        held = error.protected_objects if isinstance(error, ProtectedError) else error.restricted_objects
+        held_by = Counter(str(obj._meta.verbose_name_plural) for obj in held)
+        records = "; ".join(f"{name}: {count}" for name, count in sorted(held_by.items()))
+        raise ValidationError(_("It cannot be deleted while other records refer to it (%(records)s). "
+                                "Delete or move those first.") % {"records": records}) from error
 
 
 def missing_references(instance: Model) -> dict[str, list[str]]:

@@ -15,8 +15,9 @@ class ConflictError(Exception):
 
 
 class AccessDenied(PermissionDenied):
-    """The user sees the record but may not do this to it. A PermissionDenied, so that a page that
-    does not catch it still answers 403 (Django's handler403), never 500."""
+    """The user sees the record but may not do this to it. A PermissionDenied, so that no view
+    catches it: pages answer it in one place, Django's handler403 (``core.views.permission_denied``),
+    and the API in its exception handler (``core.api``)."""
 
     def __init__(self, message=None):
         super().__init__(message or _("You are not allowed to do this."))

@@ -12,7 +12,6 @@ from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpResponseForbidden
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.functional import cached_property
@@ -29,10 +28,6 @@ def is_htmx_fragment(request) -> bool:
     return request.headers.get("HX-Request") == "true" and request.headers.get("HX-Boosted") != "true"
 
 
-def forbidden(request, error: AccessDenied):
-    return HttpResponseForbidden(render(request, "core/forbidden.html", {"message": str(error)}).content)
-
-
 def add_service_errors(form: forms.Form, error: ValidationError) -> None:
     """Put a service's ValidationError next to the form fields it names (the rest on top)."""
     if hasattr(error, "error_dict"):
@@ -45,14 +40,12 @@ def add_service_errors(form: forms.Form, error: ValidationError) -> None:
             form.add_error(None, message)
 
 
-def submit_form(request, form: forms.Form, action: Callable[[], Any]) -> tuple[bool, Any]:
+def submit_form(form: forms.Form, action: Callable[[], Any]) -> tuple[bool, Any]:
     """Run ``action`` (a service call) for a bound and valid ``form``: ``(True, result)`` when it
-    went through; ``(False, response)`` with a 403 response when the user may not; ``(False, None)``
-    with the service's field errors (or a stale version's message) put on the form."""
+    went through; ``(False, None)`` with the service's field errors (or a stale version's message)
+    put on the form. A refusal (AccessDenied) is left to go up to the 403 handler, as everywhere."""
     try:
         return True, action()
-    except AccessDenied as error:
-        return False, forbidden(request, error)
     except ConflictError as error:
         form.add_error(None, str(error))
     except ValidationError as error:
@@ -207,7 +200,7 @@ class EntityFormView(LoginRequiredMixin, View, abc.ABC):
         ...
 
     def check_allowed(self, request, obj, **kwargs) -> None:
-        """Raise AccessDenied before showing a form the user could never submit."""
+        """Raise AccessDenied before showing or reading a form the user could never submit."""
 
     def success_url(self, saved, **kwargs) -> str:
         return saved.get_absolute_url()
@@ -226,23 +219,21 @@ class EntityFormView(LoginRequiredMixin, View, abc.ABC):
 
     def get(self, request, **kwargs):
         obj = self.get_object(request, **kwargs)
-        try:
-            self.check_allowed(request, obj, **kwargs)
-        except AccessDenied as error:
-            return forbidden(request, error)
+        self.check_allowed(request, obj, **kwargs)
         form = self.form_class(**self.get_form_kwargs(request, obj, **kwargs))
         return self.render_form(request, form, obj, **kwargs)
 
     def post(self, request, **kwargs):
         obj = self.get_object(request, **kwargs)
+        # Refused before the form is read: a role that may not write gets the 403 of any refused
+        # write, never the form's field errors (which would tell it what to correct).
+        self.check_allowed(request, obj, **kwargs)
         form = self.form_class(request.POST, request.FILES, **self.get_form_kwargs(request, obj, **kwargs))
         if form.is_valid():
             try:
                 # Fetch again: form validation writes into the instance it was given, and the service
                 # must see the stored state to audit the change correctly.
                 saved = self.save(request, form, self.get_object(request, **kwargs), **kwargs)
-            except AccessDenied as error:
-                return forbidden(request, error)
             except ConflictError as error:
                 form.add_error(None, str(error))
             except ValidationError as error:
@@ -268,18 +259,20 @@ class EntityDeleteView(LoginRequiredMixin, View, abc.ABC):
     def success_url(self, obj) -> str:
         ...
 
+    def cancel_url(self, obj) -> str:
+        """Where Cancel leads: the record's page (a record without one names its list instead)."""
+        return obj.get_absolute_url()
+
     def get(self, request, **kwargs):
         obj = self.get_object(request, **kwargs)
-        return render(request, self.template_name, {"object": obj, "cancel_url": obj.get_absolute_url()})
+        return render(request, self.template_name, {"object": obj, "cancel_url": self.cancel_url(obj)})
 
     def post(self, request, **kwargs):
         obj = self.get_object(request, **kwargs)
         try:
             self.delete(request, obj)
-        except AccessDenied as error:
-            return forbidden(request, error)
         except ValidationError as error:
-            return render(request, self.template_name, {"object": obj, "cancel_url": obj.get_absolute_url(),
+            return render(request, self.template_name, {"object": obj, "cancel_url": self.cancel_url(obj),
                                                         "errors": error.messages}, status=400)
         messages.success(request, _("Deleted."))
         return redirect(self.success_url(obj))

@@ -84,13 +84,11 @@ def token_list(request):
     form = TokenForm(request.POST or None)
     secret = None
     if request.method == "POST" and form.is_valid():
-        done, result = submit_form(request, form, lambda: services.token_create(
+        done, result = submit_form(form, lambda: services.token_create(
             user=request.user, name=form.cleaned_data["name"]))
         if done:
             secret = result[1]
             form = TokenForm()
-        elif result is not None:
-            return result
     return render(request, "core/tokens.html", {"form": form, "secret": secret,
                                                 "tokens": queries.tokens_of(request.user)},
                   status=400 if form.errors else 200)
@@ -100,9 +98,7 @@ def token_list(request):
 @require_POST
 def token_revoke(request, pk):
     token = queries.token_get_for_user(token_id=pk, user=request.user)
-    done, refused = submit_form(request, TokenForm(), lambda: services.token_revoke(user=request.user, token=token))
-    if not done:
-        return refused
+    services.token_revoke(user=request.user, token=token)
     messages.success(request, _("The token %(prefix)s… no longer works.") % {"prefix": token.prefix})
     return redirect("core:tokens")
 
@@ -125,6 +121,8 @@ def server_error(request):
 
 
 def permission_denied(request, exception=None):
+    """The one answer of the pages to a refused action (handler403): views do not catch the
+    AccessDenied a service or ``require`` raises; it comes here with its message."""
     return (_api_error(request, 403, str(exception or "Forbidden."))
             or render(request, "core/forbidden.html", {"message": str(exception or "")}, status=403))
 

@@ -4,7 +4,6 @@ documents."""
 import datetime as dt
 from decimal import Decimal
 
-from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
@@ -179,10 +178,7 @@ def update_deal(request, deal_id: int, payload: DealPatch):
 def move_deal(request, deal_id: int, payload: DealMoveIn):
     """Move to another stage; a loss needs ``loss_reason`` (and ``lost_to_id`` for a competitor)."""
     deal = queries.deal_get_for_user(deal_id=deal_id, user=request.user)
-    try:
-        stage = queries.stage_get(stage_id=payload.stage_id)
-    except Exception as error:
-        raise ValidationError({"stage_id": ["No such stage."]}) from error
+    stage = referenced("stage_id", queries.stage_get, stage_id=payload.stage_id)
     data = {key: value for key, value in payload.model_dump(exclude={"version", "stage_id"}).items()
             if value is not None}
     return services.deal_move(user=request.user, deal=deal, stage=stage, data=data, version=payload.version)

@@ -21,7 +21,7 @@ from keyaccount.accounts.services import account_competitor_link
 from keyaccount.catalog.models import Product
 from keyaccount.core import access, audit
 from keyaccount.core.concurrency import save_versioned
-from keyaccount.core.editing import assign_fields, require, validation_errors
+from keyaccount.core.editing import assign_fields, delete_or_explain, require, validation_errors
 from keyaccount.core.models import User
 from keyaccount.core.money import parse_decimal
 from keyaccount.deals import reminders
@@ -254,7 +254,7 @@ def deal_delete(*, user, deal: Deal) -> None:
     reminders.withdraw_tender(deal)
     audit.record_delete(actor=user, instance=deal, before=audit.snapshot(deal, **_deal_extras(deal)),
                         account_id=deal.account_id)
-    deal.delete()
+    delete_or_explain(deal)
 
 
 # Proposals
@@ -438,7 +438,7 @@ def proposal_delete(*, user, proposal: Proposal) -> None:
         raise ValidationError(_("Only a draft can be deleted; a sent proposal stays on record."))
     audit.record_delete(actor=user, instance=proposal, before=audit.snapshot(proposal, **_proposal_extras(proposal)),
                         account_id=proposal.account_id)
-    proposal.delete()
+    delete_or_explain(proposal)
 
 
 @transaction.atomic
@@ -483,4 +483,4 @@ def template_delete(*, user, template: ProposalTemplate) -> None:
     _require_admin(user)
     audit.record_delete(actor=user, instance=template, before=audit.snapshot(template))
     template.file.delete(save=False)
-    template.delete()
+    delete_or_explain(template)

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 from keyaccount.accounts.queries import account_get_for_user
 from keyaccount.core import access, sandbox
 from keyaccount.core.documents import pdf_response
+from keyaccount.core.editing import require
 from keyaccount.core.errors import AccessDenied, ConflictError
 from keyaccount.core.generic import (
     AccountRecordFormView,
@@ -25,7 +26,6 @@ from keyaccount.core.generic import (
     HistoryView,
     add_service_errors,
     filter_values,
-    forbidden,
     is_htmx_fragment,
 )
 from keyaccount.deals import documents, queries, services
@@ -104,6 +104,8 @@ def deal_move(request, pk):
     if not request.user.is_authenticated:
         return redirect(f"{reverse('core:login')}?next={request.path}")
     deal = queries.deal_get_for_user(deal_id=pk, user=request.user)
+    # A role that sees the deal but may not move it gets the 403 of any refused write, for the form too.
+    require(services.can_edit(request.user, deal.account))
     from_board = request.POST.get("from") == "board"
     if request.method == "POST":
         form = DealMoveForm(request.POST)
@@ -111,8 +113,6 @@ def deal_move(request, pk):
             try:
                 services.deal_move(user=request.user, deal=deal, stage=form.cleaned_data["stage"],
                                    data=form.move_data(), version=form.cleaned_data.get("version"))
-            except AccessDenied as error:
-                return forbidden(request, error)
             except ConflictError as error:
                 form.add_error(None, str(error))
             except ValidationError as error:
@@ -236,8 +236,6 @@ def proposal_revise(request, pk):
     proposal = queries.proposal_get_for_user(proposal_id=pk, user=request.user)
     try:
         revision = services.proposal_revise(user=request.user, proposal=proposal)
-    except AccessDenied as error:
-        return forbidden(request, error)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
         return redirect(proposal.get_absolute_url())
@@ -295,8 +293,6 @@ def template_list(request):
         if form.is_valid():
             try:
                 services.template_upload(user=request.user, data=form.service_data())
-            except AccessDenied as error:
-                return forbidden(request, error)
             except ValidationError as error:
                 add_service_errors(form, error)
             else:
@@ -320,10 +316,7 @@ def template_default(request, language):
 @require_POST
 def template_delete(request, pk):
     template = queries.template_get(template_id=pk)
-    try:
-        services.template_delete(user=request.user, template=template)
-    except AccessDenied as error:
-        return forbidden(request, error)
+    services.template_delete(user=request.user, template=template)
     messages.success(request, _("Deleted."))
     return redirect("deals:template_list")
 

@@ -412,7 +412,9 @@ class SmtpIntake:
             await sync_to_async(receive_email, thread_sensitive=True)(envelope.original_content or envelope.content)
         except MessageRefused as error:  # a permanent answer: the sending server does not try again
             return error.smtp_reply
-        except Exception:  # a fault of ours: the sending server keeps the message and tries again
+        # Any fault of ours, of whatever type: aiosmtpd would answer an exception with "500", a permanent
+        # error, and the sending server would drop the message; 451 makes it keep it and try again.
+        except Exception:
             logger.exception("support intake: a message could not be stored")
             return "451 Requested action aborted: local error in processing"
         return "250 OK"

@@ -170,7 +170,10 @@ def on_deal_stage(deal, stage) -> int:
 def on_deal_stage_safely(deal, stage) -> int:
     try:
         return on_deal_stage(deal, stage)
-    except Exception:  # the move is done; a mail server that refuses must not turn it into an error page
+    # The move is done; a mail server that refuses must not turn it into an error page. Django's mail
+    # backends raise smtplib.SMTPException (an OSError) or the socket's OSError; anything else is a bug
+    # and goes up.
+    except OSError:
         logger.exception("feedback: the survey after deal %s moved to %s was not sent", deal.pk, stage.code)
         return 0
 

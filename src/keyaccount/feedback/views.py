@@ -19,13 +19,11 @@ from django.views.decorators.http import require_POST
 from keyaccount.accounts.models import Contact
 from keyaccount.accounts.queries import account_get_for_user, contacts_visible_to
 from keyaccount.core.editing import get_or_404, require
-from keyaccount.core.errors import AccessDenied
 from keyaccount.core.generic import (
     AccountRecordFormView,
     EntityListView,
     HistoryView,
     add_service_errors,
-    forbidden,
     submit_form,
 )
 from keyaccount.core.throttle import public_submission_wait
@@ -106,12 +104,10 @@ def feedback_step(request, pk, step):
     form_class, act = _STEPS[step]
     form = form_class(request.POST)
     if form.is_valid():
-        done, result = submit_form(request, form, lambda: act(request.user, feedback, form.cleaned_data))
+        done, _step = submit_form(form, lambda: act(request.user, feedback, form.cleaned_data))
         if done:
             messages.success(request, _("Saved."))
             return redirect(feedback.get_absolute_url())
-        if result is not None:
-            return result
     return feedback_detail(request, pk, forms={_FORM_NAMES[step]: form, "failed_step": step}, status=400)
 
 
@@ -165,14 +161,12 @@ def account_links(request, account_pk):
     account = account_get_for_user(account_id=account_pk, user=request.user)
     form = LinkForm(request.POST or None, account=account)
     if request.method == "POST" and form.is_valid():
-        done, link = submit_form(request, form, lambda: services.link_create(
+        done, link = submit_form(form, lambda: services.link_create(
             user=request.user, account=account, contact=form.cleaned_data["contact"],
             expires_on=form.cleaned_data["expires_on"]))
         if done:
             messages.success(request, _("The link is ready: send it or print its address as a QR code."))
             return redirect(f"{reverse('feedback:account_links', args=[account.pk])}#link-{link.pk}")
-        if link is not None:
-            return link
     links = [(link, request.build_absolute_uri(reverse("feedback:public_form", args=[services.link_token(link)])))
              for link in queries.links_of(account=account, user=request.user)]
     return render(request, "feedback/links.html", {"account": account, "form": form, "links": links,
@@ -184,10 +178,7 @@ def account_links(request, account_pk):
 @require_POST
 def link_revoke(request, pk):
     link = queries.link_get_for_user(link_id=pk, user=request.user)
-    try:
-        services.link_revoke(user=request.user, link=link)
-    except AccessDenied as error:
-        return forbidden(request, error)
+    services.link_revoke(user=request.user, link=link)
     messages.success(request, _("The link no longer works."))
     return redirect("feedback:account_links", account_pk=link.account_id)
 
@@ -248,13 +239,11 @@ def survey_send(request, account_pk):
     require(services.can_handle(request.user))
     form = SurveySendForm(request.POST or None, account=account)
     if request.method == "POST" and form.is_valid():
-        done, refused = submit_form(request, form, lambda: surveys.survey_send(
+        done, _survey = submit_form(form, lambda: surveys.survey_send(
             user=request.user, account=account, contact=form.cleaned_data["contact"], kind=form.cleaned_data["kind"]))
         if done:
             messages.success(request, _("The survey is on its way."))
             return redirect(account.get_absolute_url())
-        if refused is not None:
-            return refused
     return render(request, "core/form.html", {"form": form, "object": None, "title": _("Send a survey"),
                                               "cancel_url": account.get_absolute_url()},
                   status=400 if form.errors else 200)
@@ -336,12 +325,10 @@ def ticket_action(request, pk, action):
             return support.ticket_update(user=request.user, ticket=ticket, version=data["version"], data={
                 "status": data["status"], "priority": data["priority"], "assignee": data["assignee"]})
 
-        done, result = submit_form(request, form, act)
+        done, _ticket = submit_form(form, act)
         if done:
             messages.success(request, _("Saved."))
             return redirect(ticket.get_absolute_url())
-        if result is not None:
-            return result
     return ticket_detail(request, pk, forms={f"{action}_form": form}, status=400)
 
 
@@ -351,12 +338,10 @@ def ticket_create(request, account_pk):
     require(support.can_work(request.user))
     form = TicketForm(request.POST or None, account=account)
     if request.method == "POST" and form.is_valid():
-        done, ticket = submit_form(request, form, lambda: support.ticket_create(
+        done, ticket = submit_form(form, lambda: support.ticket_create(
             user=request.user, account=account, contact=form.cleaned_data["contact"], data=form.cleaned_data))
         if done:
             return redirect(ticket.get_absolute_url())
-        if ticket is not None:
-            return ticket
     return render(request, "core/form.html", {"form": form, "object": None, "title": _("New support ticket"),
                                               "cancel_url": account.get_absolute_url()},
                   status=400 if form.errors else 200)
@@ -388,8 +373,6 @@ def unmatched_assign(request, pk):
                          request.POST.get(f"m{pk}-contact"))
     try:
         ticket = support.unmatched_assign(user=request.user, mail=mail, contact=contact)
-    except AccessDenied as error:
-        return forbidden(request, error)
     except ValidationError as error:
         for message in error.messages:
             messages.error(request, message)

@@ -10,8 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from keyaccount.core import access
-from keyaccount.core.errors import AccessDenied
-from keyaccount.core.generic import forbidden
+from keyaccount.core.editing import require
 from keyaccount.insights import queries
 from keyaccount.insights.tasks import refresh_now
 
@@ -33,8 +32,7 @@ def portfolio(request):
 @require_POST
 def refresh(request):
     """Recompute the scores now (in the worker: on a long history it takes a while)."""
-    if not access.can(request.user, access.Capability.REFRESH_SCORES):
-        return forbidden(request, AccessDenied())
+    require(access.can(request.user, access.Capability.REFRESH_SCORES))
 
     refresh_now()
     messages.success(request, _("The scores are being recomputed; reload the page in a minute."))

@@ -13,8 +13,7 @@ from django.views.decorators.http import require_POST
 from keyaccount.accounts.models import Contact
 from keyaccount.accounts.queries import account_get_for_user, accounts_visible_to
 from keyaccount.core import access
-from keyaccount.core.errors import AccessDenied
-from keyaccount.core.generic import forbidden, submit_form
+from keyaccount.core.generic import submit_form
 from keyaccount.loyalty import queries, services
 from keyaccount.loyalty.choices import InvitationStatus
 from keyaccount.loyalty.forms import AnswerForm, EventForm, InviteForm, OverrideForm, ReferralForm
@@ -45,8 +44,6 @@ def tier_override(request, account_pk):
     if form.is_valid():
         try:
             services.tier_override(user=request.user, account=account, **form.cleaned_data)
-        except AccessDenied as error:
-            return forbidden(request, error)
         except ValidationError as error:
             _errors_to_messages(request, error)
         else:
@@ -60,10 +57,7 @@ def tier_override(request, account_pk):
 @require_POST
 def tier_override_clear(request, account_pk):
     account = account_get_for_user(account_id=account_pk, user=request.user)
-    try:
-        services.tier_override_clear(user=request.user, account=account)
-    except AccessDenied as error:
-        return forbidden(request, error)
+    services.tier_override_clear(user=request.user, account=account)
     return redirect(f"{account.get_absolute_url()}#loyalty")
 
 
@@ -72,13 +66,11 @@ def referral_create(request, account_pk):
     referrer = account_get_for_user(account_id=account_pk, user=request.user)
     form = ReferralForm(request.POST or None, accounts=accounts_visible_to(request.user).exclude(pk=referrer.pk))
     if request.method == "POST" and form.is_valid():
-        done, refused = submit_form(request, form, lambda: services.referral_create(
+        done, _referral = submit_form(form, lambda: services.referral_create(
             user=request.user, referrer=referrer, referred=form.cleaned_data["referred"], data=form.cleaned_data))
         if done:
             messages.success(request, _("Saved."))
             return redirect(f"{referrer.get_absolute_url()}#loyalty")
-        if refused is not None:
-            return refused
     return render(request, "core/form.html", {"form": form, "object": None, "cancel_url": referrer.get_absolute_url(),
                                               "title": _("Recommended us to…")}, status=400 if form.errors else 200)
 
@@ -90,8 +82,6 @@ def event_create(request):
     if form.is_valid():
         try:
             event = services.event_create(user=request.user, data=form.cleaned_data)
-        except AccessDenied as error:
-            return forbidden(request, error)
         except ValidationError as error:
             _errors_to_messages(request, error)
         else:
@@ -109,13 +99,11 @@ def event_detail(request, pk):
                                     account__tier_history__tier__is_vip_club=True).select_related("account")
     form = InviteForm(request.POST or None, contacts=people)
     if request.method == "POST" and form.is_valid():
-        done, refused = submit_form(request, form, lambda: services.invite(
+        done, _invitations = submit_form(form, lambda: services.invite(
             user=request.user, event=event, contacts=form.cleaned_data["contacts"]))
         if done:
             messages.success(request, _("Saved."))
             return redirect(event.get_absolute_url())
-        if refused is not None:
-            return refused
     invitations = list(queries.invitations_visible_to(request.user, event))
     counts = {status: sum(1 for i in invitations if i.status == status) for status in
               ("invited", "accepted", "declined", "attended", "no_show")}
@@ -132,8 +120,6 @@ def invitation_answer(request, pk):
     if form.is_valid():
         try:
             services.invitation_answer(user=request.user, invitation=invitation, status=form.cleaned_data["status"])
-        except AccessDenied as error:
-            return forbidden(request, error)
         except ValidationError as error:
             _errors_to_messages(request, error)
     return redirect(invitation.event.get_absolute_url())

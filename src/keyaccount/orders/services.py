@@ -15,7 +15,7 @@ from keyaccount.accounts.queries import accounts_visible_to
 from keyaccount.catalog.models import Product
 from keyaccount.core import access, audit
 from keyaccount.core.concurrency import save_versioned
-from keyaccount.core.editing import assign_fields, require, validation_errors
+from keyaccount.core.editing import assign_fields, delete_or_explain, require, validation_errors
 from keyaccount.core.models import AuditAction, AuditEntry
 from keyaccount.core.money import parse_decimal, validate_currency
 from keyaccount.orders.models import Order, OrderLine
@@ -142,7 +142,7 @@ def order_delete(*, user, order: Order) -> None:
     _require_order_editor(user, order.account)
     audit.record_delete(actor=user, instance=order, before=audit.snapshot(order, lines=_lines_snapshot(order)),
                         account_id=order.account_id)
-    order.delete()
+    delete_or_explain(order)
 
 
 @transaction.atomic

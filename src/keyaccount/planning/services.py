@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from keyaccount.accounts.models import Account
 from keyaccount.core import access, audit
 from keyaccount.core.concurrency import save_versioned
-from keyaccount.core.editing import assign_fields, require, validation_errors
+from keyaccount.core.editing import assign_fields, delete_or_explain, require, validation_errors
 from keyaccount.core.models import Notification, Team, User
 from keyaccount.planning import queries, reminders
 from keyaccount.planning.choices import PeriodKind, ReportStatus
@@ -82,7 +82,7 @@ def plan_update(*, user, plan: SalesPlan, data: Mapping[str, Any], version: int 
 def plan_delete(*, user, plan: SalesPlan) -> None:
     require(access.can_edit_plan_of(user, team_id=_team_of(plan)))
     audit.record_delete(actor=user, instance=plan, before=audit.snapshot(plan))
-    plan.delete()
+    delete_or_explain(plan)
 
 
 # Key-account plans
@@ -129,7 +129,7 @@ def account_plan_delete(*, user, plan: AccountPlan) -> None:
     require(access.can_edit_deals_of(user, plan.account))
     audit.record_delete(actor=user, instance=plan, before=audit.snapshot(plan), account_id=plan.account_id)
     reminders.withdraw_review(plan)
-    plan.delete()
+    delete_or_explain(plan)
 
 
 @transaction.atomic
@@ -156,7 +156,7 @@ def initiative_delete(*, user, initiative: Initiative) -> None:
     require(access.can_edit_deals_of(user, initiative.plan.account))
     audit.record_delete(actor=user, instance=initiative, before=audit.snapshot(initiative),
                         account_id=initiative.plan.account_id)
-    initiative.delete()
+    delete_or_explain(initiative)
 
 
 # Weekly reports

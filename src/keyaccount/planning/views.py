@@ -19,6 +19,7 @@ from django.views.decorators.http import require_POST
 from keyaccount.accounts.queries import account_get_for_user
 from keyaccount.core import access, exports
 from keyaccount.core.documents import pdf_response, render_pdf
+from keyaccount.core.editing import require
 from keyaccount.core.errors import AccessDenied, ConflictError
 from keyaccount.core.generic import (
     AccountRecordFormView,
@@ -27,7 +28,6 @@ from keyaccount.core.generic import (
     HistoryView,
     add_service_errors,
     filter_values,
-    forbidden,
 )
 from keyaccount.planning import queries, services
 from keyaccount.planning.filters import AccountPlanFilterForm, PlanFilterForm, ReportFilterForm
@@ -89,6 +89,10 @@ class SalesPlanDeleteView(EntityDeleteView):
         services.plan_delete(user=request.user, plan=obj)
 
     def success_url(self, obj):
+        return reverse("planning:plan_progress")
+
+    def cancel_url(self, obj):
+        # A sales plan has no page of its own: it is a row of the plan-versus-actual page.
         return reverse("planning:plan_progress")
 
 
@@ -158,6 +162,7 @@ class AccountPlanHistoryView(HistoryView):
 @require_POST
 def initiative_save(request, pk, initiative_pk=None):
     plan = queries.account_plan_get_for_user(plan_id=pk, user=request.user)
+    require(access.can_edit_deals_of(request.user, plan.account))
     initiative = None
     if initiative_pk is not None:
         initiative = plan.initiatives.filter(pk=initiative_pk).first()
@@ -166,9 +171,10 @@ def initiative_save(request, pk, initiative_pk=None):
     form = InitiativeForm(request.POST, instance=initiative)
     if form.is_valid():
         try:
-            services.initiative_save(user=request.user, plan=plan, initiative=initiative, data=form.service_data())
-        except AccessDenied as error:
-            return forbidden(request, error)
+            # Fetch again: validation wrote the new values into ``initiative``, and the service audits
+            # the change against the stored state.
+            stored = plan.initiatives.get(pk=initiative.pk) if initiative is not None else None
+            services.initiative_save(user=request.user, plan=plan, initiative=stored, data=form.service_data())
         except ValidationError as error:
             add_service_errors(form, error)
         else:
@@ -186,10 +192,7 @@ def initiative_delete(request, pk, initiative_pk):
     initiative = Initiative.objects.filter(plan=plan, pk=initiative_pk).first()
     if initiative is None:
         raise Http404
-    try:
-        services.initiative_delete(user=request.user, initiative=initiative)
-    except AccessDenied as error:
-        return forbidden(request, error)
+    services.initiative_delete(user=request.user, initiative=initiative)
     return redirect(plan.get_absolute_url())
 
 
@@ -212,10 +215,7 @@ def report_prepare(request):
         week = dt.date.fromisoformat(request.POST.get("week", ""))
     except ValueError:
         week = timezone.localdate()
-    try:
-        report = services.report_prepare(user=request.user, week_start=week)
-    except AccessDenied as error:
-        return forbidden(request, error)
+    report = services.report_prepare(user=request.user, week_start=week)
     return redirect(report.get_absolute_url())
 
 

@@ -10,19 +10,25 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Iterable
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from icalendar import Alarm, Calendar, Event
 
 from keyaccount.accounts.models import Contact
 from keyaccount.core import access
 from keyaccount.timeline.choices import InteractionKind, MeetingStatus
 from keyaccount.timeline.models import Interaction
 from keyaccount.timeline.queries import interactions_visible_to
+
+# icalendar is imported where a feed is built: the apps that add their deadlines import this
+# module when they load, and icalendar takes about 0.1 s of CPU to import, a cost every command
+# would pay at start-up otherwise (start-up cost, not a cycle: tests/test_cli_startup.py).
+if TYPE_CHECKING:
+    from icalendar import Alarm, Event
 
 # Alarms ring this long before a meeting, plus the travel time the meeting needs.
 ALARM_LEAD = dt.timedelta(minutes=15)
@@ -43,6 +49,8 @@ def register_source(events_for: Callable[..., Iterable[Event]]) -> None:
 def all_day_event(*, uid: str, sequence: int, stamp: dt.datetime, day: dt.date, summary: str, url: str,
                   description: str = "", alarm_days: int = 1) -> Event:
     """An all-day deadline with an alarm the morning ``alarm_days`` before it."""
+    from icalendar import Event
+
     event = Event()
     event.add("uid", uid)
     event.add("sequence", sequence)
@@ -62,6 +70,8 @@ def _uid(kind: str, pk: int) -> str:
 
 
 def _alarm(description: str, before: dt.timedelta) -> Alarm:
+    from icalendar import Alarm
+
     alarm = Alarm()
     alarm.add("action", "DISPLAY")
     alarm.add("description", description)
@@ -70,6 +80,8 @@ def _alarm(description: str, before: dt.timedelta) -> Alarm:
 
 
 def _event_for(interaction: Interaction, base_url: str) -> Event:
+    from icalendar import Event
+
     event = Event()
     event.add("uid", _uid("interaction", interaction.pk))
     event.add("sequence", interaction.version)
@@ -105,6 +117,8 @@ def _event_for(interaction: Interaction, base_url: str) -> Event:
 
 
 def _birthday_for(contact: Contact, base_url: str) -> Event:
+    from icalendar import Event
+
     event = Event()
     event.add("uid", _uid("birthday", contact.pk))
     event.add("sequence", contact.version)
@@ -122,6 +136,8 @@ def _birthday_for(contact: Contact, base_url: str) -> Event:
 
 
 def calendar_for(user, *, base_url: str = "") -> bytes:
+    from icalendar import Calendar
+
     now = timezone.now()
     calendar = Calendar()
     calendar.add("prodid", "-//Keyaccount//Key-account workspace//EN")

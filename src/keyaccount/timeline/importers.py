@@ -281,7 +281,7 @@ def _xlsx_records(file: BinaryIO, max_rows: int) -> Iterator[list[str]]:
                 yield [_cell_text(value) for value in row]
         except ImportFailed:
             raise
-        except Exception as error:  # noqa: BLE001 - a damaged part shows only when it is read
+        except Exception as error:  # noqa: BLE001 - openpyxl again: a damaged part shows only when it is read
             raise ImportFailed([unreadable % {"error": error}]) from error
         finally:
             workbook.close()

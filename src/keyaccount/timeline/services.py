@@ -17,7 +17,7 @@ from keyaccount.accounts.services import contact_reindex
 from keyaccount.core import access, audit
 from keyaccount.core.access import Capability
 from keyaccount.core.concurrency import save_versioned
-from keyaccount.core.editing import assign_fields, require, validation_errors
+from keyaccount.core.editing import assign_fields, delete_or_explain, require, validation_errors
 from keyaccount.core.models import User
 from keyaccount.timeline import reminders
 from keyaccount.timeline.choices import CallDirection, InteractionKind, MatchStatus, MeetingStatus
@@ -197,7 +197,7 @@ def interaction_delete(*, user, interaction: Interaction) -> None:
     require(can_change(user, interaction))
     audit.record_delete(actor=user, instance=interaction, before=audit.snapshot(interaction, **_extras(interaction)),
                         account_id=interaction.account_id)
-    interaction.delete()
+    delete_or_explain(interaction)
 
 
 @transaction.atomic

@@ -21,6 +21,7 @@ from django.views.decorators.http import require_POST
 from keyaccount.accounts.queries import account_get_for_user, contact_get_for_user, contact_list
 from keyaccount.core import services as core_services
 from keyaccount.core.documents import pdf_response, render_pdf
+from keyaccount.core.editing import require
 from keyaccount.core.errors import AccessDenied, ConflictError
 from keyaccount.core.generic import (
     EntityDeleteView,
@@ -28,7 +29,6 @@ from keyaccount.core.generic import (
     HistoryView,
     add_service_errors,
     filter_values,
-    forbidden,
     is_htmx_fragment,
 )
 from keyaccount.core.uploads import safe_filename
@@ -178,10 +178,7 @@ def log_call(request, contact_pk):
     if not form.is_valid():
         messages.error(request, " ".join(str(error) for errors in form.errors.values() for error in errors))
         return redirect(contact.get_absolute_url())
-    try:
-        services.call_log(user=request.user, contact=contact, **form.cleaned_data)
-    except AccessDenied as error:
-        return forbidden(request, error)
+    services.call_log(user=request.user, contact=contact, **form.cleaned_data)
     messages.success(request, _("Call logged."))
     return redirect(contact.get_absolute_url())
 
@@ -191,8 +188,7 @@ def meeting_close(request, pk):
     meeting = queries.interaction_get_for_user(interaction_id=pk, user=request.user)
     if meeting.kind != InteractionKind.MEETING:
         raise Http404
-    if not services.can_change(request.user, meeting):
-        return forbidden(request, AccessDenied())
+    require(services.can_change(request.user, meeting))
     form = MeetingCloseForm(request.POST or None, initial={"version": meeting.version,
                                                            "actual_start_at": meeting.starts_at})
     if request.method == "POST" and form.is_valid():
@@ -218,8 +214,6 @@ def task_done(request, pk):
     task = queries.interaction_get_for_user(interaction_id=pk, user=request.user)
     try:
         services.task_complete(user=request.user, task=task)
-    except AccessDenied as error:
-        return forbidden(request, error)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     return redirect(request.POST.get("next") or task.get_absolute_url())
@@ -239,11 +233,8 @@ def call_assign(request, pk):
         raise Http404
     if request.method == "POST":
         contact = contact_get_for_user(contact_id=request.POST.get("contact"), user=request.user)
-        try:
-            services.call_assign(user=request.user, call=call, contact=contact,
-                                 add_number=request.POST.get("add_number") == "on")
-        except AccessDenied as error:
-            return forbidden(request, error)
+        services.call_assign(user=request.user, call=call, contact=contact,
+                             add_number=request.POST.get("add_number") == "on")
         messages.success(request, _("The call is now on %(account)s's timeline.") % {"account": contact.account})
         return redirect("timeline:call_queue")
     term = (request.GET.get("q") or "")[:200]
@@ -268,8 +259,7 @@ def _forget_old_uploads(max_age=dt.timedelta(days=1)) -> None:
 @login_required
 def call_import(request):
     """Upload a call log, see a preview (nothing is saved), then import it."""
-    if not services.can_log(request.user):
-        return forbidden(request, AccessDenied())
+    require(services.can_log(request.user))
     form = CallImportForm(request.POST or None, request.FILES or None)
     context = {"form": form}
     if request.method == "POST" and form.is_valid():

@@ -2,6 +2,7 @@
 minutes) and ``kam support smtpd [--bind 127.0.0.1:2525]`` (Keyaccount's own SMTP intake: point a
 forwarding address at it and each message becomes a ticket)."""
 
+import imaplib
 import time
 
 from django.core.management.base import BaseCommand, CommandError
@@ -22,7 +23,7 @@ class Command(BaseCommand):
                 result = support.fetch_configured()
             except OSError as error:
                 raise CommandError(f"cannot reach the mailbox: {error}", returncode=2) from error
-            except Exception as error:  # imaplib's errors for a wrong login or folder
+            except imaplib.IMAP4.error as error:  # a wrong login or folder (IMAP4.abort is one too)
                 raise CommandError(f"the mailbox refused: {error}", returncode=2) from error
             if result is None:
                 raise CommandError("no mailbox: set KAM_SUPPORT_IMAP_HOST (and _USER, _PASSWORD)", returncode=2)

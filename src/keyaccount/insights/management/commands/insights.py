@@ -1,6 +1,7 @@
 """``kam insights refresh``: score every account now (the worker does it every night)."""
 
 from django.core.management.base import BaseCommand, CommandError
+from django.db import DatabaseError
 
 from keyaccount.insights import services
 
@@ -14,6 +15,6 @@ class Command(BaseCommand):
     def handle(self, *args, action, **options):
         try:
             result = services.refresh()
-        except Exception as error:  # a database that is not migrated, for one
+        except DatabaseError as error:  # a database that is not migrated, for one; a bug keeps its traceback
             raise CommandError(str(error)) from error
         self.stdout.write(f"{result['scored']} accounts scored, {result['alerts']} churn alerts sent")
