@@ -161,3 +161,15 @@ def test_data_too_thin_for_the_models_still_gives_a_result_quietly(tmp_path, con
     assert result.returncode == 0 and result.stderr == ""
     body = json.loads(result.stdout)
     assert body["customers"] and all(m is None or m["converged"] in (True, False) for m in body["models"].values())
+
+
+def test_a_reader_that_stops_early_is_not_an_error_of_ours(cdnow_orders_csv):
+    # `kam analyze FILE | head -1`: the pipe closes after the first line.
+    env = {key: value for key, value in os.environ.items() if not key.startswith(("KAM_", "DJANGO_"))}
+    analyze = subprocess.Popen([sys.executable, "-m", "keyaccount.cli", "analyze", str(cdnow_orders_csv),
+                                "--format", "csv"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)
+    assert analyze.stdout.readline().startswith(b"customer")
+    analyze.stdout.close()
+    errors = analyze.stderr.read().decode()
+    assert analyze.wait(timeout=120) == 141
+    assert "internal error" not in errors and "Traceback" not in errors

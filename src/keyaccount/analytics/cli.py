@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import errno
 import io
 import json
 import os
@@ -206,11 +207,27 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     except KeyboardInterrupt:
         return 130
+    except OSError as error:
+        if not _broken_pipe(error):
+            return _internal_error(error)
+        # The reader went away (`kam analyze ... | head`): not an error of ours. Python would complain
+        # once more when it flushes stdout at exit, so stdout goes to nowhere first.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 141
     # The outermost frame of a command-line program, not a library call: a fault of ours (not of the
     # input) is said in one line with its type and exit 1, and KAM_ANALYZE_TRACEBACK=1 shows the traceback.
     except Exception as error:
-        if os.environ.get("KAM_ANALYZE_TRACEBACK"):
-            raise
-        sys.stderr.write(f"kam analyze: internal error ({type(error).__name__}: {error}); please report it, "
-                         "with KAM_ANALYZE_TRACEBACK=1 set for the details\n")
-        return 1
+        return _internal_error(error)
+
+
+def _broken_pipe(error: OSError) -> bool:
+    # Python raises BrokenPipeError; polars' writers raise a plain OSError that only says so in words.
+    return isinstance(error, BrokenPipeError) or error.errno == errno.EPIPE or "Broken pipe" in str(error)
+
+
+def _internal_error(error: Exception) -> int:
+    if os.environ.get("KAM_ANALYZE_TRACEBACK"):
+        raise error
+    sys.stderr.write(f"kam analyze: internal error ({type(error).__name__}: {error}); please report it, "
+                     "with KAM_ANALYZE_TRACEBACK=1 set for the details\n")
+    return 1
