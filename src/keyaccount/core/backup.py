@@ -777,19 +777,8 @@ def _insert_rows(connection, table: str, columns: list[str], rows) -> int:
     if connection.vendor == "postgresql":
         return bulk.insert_rows(table, columns, rows)
     sql = f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join(['%s'] * len(columns))})"  # noqa: S608
-    count = 0
-    batch: list = []
     with connection.cursor() as cursor:
-        for row in rows:
-            batch.append(row)
-            if len(batch) == CHUNK_ROWS:
-                cursor.executemany(sql, batch)
-                count += len(batch)
-                batch.clear()
-        if batch:
-            cursor.executemany(sql, batch)
-            count += len(batch)
-    return count
+        return bulk.executemany_in_batches(cursor, sql, rows, CHUNK_ROWS)
 
 
 class _CheckedReader:

@@ -42,7 +42,27 @@ def insert_rows(table: str, columns: list[str], rows: Iterable[tuple], datetime_
     # A large page cache keeps the indexes being filled in memory (the default is 2 MB).
     raw.execute("PRAGMA cache_size = -262144")
     sql = f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})"  # noqa: S608
-    batch: list[tuple] = []
+    return executemany_in_batches(raw, sql, _with_sqlite_datetimes(rows, positions), _BATCH)
+
+
+def executemany_in_batches(cursor, sql: str, rows: Iterable, size: int) -> int:
+    """Run ``sql`` over ``rows`` ``size`` at a time, so memory stays flat however many there are;
+    returns how many rows went in."""
+    count = 0
+    batch: list = []
+    for row in rows:
+        batch.append(row)
+        if len(batch) == size:
+            cursor.executemany(sql, batch)
+            count += len(batch)
+            batch.clear()
+    if batch:
+        cursor.executemany(sql, batch)
+        count += len(batch)
+    return count
+
+
+def _with_sqlite_datetimes(rows: Iterable[tuple], positions: list[int]):
     converted: dict = {}  # the same moment (a batch's "now") is converted once
     for row in rows:
         if positions:
@@ -56,15 +76,7 @@ def insert_rows(table: str, columns: list[str], rows: Iterable[tuple], datetime_
                         if len(converted) < 64:
                             converted[value] = text
                     row[position] = text
-        batch.append(row)
-        if len(batch) == _BATCH:
-            raw.executemany(sql, batch)
-            count += len(batch)
-            batch.clear()
-    if batch:
-        raw.executemany(sql, batch)
-        count += len(batch)
-    return count
+        yield row
 
 
 def reserve_ids(table: str, count: int) -> list[int]:
