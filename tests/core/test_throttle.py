@@ -18,6 +18,7 @@ from keyaccount.core import services, tasks, throttle
 from keyaccount.core.cache import CACHE_TABLE
 from keyaccount.feedback import services as feedback_services
 from keyaccount.feedback import surveys
+from tests.redis_db import REDIS_URL, empty_redis_or_skip
 
 # The messages an inbound-mail test posts are refused at the secret; only the count matters here.
 RAW_MAIL = b"From: a@example.com\r\nSubject: hi\r\n\r\nbody"
@@ -73,12 +74,8 @@ def test_the_count_is_shared_between_separate_cache_clients(db, other_process_ca
 
 
 def test_the_count_is_shared_through_redis_when_it_is_configured(settings, monkeypatch):
-    redis = pytest.importorskip("redis")
-    url = "redis://127.0.0.1:6379/15"
-    try:
-        redis.Redis.from_url(url, socket_connect_timeout=1).ping()
-    except redis.exceptions.ConnectionError:
-        pytest.skip("no Redis on 127.0.0.1:6379")
+    empty_redis_or_skip()
+    url = REDIS_URL
     settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": url}}
     rate = throttle.Rate(3, 600)
     first, second = caches.create_connection("default"), caches.create_connection("default")

@@ -14,6 +14,7 @@ import time
 import pytest
 
 from tests.mail import Inbox, SmtpServer
+from tests.redis_db import REDIS_URL, empty_redis_or_skip
 
 SETUP = """
 import datetime as dt
@@ -47,27 +48,12 @@ Reminder.objects.filter(interaction__subject="Third meeting").update(remind_at=t
 """
 
 
-REDIS_URL = os.environ.get("KAM_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
-
-
-def _redis_or_skip():
-    import redis
-
-    try:
-        connection = redis.Redis.from_url(REDIS_URL, socket_connect_timeout=2)
-        connection.flushdb()
-    except redis.RedisError as error:
-        if os.environ.get("KAM_REQUIRE_REDIS"):
-            raise
-        pytest.skip(f"Redis is not reachable at {REDIS_URL}: {error}")
-
-
 @pytest.fixture(params=["sqlite", "redis"])
 def worker_env(request, tmp_path):
     """The job queue in a SQLite file (the embedded default) and in Redis (production)."""
     env = {key: value for key, value in os.environ.items() if key not in ("KAM_DATABASE_URL", "KAM_REDIS_URL")}
     if request.param == "redis":
-        _redis_or_skip()
+        empty_redis_or_skip()
         env["KAM_REDIS_URL"] = REDIS_URL
     with SmtpServer() as smtp:
         env.update(KAM_DATA_DIR=str(tmp_path / "data"), KAM_JOB_QUEUE=request.param, KAM_SMTP_HOST="127.0.0.1",
@@ -157,7 +143,7 @@ def test_the_worker_says_where_its_queue_is(worker_env, tmp_path):
         worker.stop()
     first_line = (tmp_path / "worker.log").read_text().splitlines()[0]
     assert f"queue in {env['KAM_JOB_QUEUE']}" in first_line
-    assert "jobs.sqlite3" in first_line if env["KAM_JOB_QUEUE"] == "sqlite" else "6379/15" in first_line
+    assert "jobs.sqlite3" in first_line if env["KAM_JOB_QUEUE"] == "sqlite" else REDIS_URL.split("//")[1] in first_line
 
 
 def test_the_worker_refuses_an_unmigrated_database(worker_env):
