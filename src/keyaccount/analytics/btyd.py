@@ -44,9 +44,12 @@ class Fit:
     iterations: int
     at_bound: list[str] = field(default_factory=list)
     message: str = ""
+    # How the fit went, for benchmarks and bug reports: likelihood evaluations, and for Pareto/NBD
+    # the rows whose died-term integral was taken by quadrature instead of its closed form.
+    diagnostics: dict[str, int] = field(default_factory=dict)
 
     def as_dict(self) -> dict:
-        return {**self.params, "loglik": self.loglik, "converged": self.converged}
+        return {**self.params, "loglik": self.loglik, "converged": self.converged, **self.diagnostics}
 
     @property
     def reason(self) -> str | None:
@@ -196,6 +199,15 @@ def _check_summary(x, t_x, big_t) -> None:
         raise ValueError("recency must be 0 for customers without repeat purchases")
 
 
+def _near_bounds(names: list[str], log_params: np.ndarray) -> list[str]:
+    """The parameters that ran off towards the allowed range's edge: within a factor of ten of it
+    (where an optimiser stops short of the edge or on it is a matter of the floating-point build;
+    either way the data did not pin the parameter down)."""
+    margin = np.log(10.0)
+    return [name for name, p in zip(names, log_params, strict=True)
+            if p <= _LOG_BOUNDS[0] + margin or p >= _LOG_BOUNDS[1] - margin]
+
+
 def _fit(negative_ll_and_grad, start: np.ndarray, names: list[str], weight_total: float, *,
          standard_errors: bool = True, gtol: float = 1e-10) -> Fit:
     """Minimise the negative log-likelihood over log-parameters; standard errors from the Hessian.
@@ -213,8 +225,7 @@ def _fit(negative_ll_and_grad, start: np.ndarray, names: list[str], weight_total
                                         "maxcor": 20})
     params = np.exp(result.x)
     value, grad = negative_ll_and_grad(params)
-    at_bound = [name for name, p in zip(names, result.x, strict=True)
-                if p <= _LOG_BOUNDS[0] + 1e-6 or p >= _LOG_BOUNDS[1] - 1e-6]
+    at_bound = _near_bounds(names, result.x)
     gradient_small = float(np.max(np.abs(grad * params)) / weight_total) < 1e-5
     se = _standard_errors(negative_ll_and_grad, params, names) if standard_errors else dict.fromkeys(names)
     return Fit(params=dict(zip(names, map(float, params), strict=True)), loglik=float(-value),
@@ -283,8 +294,7 @@ def _newton(negative_ll_grad_hess, start: np.ndarray, names: list[str], weight_t
         if np.max(np.abs(step)) < 1e-12:
             converged = np.max(np.abs(grad * params)) / weight_total < 1e-7
             break
-    at_bound = [name for name, p in zip(names, log_params, strict=True)
-                if p <= _LOG_BOUNDS[0] + 1e-6 or p >= _LOG_BOUNDS[1] - 1e-6]
+    at_bound = _near_bounds(names, log_params)
     se: dict[str, float | None] = dict.fromkeys(names)
     try:
         variances = np.diag(np.linalg.inv(hess))
@@ -343,8 +353,7 @@ def _quasi_newton(negative_ll_and_grad, start: np.ndarray, hessian: np.ndarray, 
             converged = np.max(np.abs(g_log)) / weight_total < 1e-7
             break
     params = np.exp(log_params)
-    at_bound = [name for name, p in zip(names, log_params, strict=True)
-                if p <= _LOG_BOUNDS[0] + 1e-6 or p >= _LOG_BOUNDS[1] - 1e-6]
+    at_bound = _near_bounds(names, log_params)
     se: dict[str, float | None] = dict.fromkeys(names)
     try:
         natural = (b - np.diag(g_log)) / np.outer(params, params)
@@ -646,34 +655,47 @@ def _tail(params, x, t, gradient: bool = True):
     """log G and its gradient in (r, alpha, s, beta) for each (x, t), where
     G(x, t) = ∫_t^∞ (α+τ)^-(r+x) (β+τ)^-(s+1) dτ = (m+t)^-n / n · 2F1(b, n; n+1; z)
     with n = r+s+x, m = max(α, β), z = |α-β| / (m+t) in [0, 1), and b = s+1 when α ≥ β, else r+x
-    (Fader & Hardie 2005, the note's equation (13), read as a tail). The derivative of 2F1 in z is
-    exact (another 2F1); in b and n it is a central difference of 2F1, which is smooth in its
-    parameters: with steps of 1e-5 relative the error is near 1e-10. ``bad`` marks where 2F1
-    overflowed (far from any sensible optimum)."""
+    (Fader & Hardie 2005, the note's equation (13), read as a tail).
+
+    The 2F1 is taken through Euler's transformation, 2F1(b, n; n+1; z) = (1-z)^(1-b) · H with
+    H = 2F1(p, 1; n+1; z), p = n+1-b: H's series has terms (p)_k/(n+1)_k z^k ≤ z^k, so 1 ≤ H ≤ 1/(1-z)
+    and it never overflows, while the untransformed 2F1 grows like (1-z)^-b and overflowed for a
+    customer with hundreds of purchases (b = r+x) when z neared 1 — exactly the heavy customers,
+    whose rows then went to quadrature. log(1-z) is log(min(α,β)+t) - log(m+t), without cancellation.
+    The derivative of H in z is exact (another 2F1); in p and n+1 it is a central difference of H,
+    which is smooth and bounded in its parameters: with steps of 1e-5 relative the error is near
+    1e-10 (tests/analytics/test_btyd.py checks the gradient against mpmath). ``bad`` marks rows
+    that still came out non-finite (the caller integrates those by quadrature, and counts them)."""
     r, alpha, s, beta = params
     n = r + s + x
     if alpha >= beta:
-        m, c, b = alpha, alpha - beta, np.full_like(x, s + 1)
+        m, low, b = alpha, beta, np.full_like(x, s + 1)
     else:
-        m, c, b = beta, beta - alpha, r + x
-    mt = m + t
-    z = c / mt
+        m, low, b = beta, alpha, r + x
+    mt, lt = m + t, low + t
+    z = (m - low) / mt
+    log_1mz = np.log(lt) - np.log(mt)
+    p, c = n + 1 - b, n + 1
     hyp = special.hyp2f1
-    with np.errstate(all="ignore"):  # overflow is flagged in ``bad`` and handled by the caller
-        h = hyp(b, n, n + 1, z)
+    with np.errstate(all="ignore"):  # anything non-finite is flagged in ``bad`` and handled by the caller
+        h = hyp(p, 1.0, c, z)
+        log_g = -n * np.log(mt) - np.log(n) + (1 - b) * log_1mz + np.log(h)
         if not gradient:
-            log_g = -n * np.log(mt) - np.log(n) + np.log(h)
             return log_g, None, ~np.isfinite(log_g)
-        db, dn = 1e-5 * b, 1e-5 * n
-        d_b = (hyp(b + db, n, n + 1, z) - hyp(b - db, n, n + 1, z)) / (2 * db * h)
-        d_n = (hyp(b, n + dn, n + 1 + dn, z) - hyp(b, n - dn, n + 1 - dn, z)) / (2 * dn * h)
-        d_z = b * n / (n + 1) * hyp(b + 1, n + 1, n + 2, z) / h
-        log_g = -n * np.log(mt) - np.log(n) + np.log(h)
-    by_n = -np.log(mt) - 1 / n + d_n
+        dp, dc = 1e-5 * p, 1e-5 * c
+        d_p = (hyp(p + dp, 1.0, c, z) - hyp(p - dp, 1.0, c, z)) / (2 * dp * h)
+        d_c = (hyp(p, 1.0, c + dc, z) - hyp(p, 1.0, c - dc, z)) / (2 * dc * h)
+        d_z = p / c * hyp(p + 1, 2.0, c + 1, z) / h
+    # n, p and c move together with the parameter in b's other role; b itself only with its own.
+    by_n = -np.log(mt) - 1 / n + d_c
+    by_own = by_n + d_p  # the parameter in p (r when α ≥ β, s otherwise): n, c and p move
+    by_b = by_n - log_1mz  # the parameter in b: n, c and b move, p stays
+    by_m = -n / mt - (1 - b) / mt + d_z * lt / mt ** 2
+    by_low = (1 - b) / lt - d_z / mt
     if alpha >= beta:
-        grad = np.stack([by_n, -n / mt + d_z * (beta + t) / mt ** 2, by_n + d_b, -d_z / mt], axis=1)
+        grad = np.stack([by_own, by_m, by_b, by_low], axis=1)
     else:
-        grad = np.stack([by_n + d_b, -d_z / mt, by_n, -n / mt + d_z * (alpha + t) / mt ** 2], axis=1)
+        grad = np.stack([by_b, by_low, by_own, by_m], axis=1)
     bad = ~(np.isfinite(log_g) & np.all(np.isfinite(grad), axis=1))
     return log_g, grad, bad
 
@@ -740,7 +762,9 @@ class ParetoNBD:
         return alive, died, (g0, ratio, grad0, grad1, has_died & ~broken), quadrature
 
     @classmethod
-    def negative_log_likelihood(cls, params, data: Compressed):
+    def negative_log_likelihood(cls, params, data: Compressed, counts: dict[str, int] | None = None):
+        """The negative log-likelihood and its gradient; ``counts``, when given, adds up the
+        evaluations, the rows evaluated and those whose died-term went to quadrature."""
         r, alpha, s, beta = params
         w = data.weight
         xs, ix = data.x_values, data.x_index
@@ -751,6 +775,11 @@ class ParetoNBD:
                                                                    + s * np.log(beta)))
         alive, died, (g0, ratio, grad0, grad1, by_tails), quadrature = cls._terms(
             params, data.x, data.t_x, data.T, at_t, at_big_t)
+        if counts is not None:
+            counts["evaluations"] = counts.get("evaluations", 0) + 1
+            counts["rows_evaluated"] = counts.get("rows_evaluated", 0) + len(w)
+            counts["quadrature_rows"] = counts.get("quadrature_rows", 0) + (
+                0 if quadrature is None else int(quadrature[0].sum()))
         bracket = np.logaddexp(alive, died)
         value = -(head + np.dot(w, bracket))
         # d log(A + s·I): the alive term's share times d log A; s·dI over the bracket, with
@@ -790,22 +819,25 @@ class ParetoNBD:
         # all rows starting from those rows' Hessian there (central differences of the analytic
         # gradient, scaled to the whole): each step one pass over the data.
         sample = data.sample(1_000)
+        counts: dict[str, int] = {}
         total = float(data.weight.sum())
         if sample is not data:
-            first = _fit(lambda p: self.negative_log_likelihood(p, sample), start, self.names,
+            first = _fit(lambda p: self.negative_log_likelihood(p, sample, counts), start, self.names,
                          float(sample.weight.sum()), standard_errors=False, gtol=1e-8)
             start = np.array([first.params[name] for name in self.names])
-            hessian = _hessian_by_differences(lambda p: self.negative_log_likelihood(p, sample), start) * (
+            hessian = _hessian_by_differences(lambda p: self.negative_log_likelihood(p, sample, counts), start) * (
                 total / float(sample.weight.sum()))
 
-            refined = _quasi_newton(lambda p: self.negative_log_likelihood(p, data), start, hessian, self.names,
+            refined = _quasi_newton(lambda p: self.negative_log_likelihood(p, data, counts), start, hessian, self.names,
                                     total)
             if refined.converged:
+                refined.diagnostics = counts
                 self.fit_result = refined
                 self.params = self.fit_result.params
                 return self.fit_result
             start = np.array([refined.params[name] for name in self.names])
-        self.fit_result = _fit(lambda p: self.negative_log_likelihood(p, data), start, self.names, total)
+        self.fit_result = _fit(lambda p: self.negative_log_likelihood(p, data, counts), start, self.names, total)
+        self.fit_result.diagnostics = counts
         self.params = self.fit_result.params
         return self.fit_result
 
