@@ -40,6 +40,9 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--summary", action="store_true", help="FILE holds frequency, recency, T (and monetary_value)")
     p.add_argument("--until", type=_date, help="end of the observation period, YYYY-MM-DD; later orders are "
                    "ignored (by default the last date in the file)")
+    p.add_argument("--holdout-until", type=_date, help="check the models against the future: fit them on the "
+                   "orders up to --until and compare their predictions with the purchases up to this date, "
+                   "YYYY-MM-DD")
     p.add_argument("--period", choices=["day", "week", "month"], default="week",
                    help="time unit of recency, T and the models (default: week)")
     p.add_argument("--horizon", type=int, help="periods ahead for expected purchases and CLV (default: a year)")
@@ -78,7 +81,7 @@ def _currency(value: str) -> str:
 class Progress:
     """A one-line bar on standard error, only when it is a terminal."""
 
-    steps = ["read", "summary", "segments", "BG/NBD", "Pareto/NBD", "Gamma-Gamma", "scores", "write"]
+    steps = ["read", "summary", "segments", "BG/NBD", "Pareto/NBD", "Gamma-Gamma", "scores", "holdout", "write"]
 
     def __init__(self):
         self.enabled = sys.stderr.isatty()
@@ -105,6 +108,8 @@ def _table(analysis) -> str:
         params = ", ".join(f"{k}={v:.4g}" for k, v in fit.params.items())
         out.write(f"{name}: {params}; loglik={fit.loglik:.2f}; converged={fit.converged}"
                   + (f" ({fit.reason})" if fit.reason else "") + "\n")
+    if analysis.holdout is not None:
+        out.write("\n" + _holdout_table(analysis.holdout, analysis.period))
     out.write("\n")
     columns = analysis.columns
     data = analysis.output().rows()
@@ -113,6 +118,42 @@ def _table(analysis) -> str:
     for row in data:
         out.write("  ".join(_cell(v).ljust(w) for v, w in zip(row, widths, strict=True)).rstrip() + "\n")
     return out.getvalue()
+
+
+def _holdout_table(result: dict, period: str) -> str:
+    """Predicted against actual purchases in the holdout: per model in total, then the means per
+    customer by calibration purchases, and which model fits better."""
+    models = result["models"]
+    first_day = dt.date.fromisoformat(result["calibration_until"]) + dt.timedelta(days=1)
+    lines = [f"holdout {first_day} to {result['holdout_until']} ({result['holdout_periods']:g} {period}s): "
+             f"the {result['customers']} customers of the calibration made {result['actual']:g} purchases "
+             "(days with orders)"]
+    if not models:
+        return lines[0] + "\nno purchase model (bgnbd, pareto_nbd) was chosen and fitted to check\n"
+    rows = [["model", "predicted", "actual", "error %", "MAE"]]
+    rows += [[name, f"{m['predicted']:.1f}", f"{result['actual']:g}",
+              "" if m["error_pct"] is None else f"{m['error_pct']:+.1f}", f"{m['mae']:.3f}"]
+             for name, m in models.items()]
+    groups = next(iter(models.values()))["by_frequency"]
+    by_frequency = [["calibration purchases", "customers", "actual", *models]]
+    by_frequency += [[group["frequency"], str(group["customers"]), _mean(group["actual"]),
+                      *(_mean(m["by_frequency"][i]["predicted"]) for m in models.values())]
+                     for i, group in enumerate(groups)]
+    lines += _aligned(rows) + ["mean purchases per customer:"] + _aligned(by_frequency)
+    if result["better"]:
+        lines.append(f"better fit: {result['better']} (lower mean absolute error per customer)")
+    return "\n".join(lines) + "\n"
+
+
+def _mean(value) -> str:
+    return "" if value is None else f"{value:.3f}"
+
+
+def _aligned(rows: list[list[str]]) -> list[str]:
+    """Rows of cells as lines: the first column to the left, the others to the right."""
+    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
+    return ["  ".join(cell.ljust(w) if i == 0 else cell.rjust(w) for i, (cell, w) in
+                      enumerate(zip(row, widths, strict=True))) for row in rows]
 
 
 def _cell(value) -> str:
@@ -141,9 +182,12 @@ def run(argv: list[str]) -> int:
     # numpy, scipy and polars take about a second of CPU to import: they come in only once the
     # arguments are good, so ``--help`` and a mistyped option answer at once (start-up cost, not
     # a cycle: tests/test_cli_startup.py keeps it so).
-    from keyaccount.analytics import data, pipeline
+    from keyaccount.analytics import data, holdout, pipeline
 
     until = args.until
+    if args.holdout_until:
+        # Before the file is read, which may take a while.
+        holdout.check_request(until, args.holdout_until, summary=args.summary)
     progress = Progress()
     try:
         progress("read")
@@ -153,11 +197,13 @@ def run(argv: list[str]) -> int:
                                         discount_rate=args.discount_rate, models=args.models,
                                         currency=args.currency, progress=progress)
         else:
+            # With a holdout the orders up to its end are read; the pipeline cuts calibration from them.
             orders = data.read_customer_days(args.file, customer=args.customer, date=args.date, amount=args.amount,
-                                             until=until, warn=_warn)
+                                             until=args.holdout_until or until, warn=_warn)
             analysis = pipeline.analyze(orders=orders, until=until, period=args.period, horizon=args.horizon,
                                         discount_rate=args.discount_rate, models=args.models,
-                                        currency=args.currency, progress=progress)
+                                        currency=args.currency, holdout_until=args.holdout_until,
+                                        progress=progress)
         progress("write")
         if args.format == "parquet" and not args.out:
             raise InputError("--format parquet writes a file: say which with --out")

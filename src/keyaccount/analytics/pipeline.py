@@ -12,7 +12,7 @@ from dataclasses import dataclass
 import numpy as np
 import polars as pl
 
-from keyaccount.analytics import MODELS, btyd, segments
+from keyaccount.analytics import MODELS, btyd, holdout, segments
 from keyaccount.analytics.errors import InputError
 from keyaccount.analytics.summary import PERIOD_DAYS, CustomerDays, order_days
 
@@ -38,6 +38,8 @@ class Analysis:
     horizon: int = DEFAULT_HORIZON["week"]
     discount_rate: float = 0.10
     currency: str | None = None
+    # Predicted against actual purchases after ``until`` (see holdout.validation); None without a holdout.
+    holdout: dict | None = None
 
     @property
     def columns(self) -> list[str]:
@@ -57,16 +59,17 @@ class Analysis:
 
     def header(self) -> dict:
         """What the figures mean (time unit, horizon, observation end, discount rate, currency) and
-        each model's estimates or the reason it has none."""
+        each model's estimates or the reason it has none; the holdout result when there is one."""
         models = {}
         for name, fit in self.models.items():
             fitted = isinstance(fit, btyd.Fit)
             models[name] = {**{key: (_number(fit.params[key]) if fitted else None) for key in PARAMETERS[name]},
                             "loglik": _number(fit.loglik) if fitted else None,
                             "converged": bool(fit.converged), "reason": fit.reason}
-        return {"period": self.period, "horizon": self.horizon,
-                "until": self.until.isoformat() if self.until else None, "discount_rate": self.discount_rate,
-                "currency": self.currency, "models": models}
+        header = {"period": self.period, "horizon": self.horizon,
+                  "until": self.until.isoformat() if self.until else None, "discount_rate": self.discount_rate,
+                  "currency": self.currency, "models": models}
+        return header if self.holdout is None else {**header, "holdout": self.holdout}
 
     def as_json(self) -> dict:
         return {**self.header(), "customers": self.output().to_dicts()}
@@ -93,13 +96,15 @@ def _safe_fit(fit: Callable[[], btyd.Fit]) -> btyd.Fit | btyd.NotFitted:
 def analyze(*, orders: pl.DataFrame | CustomerDays | None = None, summary: pl.DataFrame | None = None,
             until: dt.date | None = None, period: str = "week", horizon: int | None = None,
             discount_rate: float = 0.10, thresholds: segments.Thresholds = segments.DEFAULT_THRESHOLDS,
-            models: tuple[str, ...] = MODELS, currency: str | None = None,
+            models: tuple[str, ...] = MODELS, currency: str | None = None, holdout_until: dt.date | None = None,
             progress: Callable[[str], None] = lambda step: None) -> Analysis:
     """Order lines (customer, date, amount; or already one row per customer and day), their
     :class:`CustomerDays` (:func:`data.read_customer_days`), or a summary (frequency, recency,
     T[, monetary_value]) in; every customer scored out. ``discount_rate`` is yearly; ``horizon``
     counts periods; ``models`` are those to fit (any of :data:`MODELS`), ``currency`` is only
-    stated in the outputs."""
+    stated in the outputs. With ``holdout_until`` the models are fitted on the orders up to ``until``
+    (then required) and checked against the purchases up to ``holdout_until`` (see :mod:`holdout`):
+    ``orders`` must then reach that far."""
     unknown = [name for name in models if name not in MODELS]
     if unknown:
         raise InputError(f"--models: no model '{unknown[0]}'; choose from {', '.join(MODELS)}")
@@ -110,16 +115,20 @@ def analyze(*, orders: pl.DataFrame | CustomerDays | None = None, summary: pl.Da
         raise InputError("--horizon must be between 1 and 10000 periods")
     if not -0.99 < discount_rate < 10:
         raise InputError("--discount-rate is a yearly rate such as 0.1 (10 %)")
+    if holdout_until is not None:
+        holdout.check_request(until, holdout_until, summary=orders is None)
     if orders is not None:
         progress("summary")
-        if isinstance(orders, CustomerDays):
-            customer_days = orders if until is None else orders.up_to(until)
-        else:
+        if not isinstance(orders, CustomerDays):
             if orders.height == 0:
                 raise InputError("the file has no order lines")
-            customer_days = CustomerDays.of(order_days(orders), until)
+            orders = CustomerDays.of(order_days(orders), holdout_until or until)
+        # Every day of ``orders`` is on or before its ``until``: cut only when that is later.
+        customer_days = orders if until is None or orders.until == until else orders.up_to(until)
         until = customer_days.until
         table = customer_days.summary(period)
+        if holdout_until is not None:
+            actual = holdout.actual_purchases(orders, customer_days, holdout_until, table["_code"].to_numpy())
         progress("segments")
         table = segments.rfm_and_abc(table, thresholds)
         trend = segments.xyz_and_trend(customer_days, table, thresholds=thresholds)
@@ -166,8 +175,17 @@ def analyze(*, orders: pl.DataFrame | CustomerDays | None = None, summary: pl.Da
                           pareto if "pareto_nbd" in fitted else None, gg if "gamma_gamma" in fitted else None,
                           horizon=horizon, discount_rate=discount_rate, period=period)
     table = table.with_columns([pl.Series(name, values) for name, values in columns.items()])
+    validation = None
+    if holdout_until is not None:
+        progress("holdout")
+        periods = holdout.holdout_periods(until, holdout_until, period)
+        with np.errstate(all="ignore"):
+            predicted = {name: holdout.conditional_expectations(model, compressed, periods)
+                         for name, model in (("bgnbd", bg), ("pareto_nbd", pareto)) if name in fitted}
+        validation = holdout.validation(actual, predicted, x, calibration_until=until, holdout_until=holdout_until,
+                                        periods=periods)
     return Analysis(customers=table, models=fits, period=period, until=until, horizon=horizon,
-                    discount_rate=discount_rate, currency=currency)
+                    discount_rate=discount_rate, currency=currency, holdout=validation)
 
 
 def _scores(table, data, bg, pareto, gg, *, horizon, discount_rate, period):
