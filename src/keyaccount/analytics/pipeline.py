@@ -38,6 +38,7 @@ class Analysis:
     horizon: int = DEFAULT_HORIZON["week"]
     discount_rate: float = 0.10
     currency: str | None = None
+    holdout: dict | None = None
 
     @property
     def columns(self) -> list[str]:
@@ -66,7 +67,7 @@ class Analysis:
                             "converged": bool(fit.converged), "reason": fit.reason}
         return {"period": self.period, "horizon": self.horizon,
                 "until": self.until.isoformat() if self.until else None, "discount_rate": self.discount_rate,
-                "currency": self.currency, "models": models}
+                "currency": self.currency, "models": models, "holdout": self.holdout}
 
     def as_json(self) -> dict:
         return {**self.header(), "customers": self.output().to_dicts()}
