@@ -32,24 +32,23 @@ def at_risk(customers: pl.DataFrame, *, period_days: float, limit: int = LIST_LE
     (kind, figure...) for the report to put in words: ("overdue", days silent, usual gap in days),
     ("unlikely", chance still buying), ("falling", revenue change in percent)."""
     value = next((c for c in ("total_spend", "monetary_value") if c in customers.columns), "frequency")
-    rows = customers.filter(pl.col("frequency") > 0).sort(value, descending=True, nulls_last=True).to_dicts()
+    silent = (pl.col("days_since_last").cast(pl.Float64) if "days_since_last" in customers.columns
+              else (pl.col("T") - pl.col("recency")) * period_days)
+    signs = {"overdue": (pl.col("_gap") > 0) & (pl.col("_silent") > OVERDUE_FACTOR * pl.col("_gap"))}
+    if "p_alive" in customers.columns:
+        signs["unlikely"] = pl.col("p_alive").is_finite() & (pl.col("p_alive") < AT_RISK_P_ALIVE)
+    if "growth_pct" in customers.columns:
+        signs["falling"] = pl.col("growth_pct").is_finite() & (pl.col("growth_pct") < FALLING_PCT)
+    rows = (customers.filter(pl.col("frequency") > 0)
+            .with_columns(_silent=silent, _gap=pl.col("recency") / pl.col("frequency") * period_days)
+            .with_columns(**{f"_{kind}": sign.fill_null(False) for kind, sign in signs.items()})
+            .filter(pl.any_horizontal(f"_{kind}" for kind in signs))
+            .sort(value, descending=True, nulls_last=True).head(limit))
     found = []
-    for row in rows:
-        reasons = []
-        gap = row["recency"] / row["frequency"] * period_days
-        silent = row.get("days_since_last")
-        if silent is None:
-            silent = (row["T"] - row["recency"]) * period_days
-        if gap and silent > OVERDUE_FACTOR * gap:
-            reasons.append(("overdue", silent, gap))
-        if finite(row.get("p_alive")) and row["p_alive"] < AT_RISK_P_ALIVE:
-            reasons.append(("unlikely", row["p_alive"]))
-        if finite(row.get("growth_pct")) and row["growth_pct"] < FALLING_PCT:
-            reasons.append(("falling", row["growth_pct"]))
-        if reasons:
-            found.append({**row, "reasons": reasons})
-        if len(found) == limit:
-            break
+    for row in rows.iter_rows(named=True):
+        figures = {"overdue": (row["_silent"], row["_gap"]), "unlikely": (row.get("p_alive"),),
+                   "falling": (row.get("growth_pct"),)}
+        found.append({**row, "reasons": [(kind, *figures[kind]) for kind in signs if row[f"_{kind}"]]})
     return found
 
 
@@ -105,7 +104,6 @@ td, th { padding: .3rem .6rem; border-bottom: 1px solid #e4e4e4; text-align: lef
 td.n, th.n { text-align: right; white-space: nowrap; }
 .matrix td { min-width: 4.5rem; height: 3rem; text-align: center; border: 1px solid #fff; }
 .note { color: #555; font-size: .9rem; }
-.warn { color: #8a4b00; }
 svg { display: block; max-width: 100%; height: auto; margin: .4rem 0 1rem; }
 svg text { font-size: 13px; fill: #222; }
 details { margin-top: 2.2rem; }
@@ -283,8 +281,12 @@ def _histogram(values: np.ndarray, words: Words, kind: str) -> str:
     counts = np.bincount(np.clip(np.searchsorted(edges, values, side="right") - 1, 0, bins - 1), minlength=bins)
     rows = []
     for i, count in enumerate(counts):
-        text = (words("and_more", low=label(edges[i])) if i == len(edges) - 1
-                else f"{label(edges[i])}–{label(edges[i + 1])}")
+        if i == len(edges) - 1:
+            text = words("and_more", low=label(edges[i]))
+        elif kind == "share":  # "0–10 %": the sign once
+            text = f"{words.number(edges[i] * 100)}–{label(edges[i + 1])}"
+        else:
+            text = f"{label(edges[i])}–{label(edges[i + 1])}"
         rows.append((text, int(count), words.number(int(count))))
     return _bars(rows)
 
