@@ -145,6 +145,14 @@ def test_models_that_are_not_fitted_give_their_reason_in_both_languages():
     assert "Largest customers by revenue" in en and "No valuable customer looks to be leaving." in en
 
 
+def test_the_engines_reasons_are_put_in_russian_and_a_solver_s_own_words_kept():
+    ru = Words("ru")
+    assert ru.reason("did not converge (Newton: did not converge)") == "не сошлась (Newton: did not converge)"
+    assert ru.reason("the fit failed: singular matrix") == "оценить не удалось: singular matrix"
+    assert ru.reason("the summary has no monetary_value column") == "в сводном файле нет столбца monetary_value"
+    assert Words("en").reason("did not converge") == "did not converge" and ru.reason(None) == "—"
+
+
 def test_a_fit_that_did_not_settle_says_its_figures_are_rough(cdnow):
     # As the engine reports an estimate that ran to a bound (see test_odd_files).
     analysis = dataclasses.replace(cdnow, models={**cdnow.models, "bgnbd": dataclasses.replace(

@@ -223,6 +223,7 @@ REASONS_RU = {
     "did not converge": "не сошлась",
 }
 _FAILED = re.compile(r"the fit failed: (?P<error>.+)")
+_SOLVER = re.compile(r"did not converge \((?P<message>.+)\)")
 _AT_BOUND = re.compile(r"did not converge: (?P<names>.+) ran to the edge of the allowed range "
                        r"\((?P<low>\S+) to (?P<high>\S+)\), which the data do not pin down")
 
@@ -325,6 +326,9 @@ class Words:
         if edge:
             return (f"не сошлась: {edge['names']} упёрлись в край допустимого диапазона (от {edge['low']} до "
                     f"{edge['high']}), данные их не определяют")
+        solver = _SOLVER.fullmatch(reason)
+        if solver:
+            return f"не сошлась ({solver['message']})"
         failed = _FAILED.fullmatch(reason)
         if failed:
             return f"оценить не удалось: {failed['error']}"
