@@ -30,9 +30,9 @@ def test_json_has_the_exact_shape_and_the_published_bgnbd_fit(cdnow_orders_csv):
     result = kam_analyze(cdnow_orders_csv, "--until", "1997-09-30", "--format", "json")
     assert result.returncode == 0, result.stderr
     body = json.loads(result.stdout)
-    assert set(body) == {"period", "horizon", "until", "discount_rate", "currency", "models", "customers"}
-    assert (body["period"], body["horizon"], body["until"], body["discount_rate"], body["currency"]) == (
-        "week", 52, "1997-09-30", 0.1, None)
+    assert set(body) == {"period", "horizon", "until", "discount_rate", "currency", "models", "holdout", "customers"}
+    assert (body["period"], body["horizon"], body["until"], body["discount_rate"], body["currency"],
+            body["holdout"]) == ("week", 52, "1997-09-30", 0.1, None, None)
     assert {name: set(model) for name, model in body["models"].items()} == JSON_MODEL_KEYS
     assert all(model["converged"] is True and model["reason"] is None for model in body["models"].values())
     bg = body["models"]["bgnbd"]

@@ -52,6 +52,8 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--currency", type=_currency, help="the amounts' currency code (RUB, EUR ...): stated in the "
                    "outputs and used for money in the HTML report")
     p.add_argument("--format", choices=FORMATS, default="table", help="parquet needs --out")
+    p.add_argument("--lang", choices=["en", "ru"], default="en", help="language and number format of the HTML "
+                   "report (default: en)")
     p.add_argument("--out", help="write the result to this file instead of standard output")
     return p
 
@@ -234,7 +236,7 @@ def _write(analysis, args, out) -> None:
         if args.format == "html":
             from keyaccount.analytics.report import html_report
 
-            text = html_report(analysis, source=Path(args.file).name)
+            text = html_report(analysis, source=Path(args.file).name, lang=args.lang)
         else:
             text = _table(analysis)
         out.write(text if text.endswith("\n") else text + "\n")

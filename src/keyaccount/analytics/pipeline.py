@@ -66,10 +66,9 @@ class Analysis:
             models[name] = {**{key: (_number(fit.params[key]) if fitted else None) for key in PARAMETERS[name]},
                             "loglik": _number(fit.loglik) if fitted else None,
                             "converged": bool(fit.converged), "reason": fit.reason}
-        header = {"period": self.period, "horizon": self.horizon,
-                  "until": self.until.isoformat() if self.until else None, "discount_rate": self.discount_rate,
-                  "currency": self.currency, "models": models}
-        return header if self.holdout is None else {**header, "holdout": self.holdout}
+        return {"period": self.period, "horizon": self.horizon,
+                "until": self.until.isoformat() if self.until else None, "discount_rate": self.discount_rate,
+                "currency": self.currency, "models": models, "holdout": self.holdout}
 
     def as_json(self) -> dict:
         return {**self.header(), "customers": self.output().to_dicts()}
