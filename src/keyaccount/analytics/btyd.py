@@ -820,6 +820,25 @@ def _died_by_quadrature(params, x, t_x, big_t, gradient: bool = True):
     return log_i, grad
 
 
+# s and beta at least this large: the dropout rates' gamma is so narrow that every customer leaves at
+# the same rate, s/beta (see _on_the_ridge).
+_RIDGE = 1e3
+
+
+def _on_the_ridge(fit: Fit) -> Fit:
+    """A Pareto/NBD fit whose s and beta grew together until the likelihood stopped improving within its
+    precision: the customers' lifetimes hardly vary, the maximum lies at s, beta → ∞ with s/beta fixed,
+    and any point that far along the ridge predicts the same. The optimiser reached that limit, not a
+    wall: converged, with the reading said, whether or not beta got near the allowed range's edge."""
+    s, beta = fit.params["s"], fit.params["beta"]
+    optimiser_converged = fit.message == "quasi-Newton" or fit.message.startswith("CONVERGENCE")  # scipy's
+    if optimiser_converged and fit.at_bound and set(fit.at_bound) <= {"s", "beta"} and min(s, beta) >= _RIDGE:
+        fit.converged, fit.at_bound = True, []
+        fit.message += (f"; s and beta grew together: every customer's lifetime ends at about the same rate, "
+                        f"{s / beta:.4g} per period")
+    return fit
+
+
 class ParetoNBD:
     names = ["r", "alpha", "s", "beta"]
 
@@ -920,15 +939,16 @@ class ParetoNBD:
             hessian = _hessian_by_differences(lambda p: self.negative_log_likelihood(p, sample, counts), start) * (
                 total / float(sample.weight.sum()))
 
-            refined = _quasi_newton(lambda p: self.negative_log_likelihood(p, data, counts), start, hessian, self.names,
-                                    total)
+            refined = _on_the_ridge(_quasi_newton(lambda p: self.negative_log_likelihood(p, data, counts), start,
+                                                  hessian, self.names, total))
             if refined.converged:
                 refined.diagnostics = counts
                 self.fit_result = refined
                 self.params = self.fit_result.params
                 return self.fit_result
             start = np.array([refined.params[name] for name in self.names])
-        self.fit_result = _fit(lambda p: self.negative_log_likelihood(p, data, counts), start, self.names, total)
+        self.fit_result = _on_the_ridge(_fit(lambda p: self.negative_log_likelihood(p, data, counts), start,
+                                             self.names, total))
         self.fit_result.diagnostics = counts
         self.params = self.fit_result.params
         return self.fit_result
