@@ -21,16 +21,17 @@ with ``--shape all`` and one table of them all at the end:
 
 Each side runs in its own process and its wall time and peak memory (VmHWM) are reported:
 Keyaccount's whole pipeline (read, summary, RFM, ABC/XYZ, trend, BG/NBD, Pareto/NBD, Gamma-Gamma,
-scores; the time of each stage and the Pareto/NBD fit's diagnostics too) against lifetimes'
-summary_data_from_transaction_data + BetaGeoFitter + GammaGammaFitter. Each file is generated once
-per run into a temporary folder, or with ``--keep DIR`` as ``DIR/<shape>-<lines>.parquet``, reused
-when it is there (the generator is seeded: the same shape and lines give the same file).
+scores; the time of each stage too) against lifetimes' summary_data_from_transaction_data +
+BetaGeoFitter + GammaGammaFitter; each side's fits are printed as they came out (ours with the
+diagnostics their ``as_dict`` carries; a lifetimes fitter that raises ConvergenceError is recorded
+and its run goes on). Each file is generated once per run into a temporary folder, or with
+``--keep DIR`` as ``DIR/<shape>-<lines>.parquet``, reused when it is there (the generator is
+seeded: the same shape and lines give the same file).
 ``fit``: BG/NBD on a per-customer summary of 1,000,000 simulated customers (purchases at whole
 days over two years, in weeks), Keyaccount's fitter and lifetimes' BetaGeoFitter; the
 log-likelihood of both fits is computed by one function so they can be compared.
 Needs lifetimes (the test extras install it).
 """
-
 
 from __future__ import annotations
 
