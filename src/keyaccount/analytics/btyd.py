@@ -802,21 +802,27 @@ def _died_by_quadrature(params, x, t_x, big_t, gradient: bool = True):
         right, left = ends
         width = right - left
     v = left[:, None] + width[:, None] * _GL_NODES[None, :]
-    log_f = psi_at = -n[:, None] * v - e_m[:, None] * np.log1p(w[:, None] * np.exp(-v))
-    log_f = psi_at + _LOG_GL_WEIGHTS[None, :]
-    peak = np.max(log_f, axis=1, keepdims=True)
-    density = np.exp(log_f - peak)
+    e = np.exp(-v)
+    log_wide = np.log1p(w[:, None] * e)  # log((m+τ)/(l+τ))
+    # Each node's share of the integral, scaled by the peak (ψ is concave, so no node exceeds it).
+    density = np.exp(-n[:, None] * v - e_m[:, None] * log_wide + (_LOG_GL_WEIGHTS[None, :] - top[:, None]))
     norm = density.sum(axis=1)
-    log_i = -n * np.log(lt) + peak[:, 0] + np.log(norm) + np.log(width)
+    log_i = -n * np.log(lt) + top + np.log(norm) + np.log(width)
     if not gradient:
         return log_i, None
     density /= norm[:, None]
-    # l+τ and m+τ at the nodes, as sums of positive terms.
-    log_low = np.log(lt)[:, None] + v
-    log_high = np.log(gap + np.exp(log_low))
-    log_a, log_b = (log_low, log_high) if alpha < beta else (log_high, log_low)
-    grad = np.stack([-(density * log_a).sum(axis=1), -(r + x) * (density * np.exp(-log_a)).sum(axis=1),
-                     -(density * log_b).sum(axis=1), -(s + 1) * (density * np.exp(-log_b)).sum(axis=1)], axis=1)
+    # At the nodes l+τ = (l+t_x)·e^v and m+τ = (l+τ)·e^log_wide: the expectations the gradient needs
+    # follow from those of v, e^-v, log_wide and e^-v·(l+τ)/(m+τ), one pass each.
+    mean_v = np.einsum("ij,ij->i", density, v)
+    mean_e = np.einsum("ij,ij->i", density, e)
+    mean_wide = np.einsum("ij,ij->i", density, log_wide)
+    mean_e_narrow = np.einsum("ij,ij->i", density, e / (1 + w[:, None] * e))
+    log_lt = np.log(lt)
+    low_log, low_inverse = log_lt + mean_v, mean_e / lt
+    high_log, high_inverse = low_log + mean_wide, mean_e_narrow / lt
+    (log_a, inverse_a), (log_b, inverse_b) = (((low_log, low_inverse), (high_log, high_inverse)) if alpha < beta
+                                              else ((high_log, high_inverse), (low_log, low_inverse)))
+    grad = np.stack([-log_a, -(r + x) * inverse_a, -log_b, -(s + 1) * inverse_b], axis=1)
     return log_i, grad
 
 
