@@ -317,7 +317,9 @@ def peak_memory_mb() -> float:
 
 def measured(side: str, path: Path) -> dict:
     """One side in its own process: its own wall time and peak memory."""
-    child = subprocess.run([sys.executable, __file__, side, str(path)], capture_output=True, text=True)
+    # Both sides with one BLAS thread, as `kam analyze` runs (see analytics/cli.py BLAS_THREADS).
+    env = {**os.environ, **dict.fromkeys(("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"), "1")}
+    child = subprocess.run([sys.executable, __file__, side, str(path)], capture_output=True, text=True, env=env)
     if child.returncode:
         raise SystemExit(f"{side} {path} failed:\n{child.stderr[-3000:]}")
     return json.loads(child.stdout)

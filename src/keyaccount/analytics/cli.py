@@ -20,6 +20,8 @@ from keyaccount.analytics import MODELS
 from keyaccount.analytics.errors import InputError
 
 FORMATS = ("table", "json", "csv", "parquet", "html")
+# The variables numpy's and scipy's BLAS builds read for their thread count (before they are imported).
+BLAS_THREADS = ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS")
 # Customers per piece of the JSON output: it is written piece by piece, never held as one string.
 JSON_CHUNK = 10_000
 
@@ -184,6 +186,11 @@ def run(argv: list[str]) -> int:
     # numpy, scipy and polars take about a second of CPU to import: they come in only once the
     # arguments are good, so ``--help`` and a mistyped option answer at once (start-up cost, not
     # a cycle: tests/test_cli_startup.py keeps it so).
+    # The models' linear algebra is vectors against four columns: BLAS threads gain nothing there, and
+    # on a busy machine their spinning made a BG/NBD fit ten times slower. One thread, unless the user
+    # says otherwise.
+    for variable in BLAS_THREADS:
+        os.environ.setdefault(variable, "1")
     from keyaccount.analytics import data, holdout, pipeline
 
     until = args.until
