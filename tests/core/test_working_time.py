@@ -92,7 +92,7 @@ def test_a_shortened_pre_holiday_day_ends_an_hour_early():
     assert full.periods(dt.date(2026, 4, 30)) == [(msk(2026, 4, 30, 9), msk(2026, 4, 30, 18))]
 
 
-@pytest.mark.parametrize(("year", "days", "hours"), [(2025, 247, 1972), (2026, 247, 1972)])
+@pytest.mark.parametrize(("year", "days", "hours"), [(2024, 248, 1979), (2025, 247, 1972), (2026, 247, 1972)])
 def test_the_year_adds_up_to_the_production_calendar(year, days, hours):
     eight_hours = WorkingCalendar(zone=MOSCOW, lunch=(dt.time(13), dt.time(14)))
     working = list(eight_hours.working_days_between(dt.date(year, 1, 1), dt.date(year, 12, 31)))
@@ -107,10 +107,10 @@ def test_the_shortened_days_table_holds_working_days_only():
 
 
 def test_years_beyond_the_table_follow_the_labour_code_rule():
-    # 2024: the day before 23 February and before 8 March.
-    assert NINE_TO_SIX.is_shortened(dt.date(2024, 2, 22))
-    assert NINE_TO_SIX.is_shortened(dt.date(2024, 3, 7))
-    assert not NINE_TO_SIX.is_shortened(dt.date(2024, 3, 6))
+    # 2023: the day before 23 February and before 8 March.
+    assert NINE_TO_SIX.is_shortened(dt.date(2023, 2, 22))
+    assert NINE_TO_SIX.is_shortened(dt.date(2023, 3, 7))
+    assert not NINE_TO_SIX.is_shortened(dt.date(2023, 3, 6))
 
 
 def test_moscow_time_has_no_daylight_saving_and_another_zone_counts_its_own_hours():
@@ -146,6 +146,15 @@ def test_working_hours_between_is_signed_and_skips_nights():
     assert NINE_TO_SIX.working_hours_between(msk(2026, 11, 20, 17), msk(2026, 11, 23, 16)) == 8
     assert NINE_TO_SIX.working_hours_between(msk(2026, 11, 23, 16), msk(2026, 11, 20, 17)) == -8
     assert NINE_TO_SIX.working_hours_between(msk(2026, 11, 21, 0), msk(2026, 11, 22, 23)) == 0
+
+
+def test_working_hours_before_a_deadline():
+    assert NINE_TO_SIX.subtract_working_hours(msk(2026, 11, 23, 10), 2) == msk(2026, 11, 20, 17)
+    assert NINE_TO_SIX.subtract_working_hours(msk(2026, 11, 23, 16), 8) == msk(2026, 11, 20, 17)
+    assert NINE_TO_SIX.subtract_working_hours(msk(2026, 11, 22, 3), 1) == msk(2026, 11, 20, 17)
+    assert WITH_LUNCH.subtract_working_hours(msk(2026, 11, 18, 15), 2) == msk(2026, 11, 18, 12)
+    start = msk(2026, 4, 29, 15)
+    assert NINE_TO_SIX.subtract_working_hours(NINE_TO_SIX.add_working_hours(start, 30), 30) == start
 
 
 def test_working_days_and_the_civil_codes_next_working_day():

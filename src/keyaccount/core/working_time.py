@@ -38,14 +38,16 @@ MAX_DAYS = 3 * 366
 SHORTENING = dt.timedelta(hours=1)
 
 # Russia's shortened pre-holiday days, from the production calendars the government's decrees make
-# (the transfer decrees: 04.10.2024 No. 1335 for 2025, 24.09.2025 No. 1466 for 2026, and the 2027 one
+# (the transfer decrees: 10.08.2023 No. 1314 for 2024, 04.10.2024 No. 1335 for 2025, 24.09.2025 No. 1466 for 2026, and the 2027 one
 # that python-holidays cites). The Labour Code's rule ("the day immediately before a holiday") does
 # not give them alone: a working Saturday that stands for a transferred day off before a holiday is
 # shortened too (1 November 2025, 20 February 2027), a working day before a transferred day off is
-# not (7 May 2025). A year's hours (247 days, 1972 hours in 2025 and 2026) check the table in the
-# tests. Add a year here when its calendar is published.
+# not (7 May 2025). A year's norm (248 days and 1979 hours in 2024, 247 and 1972 in 2025 and 2026) checks the
+# table in the tests; 2027's follows the same practice (247 and 1972). Add a year here when its calendar is published.
 SHORTENED_DAYS: dict[str, dict[int, frozenset[dt.date]]] = {
     "RU": {
+        2024: frozenset({dt.date(2024, 2, 22), dt.date(2024, 3, 7), dt.date(2024, 4, 27), dt.date(2024, 11, 2),
+                         dt.date(2024, 12, 28)}),
         2025: frozenset({dt.date(2025, 3, 7), dt.date(2025, 4, 30), dt.date(2025, 6, 11), dt.date(2025, 11, 1)}),
         2026: frozenset({dt.date(2026, 4, 30), dt.date(2026, 5, 8), dt.date(2026, 6, 11), dt.date(2026, 11, 3)}),
         2027: frozenset({dt.date(2027, 2, 20), dt.date(2027, 4, 30), dt.date(2027, 6, 11), dt.date(2027, 11, 3)}),
@@ -170,6 +172,25 @@ class WorkingCalendar:
                 return (begin + left).astimezone(start.tzinfo)
             left -= stop - begin
         raise AssertionError("unreachable")  # pragma: no cover (_periods_from raises first)
+
+    def subtract_working_hours(self, end: dt.datetime, hours: float) -> dt.datetime:
+        """The moment ``hours`` working hours before ``end``: a reminder two working hours before a
+        deadline on Monday at 10:00 comes on Friday at 17:00, not on Monday at 08:00."""
+        _aware(end)
+        if hours < 0:
+            raise ValueError("Working hours to subtract cannot be negative.")
+        left, moment = dt.timedelta(hours=hours), end.astimezone(dt.UTC)
+        day = self._local_day(moment) + dt.timedelta(days=1)
+        for _ in range(MAX_DAYS):
+            for start, stop in reversed(self.periods(day)):
+                start, stop = start.astimezone(dt.UTC), min(stop.astimezone(dt.UTC), moment)
+                if stop <= start:
+                    continue
+                if stop - left >= start:
+                    return (stop - left).astimezone(end.tzinfo)
+                left -= stop - start
+            day -= dt.timedelta(days=1)
+        raise ValueError("The working calendar has no working time behind.")
 
     def add_working_days(self, start: dt.datetime, days: int) -> dt.datetime:
         """The same time of day ``days`` working days later (or the next working moment after it):
