@@ -25,10 +25,13 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import functools
+import threading
+import time
 import zoneinfo
 from collections.abc import Iterable
 
 import holidays
+from django.db.models import signals
 
 from keyaccount.core.models import WorkingDayException, WorkingTimeSettings
 
@@ -37,13 +40,14 @@ MAX_DAYS = 3 * 366
 # One hour less on a pre-holiday day (Labour Code, art. 95).
 SHORTENING = dt.timedelta(hours=1)
 
-# Russia's shortened pre-holiday days, from the production calendars the government's decrees make
-# (the transfer decrees: 10.08.2023 No. 1314 for 2024, 04.10.2024 No. 1335 for 2025, 24.09.2025 No. 1466 for 2026, and the 2027 one
-# that python-holidays cites). The Labour Code's rule ("the day immediately before a holiday") does
-# not give them alone: a working Saturday that stands for a transferred day off before a holiday is
-# shortened too (1 November 2025, 20 February 2027), a working day before a transferred day off is
-# not (7 May 2025). A year's norm (248 days and 1979 hours in 2024, 247 and 1972 in 2025 and 2026) checks the
-# table in the tests; 2027's follows the same practice (247 and 1972). Add a year here when its calendar is published.
+# Russia's shortened pre-holiday days, from the official production calendars of each year (the ones
+# the government's transfer decrees make, which python-holidays cites for the transfers). The Labour
+# Code's rule ("the day immediately before a holiday") does not give them alone: a working Saturday
+# that stands for a transferred day off before a holiday is shortened too (1 November 2025), a working
+# day before a transferred day off is not (7 May 2025). Each year's norm (248 days and 1979 hours in
+# 2024, 247 and 1972 in 2025 and 2026) checks the table in the tests. 2027 is written by the same
+# practice (20 February stands for 22 February, the eve of the 23rd; 247 days, 1972 hours): check it
+# against the published 2027 calendar, and add a year here when its calendar is published.
 SHORTENED_DAYS: dict[str, dict[int, frozenset[dt.date]]] = {
     "RU": {
         2024: frozenset({dt.date(2024, 2, 22), dt.date(2024, 3, 7), dt.date(2024, 4, 27), dt.date(2024, 11, 2),
@@ -242,6 +246,11 @@ class WorkingCalendar:
             day += dt.timedelta(days=1)
         raise ValueError("The working calendar has no working day ahead.")
 
+    def last_overdue_day(self, today: dt.date) -> dt.date:
+        """A thing due on this day or before is overdue ``today``: due on a day off, it is due on the
+        next working day (Civil Code, art. 193), so on Monday what fell due on Saturday is not late yet."""
+        return self.previous_working_day(today - dt.timedelta(days=1))
+
     def previous_working_day(self, day: dt.date) -> dt.date:
         """``day`` itself if it is a working day, else the last working day before it."""
         for _ in range(MAX_DAYS):
@@ -278,9 +287,38 @@ def next_working_moment(moment: dt.datetime, calendar: WorkingCalendar | None = 
     return (calendar or company_calendar()).next_working_moment(moment)
 
 
+# The company's calendar is read once every few seconds per process (lists ask it for every row); a
+# change saved in this process is seen at once, in another within CACHE_SECONDS.
+CACHE_SECONDS = 10
+_cache: dict[str, tuple[float, WorkingCalendar]] = {}
+_cache_lock = threading.Lock()
+
+
+def forget_company_calendar(**_kwargs) -> None:
+    with _cache_lock:
+        _cache.clear()
+
+
+for _model in (WorkingTimeSettings, WorkingDayException):
+    signals.post_save.connect(forget_company_calendar, sender=_model, dispatch_uid=f"working_time_{_model.__name__}")
+    signals.post_delete.connect(forget_company_calendar, sender=_model,
+                                dispatch_uid=f"working_time_del_{_model.__name__}")
+
+
 def company_calendar() -> WorkingCalendar:
     """The installation's calendar, from its settings (the defaults until someone saves them) and its
     own days off and working days."""
+    with _cache_lock:
+        cached = _cache.get("company")
+    if cached is not None and cached[0] > time.monotonic():
+        return cached[1]
+    calendar = _read_company_calendar()
+    with _cache_lock:
+        _cache["company"] = (time.monotonic() + CACHE_SECONDS, calendar)
+    return calendar
+
+
+def _read_company_calendar() -> WorkingCalendar:
     settings = WorkingTimeSettings.load()
     days_off, working_days = set(), set()
     for day, working in WorkingDayException.objects.values_list("day", "is_working"):

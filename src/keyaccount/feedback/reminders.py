@@ -56,7 +56,8 @@ def deadlines(feedback) -> list[reminders.Deadline]:
         prefix = f"fb{feedback.pk}:{step}@{due.isoformat()}"
         remind_at = _remind_at(calendar, feedback.received_at, due, cap)
         result.append(reminders.Deadline(key=f"{prefix}:u{doer.pk}:soon", user_id=doer.pk, event_at=due,
-                                         remind_at=remind_at, lead_minutes=int((due - remind_at).total_seconds() // 60)))
+                                         remind_at=remind_at,
+                                         lead_minutes=int((due - remind_at).total_seconds() // 60)))
         result += [reminders.Deadline(key=f"{prefix}:u{user.pk}:breach", user_id=user.pk, event_at=due, remind_at=due)
                    for user in alerted]
     if feedback.resolved_at is not None and feedback.informed_at is None:
