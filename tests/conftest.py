@@ -31,6 +31,10 @@ def _test_settings(settings, media_root):
     settings.AXES_ENABLED = True
     settings.STORAGES = {**settings.STORAGES, "default": {
         "BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": {"location": str(media_root)}}}
+    # The company's working calendar is cached for seconds; a test's rolled-back settings must not outlive it.
+    from keyaccount.core import working_time
+
+    working_time.forget_company_calendar()
 
 
 @pytest.fixture

@@ -9,7 +9,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from keyaccount.contracts import services
+from keyaccount.contracts import queries, services
 from keyaccount.contracts.models import Obligation
 from keyaccount.core.models import Notification
 from keyaccount.timeline import calendar, reminders
@@ -159,3 +159,19 @@ def test_sent_proposals_past_their_validity_expire(people, anna_account):
     assert deal_services.expire_proposals(today=dt.date(2026, 12, 6)) == 1
     proposal.refresh_from_db()
     assert proposal.status == "expired"
+
+
+@pytest.mark.usefixtures("frozen_now")
+def test_an_obligation_due_on_a_day_off_is_due_on_the_next_working_day(people, contract):
+    # Due on Saturday 21 November 2026: not overdue on Monday the 23rd (its due day by the Civil Code),
+    # overdue on Tuesday; the alert comes on Tuesday morning, never on Sunday.
+    obligation = services.obligation_create(user=people["anna"], contract=contract, data={
+        "kind": "delivery", "title": "Saturday delivery", "due_on": dt.date(2026, 11, 21),
+        "remind_days_before": 0})
+    monday, tuesday = dt.date(2026, 11, 23), dt.date(2026, 11, 24)
+    assert not queries.obligation_list(people["anna"], {"due": "overdue"}, today=monday).filter(pk=obligation.pk)
+    assert queries.obligation_list(people["anna"], {"due": "soon"}, today=monday).filter(pk=obligation.pk)
+    assert list(queries.obligation_list(people["anna"], {"due": "overdue"}, today=tuesday)) == [obligation]
+    days = {(r.key.rsplit(":", 1)[1], timezone.localtime(r.remind_at).date())
+            for r in Reminder.objects.filter(source="obligation", object_id=obligation.pk, user=people["anna"])}
+    assert days == {("d0", monday), ("d-1", tuesday)}

@@ -4,6 +4,7 @@ deadlines and their reminders, and the KPIs computed exactly on a known set of r
 import datetime as dt
 
 import pytest
+import time_machine
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
@@ -20,12 +21,15 @@ def complaint(user, account, **data):
         "subject": "Late delivery", "text": "The pallets came two days late.", **data})
 
 
-def test_a_complaint_walks_the_loop_and_each_step_is_audited_and_on_the_timeline(people, anna_account, anna_contact):
+def test_a_complaint_walks_the_loop_and_each_step_is_audited_and_on_the_timeline(people, anna_account, anna_contact,
+                                                                                   frozen_now):
     anna = people["anna"]
     record = complaint(anna, anna_account, contact=anna_contact, severity="high")
     assert record.status == "new" and record.assignee == anna
-    assert record.response_due == record.received_at + dt.timedelta(hours=8)
-    assert record.resolution_due == record.received_at + dt.timedelta(hours=72)
+    # High: 8 and 72 working hours from Wednesday 17 June 2026, 10:00 (09:00–18:00, Moscow; 12 June is
+    # behind): the same day's end, 18:00, and 8 + seven 9-hour days + 1, Monday 29 June 10:00.
+    assert record.response_due == frozen_now.replace(hour=18)
+    assert record.resolution_due == frozen_now.replace(day=29, hour=10)
     record = services.feedback_respond(user=anna, feedback=record, note="We are on it", version=record.version)
     assert record.status == "in_progress" and record.first_response_at is not None
     record = services.feedback_resolve(user=anna, feedback=record, resolution="Second truck sent; 5 % discount",
@@ -91,7 +95,7 @@ def test_related_records_must_be_the_same_accounts(people, anna_account, shared_
     assert "contact" in error.value.message_dict
 
 
-def test_sla_reminders_go_to_the_assignee_and_breaches_to_the_heads(people, anna_account):
+def test_sla_reminders_go_to_the_assignee_and_breaches_to_the_heads(people, anna_account, frozen_now):
     record = complaint(people["anna"], anna_account, severity="critical")
     rows = {(r.user.username, r.key.rsplit(":", 1)[1], r.key.split(":")[1].split("@")[0])
             for r in Reminder.objects.filter(source=reminders.SOURCE, object_id=record.pk).select_related("user")}
@@ -106,13 +110,28 @@ def test_sla_reminders_go_to_the_assignee_and_breaches_to_the_heads(people, anna
     assert not Reminder.objects.filter(source=reminders.SOURCE, object_id=record.pk, key__contains="response").exists()
 
 
-def test_a_resolved_complaint_reminds_to_tell_the_client_a_day_later(people, anna_account):
+def test_a_resolved_complaint_reminds_to_tell_the_client_a_working_day_later(people, anna_account, frozen_now):
     record = complaint(people["anna"], anna_account)
     record = services.feedback_resolve(user=people["anna"], feedback=record, resolution="Fixed", version=record.version)
     inform = Reminder.objects.get(source=reminders.SOURCE, object_id=record.pk, key__contains=":inform@")
-    assert inform.remind_at == record.resolved_at + dt.timedelta(days=1)
+    assert inform.remind_at == frozen_now + dt.timedelta(days=1)
     services.feedback_inform(user=people["anna"], feedback=record, via="email", version=record.version)
     assert not Reminder.objects.filter(source=reminders.SOURCE, object_id=record.pk).exists()
+
+
+def test_a_complaint_on_friday_evening_is_due_in_working_hours_not_at_night(people, anna_account):
+    zone = timezone.get_current_timezone()
+    friday = dt.datetime(2026, 11, 20, 17, tzinfo=zone)
+    with time_machine.travel(friday + dt.timedelta(minutes=1), tick=False):
+        record = complaint(people["anna"], anna_account, severity="high", received_at=friday)
+    # 8 working hours (09:00–18:00, no lunch break): Friday 17–18, then Monday 09:00–16:00.
+    assert record.response_due == dt.datetime(2026, 11, 23, 16, tzinfo=zone)
+    # 72 working hours: 1 on Friday, seven 9-hour days, then 8 more: Wednesday 2 December, 17:00.
+    assert record.resolution_due == dt.datetime(2026, 12, 2, 17, tzinfo=zone)
+    # The reminder ahead of the first response: two working hours before it (Monday 14:00), not on Sunday.
+    soon = Reminder.objects.get(source=reminders.SOURCE, object_id=record.pk, key__contains="response",
+                                key__endswith=":soon")
+    assert soon.remind_at == dt.datetime(2026, 11, 23, 14, tzinfo=zone)
 
 
 def test_the_assignee_hears_of_a_record_a_colleague_made(people, anna_account):
@@ -145,9 +164,10 @@ def known_set(people, team):
         return record
 
     hours = dt.timedelta(hours=1)
-    # Normal severity: first response within 24 h, resolution within 120 h.
+    # Normal severity: first response within 24 working hours, resolution within 120 (9-hour days).
     make(first, anna, 2, delivery, respond=2 * hours, resolve=48 * hours, inform=50 * hours)
-    make(first, anna, 10, delivery, respond=30 * hours, resolve=130 * hours)  # both late; a repeat; not told
+    # Both late (60 h is 27 working hours; 430 h, to Saturday 28 March, is 126); a repeat; not told.
+    make(first, anna, 10, delivery, respond=60 * hours, resolve=430 * hours)
     make(first, anna, 12, quality, respond=4 * hours, resolve=24 * hours, inform=25 * hours)
     make(second, boris, 5, delivery, respond=6 * hours, resolve=96 * hours, inform=100 * hours)
     make(second, boris, 20, quality)  # never answered
@@ -161,8 +181,8 @@ def test_kpis_on_a_known_set(people, known_set):
     total = figures["total"]
     assert (total.received, total.complaints, total.resolved, total.informed, total.open) == (6, 5, 5, 4, 2)
     assert total.heard_rate == 80.0
-    assert total.response_hours == round((2 + 30 + 4 + 6 + 1) / 5, 1)
-    assert total.resolution_hours == round((48 + 130 + 24 + 96 + 10) / 5, 1)
+    assert total.response_hours == round((2 + 60 + 4 + 6 + 1) / 5, 1)
+    assert total.resolution_hours == round((48 + 430 + 24 + 96 + 10) / 5, 1)
     # Late: #10 on both; #20 was never answered and is past both deadlines by the end of April.
     assert (total.response_breaches, total.resolution_breaches) == (2, 2)
     assert total.repeat_complaints == 1

@@ -3,6 +3,7 @@ real local servers), replies mailed out with the reference that brings the user'
 the ticket, repeats stored once, unknown senders kept until someone says whose they are; the
 queue, the thread and the API; the account's manager sees tickets on the timeline."""
 
+import datetime as dt
 import logging
 import smtplib
 import socket
@@ -10,8 +11,10 @@ import time
 from email.message import EmailMessage
 
 import pytest
+import time_machine
 from django.core import mail
 from django.urls import reverse
+from django.utils import timezone
 
 from keyaccount.accounts.models import ContactEmail
 from keyaccount.feedback import support
@@ -330,3 +333,20 @@ def test_the_inbound_endpoint_refuses_a_large_message_before_reading_it(client, 
                          HTTP_X_KEYACCOUNT_SECRET="s3cret")
     assert parted.status_code == 422 and parted.json()["result"] == "refused"
     assert not Ticket.objects.exists() and not UnmatchedMail.objects.exists()
+
+
+def test_a_tickets_sla_is_counted_in_working_hours(people, user_of_the_product):
+    zone = timezone.get_current_timezone()
+    # Thursday 30 April 2026, 16:00: a shortened pre-holiday day (to 17:00), then the May holidays.
+    with time_machine.travel(dt.datetime(2026, 4, 30, 16, tzinfo=zone), tick=False):
+        ticket = support.ticket_create(user=people["anna"], account=user_of_the_product.account,
+                                       contact=user_of_the_product,
+                                       data={"subject": "Login fails", "body": "…", "priority": "high"})
+    # High: 8 working hours to the first response: 1 on Thursday, 7 on Monday 4 May (09:00–16:00).
+    assert ticket.response_due == dt.datetime(2026, 5, 4, 16, tzinfo=zone)
+    # Urgent at night: 2 working hours from the next working morning.
+    with time_machine.travel(dt.datetime(2026, 5, 5, 23, 30, tzinfo=zone), tick=False):
+        night = support.ticket_create(user=people["anna"], account=user_of_the_product.account,
+                                      contact=user_of_the_product,
+                                      data={"subject": "Down", "body": "…", "priority": "urgent"})
+    assert night.response_due == dt.datetime(2026, 5, 6, 11, tzinfo=zone)

@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from keyaccount.contracts.choices import ContractStatus, ObligationKind, ObligationStatus, Side
+from keyaccount.core import working_time
 from keyaccount.core.models import VersionedModel
 from keyaccount.core.money import MONEY_DIGITS, MONEY_PLACES, validate_currency
 
@@ -131,4 +132,7 @@ class Obligation(VersionedModel):
 
     @property
     def is_overdue(self) -> bool:
-        return self.status == ObligationStatus.OPEN and self.due_on < timezone.localdate()
+        """Open and past its due day, counted in working days: one due on Saturday is late on Tuesday."""
+        if self.status != ObligationStatus.OPEN or self.due_on >= timezone.localdate():
+            return False
+        return self.due_on <= working_time.company_calendar().last_overdue_day(timezone.localdate())

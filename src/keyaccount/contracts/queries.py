@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from keyaccount.accounts import panels
 from keyaccount.contracts.choices import ContractStatus, ObligationStatus
 from keyaccount.contracts.models import Contract, ContractAttachment, Obligation
-from keyaccount.core import access
+from keyaccount.core import access, working_time
 from keyaccount.core.access import Capability
 from keyaccount.core.editing import get_or_404
 
@@ -67,6 +67,11 @@ def obligation_get_for_user(*, obligation_id, user) -> Obligation:
                                                                   "responsible"), obligation_id)
 
 
+def _last_overdue_day(today: dt.date) -> dt.date:
+    """What was due on this day or before is overdue today (a due day off moves to the next working day)."""
+    return working_time.company_calendar().last_overdue_day(today)
+
+
 def obligation_list(user, filters: dict | None = None, *, today: dt.date | None = None) -> QuerySet[Obligation]:
     """Obligations, filtered; ``due`` is "overdue", "soon" (within ``DUE_SOON_DAYS``), "open" or
     "done"."""
@@ -74,10 +79,11 @@ def obligation_list(user, filters: dict | None = None, *, today: dt.date | None 
     today = today or timezone.localdate()
     queryset = obligations_visible_to(user).select_related("contract__account", "responsible", "contract__owner")
     due = filters.get("due")
+    late = _last_overdue_day(today)
     if due == "overdue":
-        queryset = queryset.filter(status=ObligationStatus.OPEN, due_on__lt=today)
+        queryset = queryset.filter(status=ObligationStatus.OPEN, due_on__lte=late)
     elif due == "soon":
-        queryset = queryset.filter(status=ObligationStatus.OPEN, due_on__gte=today,
+        queryset = queryset.filter(status=ObligationStatus.OPEN, due_on__gt=late,
                                    due_on__lte=today + dt.timedelta(days=DUE_SOON_DAYS))
     elif due == "open":
         queryset = queryset.filter(status=ObligationStatus.OPEN)
@@ -99,6 +105,7 @@ def obligation_list(user, filters: dict | None = None, *, today: dt.date | None 
 def due_and_overdue(user, *, today: dt.date | None = None) -> dict:
     """The company-wide control list: what is overdue and what falls due soon, plus notice dates."""
     today = today or timezone.localdate()
+    late = _last_overdue_day(today)
     open_ = obligations_visible_to(user).filter(status=ObligationStatus.OPEN).select_related(
         "contract__account", "responsible", "contract__owner").order_by("due_on", "id")
     notices = [contract for contract in contracts_visible_to(user).filter(
@@ -106,8 +113,8 @@ def due_and_overdue(user, *, today: dt.date | None = None) -> dict:
         ends_on__lte=today + dt.timedelta(days=400)).select_related("account", "owner").order_by("ends_on")
         if contract.notice_deadline <= today + dt.timedelta(days=contract.remind_days_before + DUE_SOON_DAYS)]
     return {
-        "overdue": list(open_.filter(due_on__lt=today)[:500]),
-        "due_soon": list(open_.filter(due_on__gte=today, due_on__lte=today + dt.timedelta(days=DUE_SOON_DAYS))[:500]),
+        "overdue": list(open_.filter(due_on__lte=late)[:500]),
+        "due_soon": list(open_.filter(due_on__gt=late, due_on__lte=today + dt.timedelta(days=DUE_SOON_DAYS))[:500]),
         "notices": notices, "today": today,
     }
 
@@ -121,7 +128,7 @@ def account_contracts_panel(*, account, user) -> dict | None:
     obligations = list(Obligation.objects.filter(contract__account=account, status=ObligationStatus.OPEN)
                        .select_related("contract", "responsible").order_by("due_on", "id")[:20])
     return {"contracts": contracts, "open_obligations": obligations, "today": today,
-            "overdue_count": sum(1 for o in obligations if o.due_on < today),
+            "overdue_count": sum(1 for o in obligations if o.due_on <= _last_overdue_day(today)),
             "can_edit_contracts": access.can_edit_deals_of(user, account)}
 
 

@@ -1,9 +1,10 @@
 """Contract deadlines in reminders, alerts and the calendar feed.
 
 * An open obligation reminds its responsible person (else the contract's manager) the morning
-  ``remind_days_before`` days ahead and on the due day.
-* The morning after an open obligation's due day, an overdue alert goes to the responsible
-  person, the contract's manager and the heads of sales of the manager's team.
+  ``remind_days_before`` days ahead (the working day before, if that is a day off) and on the due
+  day (the next working day, if it is a day off: Civil Code, art. 193).
+* The next working morning after that, an overdue alert goes to the responsible person, the
+  contract's manager and the heads of sales of the manager's team: never on a Sunday or a holiday.
 * A contract in force with an end date reminds its manager and the heads of sales
   ``remind_days_before`` days before the last day to give notice, and on that day.
 
@@ -23,7 +24,7 @@ from django.utils.translation import gettext as _
 
 from keyaccount.contracts.choices import ContractStatus, ObligationStatus, Side
 from keyaccount.contracts.models import Contract, Obligation
-from keyaccount.core import access
+from keyaccount.core import access, working_time
 from keyaccount.core.models import User
 from keyaccount.core.queries import heads_of
 from keyaccount.timeline import calendar, reminders
@@ -49,15 +50,18 @@ def obligation_deadlines(obligation) -> list[reminders.Deadline]:
     contract = obligation.contract
     doer = obligation.responsible or contract.owner
     prefix = f"ob{obligation.pk}@{obligation.due_on.isoformat()}"
-    due = obligation.due_on
-    deadlines = _morning_deadlines(prefix, [doer], due - dt.timedelta(days=obligation.remind_days_before), due,
+    due, calendar = obligation.due_on, working_time.company_calendar()
+    effective = calendar.next_working_day(due)
+    ahead = calendar.previous_working_day(due - dt.timedelta(days=obligation.remind_days_before))
+    deadlines = _morning_deadlines(prefix, [doer], ahead if obligation.remind_days_before else effective, due,
                                    obligation.remind_days_before)
     if obligation.remind_days_before:
-        deadlines += _morning_deadlines(prefix, [doer], due, due, 0)
+        deadlines += _morning_deadlines(prefix, [doer], effective, due, 0)
     alerted = {doer.pk: doer, contract.owner_id: contract.owner}
     for head in heads_of(contract.owner):
         alerted[head.pk] = head
-    deadlines += _morning_deadlines(f"{prefix}:overdue", list(alerted.values()), due + dt.timedelta(days=1), due, -1)
+    late = calendar.next_working_day(effective + dt.timedelta(days=1))
+    deadlines += _morning_deadlines(f"{prefix}:overdue", list(alerted.values()), late, due, -1)
     return deadlines
 
 

@@ -7,7 +7,7 @@ from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.utils.translation import gettext_lazy as _
 
 from keyaccount.core import audit, services
-from keyaccount.core.models import ApiToken, AuditEntry, Team, User
+from keyaccount.core.models import ApiToken, AuditEntry, Team, User, WorkingDayException, WorkingTimeSettings
 
 
 class AuditedAdmin(admin.ModelAdmin):
@@ -79,3 +79,26 @@ class AuditEntryAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+@admin.register(WorkingTimeSettings)
+class WorkingTimeSettingsAdmin(AuditedAdmin):
+    """The one row of working hours (``core.working_time``): added once, never deleted."""
+
+    list_display = ("__str__", "country", "time_zone", "day_starts", "day_ends", "lunch_starts", "lunch_ends")
+
+    def has_add_permission(self, request):
+        return super().has_add_permission(request) and not WorkingTimeSettings.objects.exists()
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def save_model(self, request, obj, form, change):
+        obj.pk = 1
+        super().save_model(request, obj, form, change)
+
+
+@admin.register(WorkingDayException)
+class WorkingDayExceptionAdmin(AuditedAdmin):
+    list_display = ("day", "is_working", "note")
+    list_filter = ("is_working",)

@@ -5,8 +5,10 @@ from __future__ import annotations
 import datetime as dt
 import zoneinfo
 
+import holidays
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -181,3 +183,84 @@ class AuditEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.actor} {self.action} {self.object_repr}"
+
+
+def _validate_country(value: str) -> None:
+    if value not in holidays.list_supported_countries():
+        raise ValidationError(_("No production calendar is known for the country code %(code)s.") % {"code": value})
+
+
+def _validate_time_zone(value: str) -> None:
+    if value:
+        try:
+            zoneinfo.ZoneInfo(value)
+        except (zoneinfo.ZoneInfoNotFoundError, ValueError) as error:
+            raise ValidationError(_("Unknown time zone: %(zone)s.") % {"zone": value}) from error
+
+
+class WorkingTimeSettings(models.Model):
+    """The company's working hours and calendar: one row (``load()``), whose absence means the defaults
+    (09:00–18:00 without a lunch break, Russia's production calendar, KAM_TIME_ZONE). Every SLA,
+    reminder and "overdue" rule counts in it (``core.working_time``)."""
+
+    country = models.CharField(_("production calendar of the country"), max_length=2, default="RU",
+                               validators=[_validate_country],
+                               help_text=_("A two-letter country code: its public holidays and transferred days off."))
+    time_zone = models.CharField(_("time zone"), max_length=64, blank=True, validators=[_validate_time_zone],
+                                 help_text=_("Empty: the installation's time zone."))
+    day_starts = models.TimeField(_("working day starts"), default=dt.time(9))
+    day_ends = models.TimeField(_("working day ends"), default=dt.time(18))
+    lunch_starts = models.TimeField(_("lunch break starts"), null=True, blank=True)
+    lunch_ends = models.TimeField(_("lunch break ends"), null=True, blank=True)
+    shorten_pre_holiday = models.BooleanField(_("pre-holiday days are one hour shorter"), default=True)
+
+    class Meta:
+        verbose_name = _("working time")
+        verbose_name_plural = _("working time")
+
+    def __str__(self) -> str:
+        return str(_("Working time"))
+
+    @classmethod
+    def load(cls) -> WorkingTimeSettings:
+        return cls.objects.filter(pk=1).first() or cls(pk=1)
+
+    @property
+    def zone(self) -> dt.tzinfo:
+        if self.time_zone:
+            try:
+                return zoneinfo.ZoneInfo(self.time_zone)
+            except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+                pass
+        return timezone.get_default_timezone()
+
+    def clean(self) -> None:
+        errors = {}
+        if self.day_starts and self.day_ends and self.day_ends <= self.day_starts:
+            errors["day_ends"] = [_("The working day must end after it starts.")]
+        if bool(self.lunch_starts) != bool(self.lunch_ends):
+            errors["lunch_ends" if self.lunch_starts else "lunch_starts"] = [
+                _("Give both the start and the end of the lunch break, or neither.")]
+        elif self.lunch_starts and self.lunch_ends and not errors and not (
+                self.day_starts <= self.lunch_starts < self.lunch_ends <= self.day_ends):
+            errors["lunch_ends"] = [_("The lunch break must start and end inside the working day.")]
+        if errors:
+            raise ValidationError(errors)
+
+
+class WorkingDayException(models.Model):
+    """A day the company treats otherwise than its country's calendar: a corporate day off, or a
+    Saturday it works."""
+
+    day = models.DateField(_("day"), unique=True)
+    is_working = models.BooleanField(_("working day"), default=False,
+                                     help_text=_("Ticked: a working day; unticked: a day off."))
+    note = models.CharField(_("note"), max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["day"]
+        verbose_name = _("working calendar exception")
+        verbose_name_plural = _("working calendar exceptions")
+
+    def __str__(self) -> str:
+        return f"{self.day:%Y-%m-%d}"

@@ -1,11 +1,13 @@
 """The SLA of client feedback in reminders and alerts.
 
+Every lead and delay is counted in working time (``core.working_time``), as the deadlines are.
+
 * Before the first response is due (a quarter of the window ahead, at most two hours), the
   assignee is reminded; when it is due and none was given, the assignee and the heads of sales of
   their team are alerted of the breach.
-* Before the resolution is due (a quarter of the window ahead, at most a day) likewise, and the
+* Before the resolution is due (a quarter of the window ahead, at most eight working hours) likewise, and the
   breach alert when it is due and nothing was resolved.
-* A day after the resolution, if the client has not been told the outcome yet, the assignee is
+* A working day after the resolution, if the client has not been told the outcome yet, the assignee is
   reminded to tell them: the loop is not closed until the client heard back.
 
 Written when the record is saved (services) and by the worker's sweep; a step taken before the
@@ -19,6 +21,7 @@ import datetime as dt
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
+from keyaccount.core import working_time
 from keyaccount.core.queries import heads_of
 from keyaccount.feedback.choices import OPEN_STATUSES
 from keyaccount.feedback.models import Feedback
@@ -26,12 +29,15 @@ from keyaccount.timeline import reminders
 from keyaccount.timeline.models import Reminder
 
 SOURCE = "feedback"
-INFORM_AFTER = dt.timedelta(days=1)
+# Working days after the resolution before the assignee is reminded to tell the client.
+INFORM_AFTER_DAYS = 1
 SWEEP_BACK = dt.timedelta(days=2)
 
 
-def _lead(received: dt.datetime, due: dt.datetime, cap: dt.timedelta) -> dt.timedelta:
-    return min(cap, (due - received) / 4)
+def _remind_at(calendar, received: dt.datetime, due: dt.datetime, cap_hours: float) -> dt.datetime:
+    """A quarter of the window's working hours before ``due``, at most ``cap_hours`` of them."""
+    lead = min(cap_hours, max(calendar.working_hours_between(received, due), 0) / 4)
+    return calendar.subtract_working_hours(due, lead)
 
 
 def deadlines(feedback) -> list[reminders.Deadline]:
@@ -41,20 +47,21 @@ def deadlines(feedback) -> list[reminders.Deadline]:
     if doer is None or not doer.is_active:
         return []
     alerted = [doer, *heads_of(doer)]
+    calendar = working_time.company_calendar()
     result = []
-    for step, due, done, cap in (("response", feedback.response_due, feedback.first_response_at,
-                                  dt.timedelta(hours=2)),
-                                 ("resolution", feedback.resolution_due, feedback.resolved_at, dt.timedelta(days=1))):
+    for step, due, done, cap in (("response", feedback.response_due, feedback.first_response_at, 2),
+                                 ("resolution", feedback.resolution_due, feedback.resolved_at, 8)):
         if due is None or done is not None:
             continue
         prefix = f"fb{feedback.pk}:{step}@{due.isoformat()}"
-        lead = _lead(feedback.received_at, due, cap)
+        remind_at = _remind_at(calendar, feedback.received_at, due, cap)
         result.append(reminders.Deadline(key=f"{prefix}:u{doer.pk}:soon", user_id=doer.pk, event_at=due,
-                                         remind_at=due - lead, lead_minutes=int(lead.total_seconds() // 60)))
+                                         remind_at=remind_at,
+                                         lead_minutes=int((due - remind_at).total_seconds() // 60)))
         result += [reminders.Deadline(key=f"{prefix}:u{user.pk}:breach", user_id=user.pk, event_at=due, remind_at=due)
                    for user in alerted]
     if feedback.resolved_at is not None and feedback.informed_at is None:
-        moment = feedback.resolved_at + INFORM_AFTER
+        moment = calendar.add_working_days(feedback.resolved_at, INFORM_AFTER_DAYS)
         result.append(reminders.Deadline(key=f"fb{feedback.pk}:inform@{feedback.resolved_at.isoformat()}:u{doer.pk}",
                                          user_id=doer.pk, event_at=moment, remind_at=moment))
     return result

@@ -21,7 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from keyaccount.accounts.models import Account, Contact
-from keyaccount.core import access, audit
+from keyaccount.core import access, audit, working_time
 from keyaccount.core.access import Capability
 from keyaccount.core.concurrency import save_versioned
 from keyaccount.core.editing import assign_fields, require, validation_errors
@@ -43,7 +43,8 @@ def fields_for(user) -> tuple[str, ...]:
     if access.can(user, Capability.VIEW_FINANCES):
         return FEEDBACK_FIELDS
     return tuple(name for name in FEEDBACK_FIELDS if name not in COMMERCIAL_LINKS)
-# Hours to the first response and to the resolution when no policy row says otherwise.
+# Working hours (core.working_time: the company's days and hours) to the first response and to the
+# resolution when no policy row says otherwise.
 DEFAULT_SLA = {Severity.CRITICAL: (2, 24), Severity.HIGH: (8, 72), Severity.NORMAL: (24, 120),
                Severity.LOW: (48, 240)}
 LINK_SALT = "keyaccount.feedback.link"
@@ -63,13 +64,16 @@ def sla_hours(severity: str) -> tuple[int, int]:
 
 
 def _set_deadlines(feedback: Feedback) -> None:
-    """The severity's SLA, or the account's loyalty tier's priority support where that is sooner."""
+    """The severity's SLA, or the account's loyalty tier's priority support where that is sooner, in
+    working hours: a complaint received on Friday evening is due in the week, never at night or on a
+    Sunday."""
     response, resolution = sla_hours(feedback.severity)
     tier_response, tier_resolution = loyalty_queries.support_hours(feedback.account)
     response = min(response, tier_response or response)
     resolution = min(resolution, tier_resolution or resolution)
-    feedback.response_due = feedback.received_at + dt.timedelta(hours=response)
-    feedback.resolution_due = feedback.received_at + dt.timedelta(hours=resolution)
+    calendar = working_time.company_calendar()
+    feedback.response_due = calendar.add_working_hours(feedback.received_at, response)
+    feedback.resolution_due = calendar.add_working_hours(feedback.received_at, resolution)
 
 
 def _check(feedback: Feedback) -> None:

@@ -28,7 +28,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from keyaccount.accounts.models import Account, Contact
-from keyaccount.core import access, audit
+from keyaccount.core import access, audit, working_time
 from keyaccount.core.access import Capability
 from keyaccount.core.concurrency import save_versioned
 from keyaccount.core.editing import require
@@ -65,9 +65,10 @@ def _deadlines(ticket: Ticket) -> None:
     # The account's loyalty tier's priority support, where it is sooner.
     tier_response, tier_resolution = loyalty_queries.support_hours(ticket.account)
     response, resolution = min(response, tier_response or response), min(resolution, tier_resolution or resolution)
-    start = ticket.created_at
-    ticket.response_due = start + dt.timedelta(hours=response)
-    ticket.resolution_due = start + dt.timedelta(hours=resolution)
+    # Counted in working hours (core.working_time): a ticket opened at night starts the next morning.
+    start, calendar = ticket.created_at, working_time.company_calendar()
+    ticket.response_due = calendar.add_working_hours(start, response)
+    ticket.resolution_due = calendar.add_working_hours(start, resolution)
 
 
 def _check(ticket: Ticket) -> None:

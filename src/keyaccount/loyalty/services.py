@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 
 from keyaccount.accounts.choices import AccountStatus
 from keyaccount.accounts.models import Account, Contact
-from keyaccount.core import access, audit
+from keyaccount.core import access, audit, working_time
 from keyaccount.core.editing import require
 from keyaccount.core.models import Notification
 from keyaccount.loyalty.choices import InvitationStatus
@@ -239,7 +239,7 @@ def invitation_answer(*, user, invitation: Invitation, status: str) -> Invitatio
         invitation.follow_up = interaction_create(user=user, account=account, data={
             "kind": "task", "subject": _("Follow up with %(person)s after “%(event)s”") % {
                 "person": invitation.contact, "event": invitation.event},
-            "assignee": account.owner, "due_at": timezone.now() + dt.timedelta(days=3),
+            "assignee": account.owner, "due_at": working_time.add_working_days(timezone.now(), 3),
             "contacts": [invitation.contact]})
     invitation.save()
     audit.record_update(actor=user, instance=invitation, before=before, after=audit.snapshot(invitation),

@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from keyaccount.accounts.choices import AccountStatus
 from keyaccount.accounts.models import Account
-from keyaccount.core import access
+from keyaccount.core import access, working_time
 from keyaccount.core.models import User
 from keyaccount.timeline.choices import CallDirection, CallOutcome, InteractionKind, MeetingStatus
 from keyaccount.timeline.models import Interaction
@@ -38,12 +38,10 @@ class ManagerActivity:
         return None if not self.meetings_held else self.meetings_late / self.meetings_held
 
 
-def next_working_moment(moment: dt.datetime) -> dt.datetime:
-    """One working day later: Friday's missed call is due back on Monday, not on Saturday."""
-    due = moment + dt.timedelta(days=1)
-    while due.weekday() >= 5:
-        due += dt.timedelta(days=1)
-    return due
+def call_back_by(moment: dt.datetime, calendar: working_time.WorkingCalendar) -> dt.datetime:
+    """One working day later in the company's calendar: Friday's missed call is due back on Monday,
+    not on Saturday, and one missed on 30 April on 4 May."""
+    return calendar.add_working_days(moment, 1)
 
 
 def managers_visible_to(user) -> list[User]:
@@ -58,7 +56,7 @@ def activity(user, *, date_from: dt.date, date_to: dt.date, now: dt.datetime | N
     tz = timezone.get_current_timezone()
     start = dt.datetime.combine(date_from, dt.time.min, tzinfo=tz)
     end = dt.datetime.combine(date_to + dt.timedelta(days=1), dt.time.min, tzinfo=tz)
-    rows = []
+    rows, calendar = [], working_time.company_calendar()
     for manager in managers_visible_to(user):
         row = ManagerActivity(manager=manager)
         mine = Interaction.objects.filter(owner=manager, starts_at__gte=start, starts_at__lt=end)
@@ -74,7 +72,7 @@ def activity(user, *, date_from: dt.date, date_to: dt.date, now: dt.datetime | N
                                   outcome=CallOutcome.MISSED).values_list("their_number", "starts_at"))
         row.missed_calls = len(missed)
         for number, moment in missed:
-            deadline = next_working_moment(moment)
+            deadline = call_back_by(moment, calendar)
             if deadline > now:
                 continue  # still time to call back
             returned = Interaction.objects.filter(kind=InteractionKind.CALL, their_number=number,
