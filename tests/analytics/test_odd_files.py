@@ -151,6 +151,26 @@ def test_dates_after_today_in_parquet_are_warned_about_too(tmp_path):
     assert result.returncode == 0 and "column 'date', row 3: 2099-02-05 is after today" in result.stderr
 
 
+def test_a_parquet_file_with_dates_after_today_keeps_the_streaming_read(tmp_path, monkeypatch):
+    """The warning names the row without reading every line into memory (the fallback would)."""
+    from keyaccount.analytics import data
+
+    pl.DataFrame({"customer": ["A", "A", "B", "B"], "amount": [100.0, 50.0, 50.0, 20.0],
+                  "date": [dt.date(2026, 1, 5), dt.date(2026, 2, 5), dt.date(2026, 3, 5), dt.date(2099, 3, 1)]}
+                 ).write_parquet(tmp_path / "orders.parquet")
+
+    def no_full_read(*args, **kwargs):
+        raise AssertionError("every line was read")
+
+    monkeypatch.setattr(data, "read_orders", no_full_read)
+    warnings = []
+    days = data.read_customer_days(tmp_path / "orders.parquet", warn=warnings.append)
+    assert days.until == dt.date(2099, 3, 1)
+    assert warnings == [f"column 'date', row 5: 2099-03-01 is after today ({dt.date.today()}); the observation ends "
+                        "at the file's last date, 2099-03-01. Give --until to end it earlier (later orders are then "
+                        "left out)"]
+
+
 # 6. The HTML report and the JSON's precision.
 
 def test_the_report_shows_no_nan_and_gives_long_labels_room(tmp_path, cdnow_orders_csv):

@@ -303,8 +303,28 @@ def read_customer_days(path: str | Path, *, customer: str | None = None, date: s
     fast = _parquet_customer_days(Path(path), customer, date, amount, until)
     if fast is not None and (until is not None or warn is None or fast.until <= dt.date.today()):
         return fast
+    if fast is not None:
+        _warn_of_parquet_future(Path(path), date, fast.until, warn)
+        return fast
     orders = read_orders(path, customer=customer, date=date, amount=amount, warn=warn if until is None else None)
     return CustomerDays.of(order_days(orders), until)
+
+
+def _warn_of_parquet_future(path: Path, date: str | None, last: dt.date, warn: Callable[[str], None]) -> None:
+    """The warning of :func:`read_orders` about dates after today, for a Parquet file read the fast
+    way: the first such row found by a streaming scan of the date column alone, not by reading every
+    line."""
+    lines = pl.scan_parquet(path)
+    column = _find(list(lines.collect_schema().names()), date, DATE_NAMES, "date")
+    day = pl.col(column)
+    if isinstance(lines.collect_schema()[column], pl.Datetime):
+        day = day.dt.date()
+    first = (lines.select(day.alias("day")).with_row_index("row").filter(pl.col("day") > dt.date.today())
+             .head(1).collect(engine="streaming"))
+    today = dt.date.today()
+    warn(f"column '{column}', row {int(first['row'][0]) + 2}: {first['day'][0]} is after today ({today}); the "
+         f"observation ends at the file's last date, {last}. Give --until to end it earlier (later orders are "
+         "then left out)")
 
 
 def _parquet_customer_days(path: Path, customer, date, amount, until) -> CustomerDays | None:
