@@ -19,6 +19,7 @@ import datetime as dt
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
+from keyaccount.core.choices import NotificationKind
 from keyaccount.core.queries import heads_of
 from keyaccount.feedback.choices import OPEN_STATUSES
 from keyaccount.feedback.models import Feedback
@@ -99,4 +100,5 @@ def _sweep(now: dt.datetime) -> int:
 
 
 def register() -> None:
-    reminders.register_source(SOURCE, reminders.ReminderSource(describe=_describe, sweep=_sweep))
+    reminders.register_source(SOURCE, reminders.ReminderSource(describe=_describe, sweep=_sweep,
+                                                                      kind=NotificationKind.COMPLAINT_DEADLINE))
