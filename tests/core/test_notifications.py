@@ -11,7 +11,7 @@ from django.utils import timezone, translation
 
 from keyaccount.core import queries, services
 from keyaccount.core.choices import NotificationChannel, NotificationKind
-from keyaccount.core.models import Notification, NotificationPreference
+from keyaccount.core.models import AuditEntry, Notification, NotificationPreference
 from keyaccount.timeline import reminders
 from keyaccount.timeline import services as timeline_services
 
@@ -170,6 +170,8 @@ def test_the_settings_page_shows_every_kind_and_saves_the_users_choice(anna, cli
     anna.refresh_from_db()
     assert anna.notification_digest
     assert queries.notification_channel(anna, NotificationKind.COMPLAINT_DEADLINE) == NotificationChannel.EMAIL
+    [entry] = AuditEntry.objects.filter(object_id=anna.pk, content_type__model="user")
+    assert entry.actor == anna and entry.changes["notifications: complaint_deadline"] == ["app_email", "email"]
     answer = client.post("/notifications/settings/", {**form, "loyalty": "loudly"})
     assert answer.status_code == 200 and "Select a valid choice" in answer.content.decode()
     assert "/notifications/settings/" in client.get("/profile/").content.decode()

@@ -253,6 +253,13 @@ def notifications_mark_all_read(*, user: User, keep: Iterable[str] = ()) -> int:
             .update(read_at=timezone.now()))
 
 
+def _settings_snapshot(user: User) -> dict:
+    """For the audit: one line per kind ("notifications: loyalty" → "app") and the digest."""
+    channels = queries.notification_channels(user)
+    return {**{f"notifications: {kind}": channel for kind, channel in channels.items()},
+            "notification digest": str(user.notification_digest)}
+
+
 @transaction.atomic
 def notification_settings_update(*, user: User, channels: Mapping[str, str], digest: bool | None = None) -> User:
     """Store how each kind named in ``channels`` reaches ``user`` (only their own), and whether they
@@ -269,15 +276,13 @@ def notification_settings_update(*, user: User, channels: Mapping[str, str], dig
         errors["__all__"] = [_("Add your e-mail address to your profile first: e-mail needs it.")]
     if errors:
         raise ValidationError(errors)
-    before = {"notifications": dict(sorted(queries.notification_channels(user).items())),
-              "digest": user.notification_digest}
+    before = _settings_snapshot(user)
     for kind, channel in channels.items():
         NotificationPreference.objects.update_or_create(user=user, kind=kind, defaults={"channel": channel})
     if digest is not None and digest != user.notification_digest:
         user.notification_digest = digest
         user.save(update_fields=["notification_digest"])
-    after = {"notifications": dict(sorted(queries.notification_channels(user).items())),
-             "digest": user.notification_digest}
+    after = _settings_snapshot(user)
     if after != before:
         audit.record_update(actor=user, instance=user, before=before, after=after)
     return user
