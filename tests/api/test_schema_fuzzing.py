@@ -148,6 +148,7 @@ def _build_company() -> dict:
             "feedback_id": feedback.pk, "ticket_id": ticket.pk, "survey_id": survey.pk, "event_id": event.pk,
             "invitation_id": invitation.pk,
             "notification_id": Notification.objects.filter(user=kam).values_list("pk", flat=True).first(),
+            "group": Notification.objects.filter(user=kam).values_list("group", flat=True).first(),
         },
         # Names that mean different records under different paths.
         "by_prefix": {

@@ -725,12 +725,21 @@ ROWS: tuple[Row, ...] = (
             ApiList("api_list", path="/api/v1/notifications/"),
             ApiWrite("api_write", method="post", path=_api("/api/v1/notifications/{pk}/read", "Notification"),
                      field="read_at"),
+            # The entries the bell shows (a group, or the notification alone), and marking one read.
+            Shows("entries_api", path="/api/v1/notifications/entries", api=True),
+            ApiWrite("api_group_read", method="post", field="read_at", path=lambda world: (
+                f"/api/v1/notifications/groups/{world.record('Notification').group}/read")),
+            ApiWrite("page_read", page=True, field="read_at", path=_api("/notifications/{pk}/read/", "Notification")),
+            ApiWrite("page_group_read", page=True, field="read_at", path=lambda world: (
+                f"/notifications/groups/{world.record('Notification').group}/read/")),
         )),
 )
 
 EXEMPT: tuple[Exempt, ...] = (
     Exempt(core_models.Team, "the company's teams: who works with whom, not a record of an account"),
     Exempt(core_models.User, "the company's people, managed by administrators (tests/core)"),
+    Exempt(core_models.NotificationPreference, "a user's own setting of how notifications reach them, no record "
+           "of an account: every user reads and changes only their own (tests/core/test_notifications.py)"),
     Exempt(core_models.ApiToken, "credentials, shown once to their user; pinned by tests/core/test_security.py"),
     Exempt(core_models.AuditEntry, "audit entry, shown through the History tabs (the rows' history channels)"),
     Exempt(core_models.WorkingTimeSettings, "the company's working hours, edited on the admin site; no account's"),

@@ -28,6 +28,17 @@ def test_kam_demo_loads_the_demo_company_once_and_every_login_works(client, caps
     from keyaccount.insights.models import AccountScore
 
     assert AccountScore.objects.filter(health__isnull=False).count() >= 40
+    # Nothing noisy: what loading the company told the managers is read; what is left is a handful
+    # of entries to act on (the key accounts that may be leaving).
+    from keyaccount.core import queries as core_queries
+    from keyaccount.core.models import Notification
+
+    for username in ("anna", "boris", "head"):
+        manager = User.objects.get(username=username)
+        assert core_queries.unread_entries(manager) <= 3, username
+        assert set(Notification.objects.filter(user=manager, read_at__isnull=True).values_list("kind", flat=True)) \
+            <= {"churn"}, username
+    assert Notification.objects.filter(user__username="anna", kind="loyalty").exists()  # kept, as read
     for username, _role in generator.DEMO_USERS:
         signed_in = client.post("/login/", {"username": username, "password": "demo"})
         assert signed_in.status_code == 302 and signed_in["Location"] == "/accounts/", username

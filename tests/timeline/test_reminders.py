@@ -245,9 +245,9 @@ def test_notifications_are_private_and_never_redirect_elsewhere(people, anna, cl
 def test_the_notifications_api(anna, client_for):
     Notification.objects.create(user=anna, title="Meeting soon")
     client = client_for(anna)
-    assert client.get("/api/v1/notifications/unread").json() == {"unread": 1}
+    assert client.get("/api/v1/notifications/unread").json() == {"unread": 1, "entries": 1}
     [item] = client.get("/api/v1/notifications/?unread=true").json()["items"]
     assert item["title"] == "Meeting soon"
     assert client.post(f"/api/v1/notifications/{item['id']}/read").json()["read_at"]
-    assert client.get("/api/v1/notifications/unread").json() == {"unread": 0}
+    assert client.get("/api/v1/notifications/unread").json() == {"unread": 0, "entries": 0}
     assert client.post("/api/v1/notifications/99999999999999999999/read").status_code == 422

@@ -25,6 +25,7 @@ from django.utils.translation import gettext as _
 from keyaccount.contracts.choices import ContractStatus, ObligationStatus, Side
 from keyaccount.contracts.models import Contract, Obligation
 from keyaccount.core import access, working_time
+from keyaccount.core.choices import NotificationKind
 from keyaccount.core.models import User
 from keyaccount.core.queries import heads_of
 from keyaccount.timeline import calendar, reminders
@@ -180,7 +181,8 @@ def _calendar_events(*, user, now: dt.datetime, base_url: str):
 
 def register() -> None:
     reminders.register_source(OBLIGATION, reminders.ReminderSource(
-        describe=_describe_obligation, sweep=_sweep, needs=access.Capability.VIEW_FINANCES))
+        describe=_describe_obligation, sweep=_sweep, needs=access.Capability.VIEW_FINANCES,
+        kind=NotificationKind.CONTRACT_DEADLINE))
     reminders.register_source(NOTICE, reminders.ReminderSource(
-        describe=_describe_notice, needs=access.Capability.VIEW_FINANCES))
+        describe=_describe_notice, needs=access.Capability.VIEW_FINANCES, kind=NotificationKind.CONTRACT_DEADLINE))
     calendar.register_source(_calendar_events)

@@ -23,3 +23,51 @@ REMINDER_LEAD_CHOICES = [
     (1440, _("1 day")),
     (2880, _("2 days")),
 ]
+
+
+class NotificationKind(models.TextChoices):
+    """What a notification is about: each user chooses, per kind, how it reaches them."""
+
+    REMINDER = "reminder", _("Meetings, calls and tasks")
+    COMPLAINT_DEADLINE = "complaint_deadline", _("Complaint deadlines")
+    FEEDBACK = "feedback", _("New complaints and feedback for me")
+    DEAL_DEADLINE = "deal_deadline", _("Tender deadlines")
+    CONTRACT_DEADLINE = "contract_deadline", _("Contract obligations and notice dates")
+    PLAN_DEADLINE = "plan_deadline", _("Account plan reviews")
+    BIRTHDAY = "birthday", _("Birthdays of clients' people")
+    LOYALTY = "loyalty", _("Loyalty tier changes")
+    CHURN = "churn", _("Key accounts that may be leaving")
+    COVERAGE = "coverage", _("Relationship gaps")
+    OTHER = "other", _("Other")
+
+
+class NotificationChannel(models.TextChoices):
+    """How a kind of notification reaches a user."""
+
+    APP = "app", _("In the app")
+    APP_EMAIL = "app_email", _("In the app and by e-mail")
+    EMAIL = "email", _("By e-mail only")
+    DIGEST = "digest", _("In the app and in the morning digest")
+    OFF = "off", _("Off")
+
+
+# What a user gets until they choose: what needs acting on soon also comes by e-mail (as reminders
+# always did); what is news rather than a to-do stays in the app, grouped.
+NOTIFICATION_DEFAULTS = {
+    NotificationKind.REMINDER: NotificationChannel.APP_EMAIL,
+    NotificationKind.COMPLAINT_DEADLINE: NotificationChannel.APP_EMAIL,
+    NotificationKind.FEEDBACK: NotificationChannel.APP_EMAIL,
+    NotificationKind.DEAL_DEADLINE: NotificationChannel.APP_EMAIL,
+    NotificationKind.CONTRACT_DEADLINE: NotificationChannel.APP_EMAIL,
+    NotificationKind.PLAN_DEADLINE: NotificationChannel.APP_EMAIL,
+    NotificationKind.BIRTHDAY: NotificationChannel.APP_EMAIL,
+    NotificationKind.LOYALTY: NotificationChannel.APP,
+    NotificationKind.CHURN: NotificationChannel.APP,
+    NotificationKind.COVERAGE: NotificationChannel.APP,
+    NotificationKind.OTHER: NotificationChannel.APP,
+}
+
+# Kinds whose notifications close in time are shown as one entry ("7 accounts changed loyalty
+# tier"): news about many accounts at once. Deadlines and reminders stay one entry each.
+GROUPED_KINDS = frozenset({NotificationKind.LOYALTY, NotificationKind.CHURN, NotificationKind.COVERAGE,
+                           NotificationKind.BIRTHDAY})

@@ -4,7 +4,7 @@ from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
-from keyaccount.core.choices import REMINDER_LEAD_CHOICES
+from keyaccount.core.choices import NOTIFICATION_DEFAULTS, REMINDER_LEAD_CHOICES, NotificationChannel, NotificationKind
 from keyaccount.core.models import User
 
 
@@ -39,3 +39,27 @@ class ProfileForm(forms.ModelForm):
 class TokenForm(forms.Form):
     name = forms.CharField(label=_("What is it for?"), max_length=100,
                            help_text=_("A name you will recognise, such as “1C exchange” or “reports script”."))
+
+
+class NotificationSettingsForm(forms.Form):
+    """How each kind of notification reaches the user, and the morning digest of everything unread."""
+
+    digest = forms.BooleanField(
+        label=_("Every morning, e-mail me a digest of my unread notifications"), required=False,
+        help_text=_("At 8:00 in your time zone, once a day, only when something is unread."))
+
+    def __init__(self, *args, channels: dict[str, str], digest: bool, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.initial["digest"] = digest
+        for kind, label in NotificationKind.choices:
+            default = NOTIFICATION_DEFAULTS[kind]
+            self.fields[kind] = forms.ChoiceField(
+                label=label, choices=NotificationChannel.choices, initial=channels[kind],
+                help_text=_("Usually: %(channel)s") % {"channel": NotificationChannel(default).label})
+
+    def kind_fields(self):
+        return [self[kind] for kind in NotificationKind.values]
+
+    def service_data(self) -> dict:
+        return {"channels": {kind: self.cleaned_data[kind] for kind in NotificationKind.values},
+                "digest": self.cleaned_data["digest"]}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 import zoneinfo
 
 import holidays
@@ -13,7 +14,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from keyaccount.core.choices import Role
+from keyaccount.core.choices import NotificationChannel, NotificationKind, Role
 
 # Every primary key is a BigAutoField; a larger number names no record (and SQLite cannot bind it).
 MAX_ID = 2**63 - 1
@@ -47,6 +48,10 @@ class User(AbstractUser):
     # minutes, comma-separated (``reminder_leads`` reads it as a list).
     reminder_minutes = models.CharField(_("remind me before"), max_length=100, default="15,1440", blank=True)
     email_reminders = models.BooleanField(_("reminders by e-mail"), default=True)
+    # A morning e-mail listing every unread notification (besides kinds set to "digest" one by one).
+    notification_digest = models.BooleanField(_("morning digest of unread notifications by e-mail"), default=False)
+    # The user's local date of the last digest: the digest goes out once a day at most.
+    digest_sent_on = models.DateField(null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["username"]
@@ -79,6 +84,11 @@ class User(AbstractUser):
 MAX_REMINDER_MINUTES = 7 * 24 * 60
 
 
+def new_group() -> str:
+    """A group of its own, for a notification that starts one."""
+    return uuid.uuid4().hex
+
+
 class Notification(models.Model):
     """An in-app notification: the bell in the top bar counts the unread ones.
 
@@ -95,6 +105,10 @@ class Notification(models.Model):
     url = models.CharField(_("link"), max_length=500, blank=True)
     read_at = models.DateTimeField(_("read"), null=True, blank=True)
     key = models.CharField(max_length=200, null=True, blank=True, unique=True, editable=False)
+    kind = models.CharField(_("kind"), max_length=30, choices=NotificationKind.choices, default=NotificationKind.OTHER)
+    # Notifications of one group are one entry in the bell and the list ("7 accounts changed loyalty
+    # tier"); a notification of a kind that is not grouped is a group of its own.
+    group = models.CharField(max_length=40, default=new_group, editable=False)
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -103,10 +117,29 @@ class Notification(models.Model):
         indexes = [
             models.Index(fields=["user", "-created_at", "-id"], name="notification_user_time"),
             models.Index(fields=["user"], name="notification_unread", condition=models.Q(read_at__isnull=True)),
+            models.Index(fields=["user", "group"], name="notification_user_group"),
         ]
 
     def __str__(self) -> str:
         return self.title
+
+
+class NotificationPreference(models.Model):
+    """How one kind of notification reaches one user; a kind without a row has its default
+    (``core.choices.NOTIFICATION_DEFAULTS``)."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
+                             related_name="notification_preferences")
+    kind = models.CharField(_("kind"), max_length=30, choices=NotificationKind.choices)
+    channel = models.CharField(_("how"), max_length=20, choices=NotificationChannel.choices)
+
+    class Meta:
+        verbose_name = _("notification setting")
+        verbose_name_plural = _("notification settings")
+        constraints = [models.UniqueConstraint(fields=["user", "kind"], name="notification_preference_once")]
+
+    def __str__(self) -> str:
+        return f"{self.user}: {self.get_kind_display()} – {self.get_channel_display()}"
 
 
 class VersionedModel(models.Model):

@@ -3,16 +3,18 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass, field
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import F, QuerySet
+from django.db.models import Count, F, Max, Q, QuerySet
 from django.http import Http404
+from django.utils.translation import ngettext
 
 from keyaccount.core import access
 from keyaccount.core.access import Capability
-from keyaccount.core.choices import Role
+from keyaccount.core.choices import NOTIFICATION_DEFAULTS, NotificationChannel, NotificationKind, Role
 from keyaccount.core.editing import get_or_404
-from keyaccount.core.models import TOKEN_PREFIX, ApiToken, AuditEntry, Notification, User
+from keyaccount.core.models import TOKEN_PREFIX, ApiToken, AuditEntry, Notification, NotificationPreference, User
 
 
 def history_of(*, user, instance=None, account_id: int | None = None, actor_id=None,
@@ -51,7 +53,100 @@ def notification_get_for_user(*, notification_id, user) -> Notification:
 
 
 def unread_count(user) -> int:
+    """Unread notifications, one by one (the API's raw count)."""
     return notifications_of(user).filter(read_at__isnull=True).count()
+
+
+def unread_entries(user) -> int:
+    """What the bell counts: the unread entries a person reads, a group of seven loyalty changes
+    being one."""
+    return notifications_of(user).filter(read_at__isnull=True).order_by().values("group").distinct().count()
+
+
+def notification_channels(user) -> dict[str, str]:
+    """How each kind of notification reaches ``user``: their choice, else the kind's default."""
+    chosen = dict(NotificationPreference.objects.filter(user=user).values_list("kind", "channel")) if user.pk else {}
+    return {kind: chosen.get(kind, NOTIFICATION_DEFAULTS[kind]) for kind in NotificationKind.values}
+
+
+def notification_channel(user, kind: str) -> str:
+    chosen = NotificationPreference.objects.filter(user=user, kind=kind).values_list("channel", flat=True).first()
+    return chosen or NOTIFICATION_DEFAULTS.get(kind, NotificationChannel.APP)
+
+
+def group_title(kind: str, count: int) -> str:
+    """The one line a group of ``count`` notifications of ``kind`` is shown as."""
+    values = {"counter": count}
+    if kind == NotificationKind.LOYALTY:
+        return ngettext("%(counter)s account changed loyalty tier", "%(counter)s accounts changed loyalty tier",
+                        count) % values
+    if kind == NotificationKind.CHURN:
+        return ngettext("%(counter)s key account may be leaving", "%(counter)s key accounts may be leaving",
+                        count) % values
+    if kind == NotificationKind.COVERAGE:
+        return ngettext("%(counter)s account has relationship gaps", "%(counter)s accounts have relationship gaps",
+                        count) % values
+    if kind == NotificationKind.BIRTHDAY:
+        return ngettext("%(counter)s birthday to greet", "%(counter)s birthdays to greet", count) % values
+    return ngettext("%(counter)s notification", "%(counter)s notifications", count) % values
+
+
+@dataclass
+class Entry:
+    """One line of the bell's list: a notification, or a group of them of one kind close in time."""
+
+    group: str
+    kind: str
+    last_at: dt.datetime
+    count: int
+    unread: int
+    items: list[Notification] = field(default_factory=list)
+
+    @property
+    def is_group(self) -> bool:
+        return self.count > 1
+
+    @property
+    def title(self) -> str:
+        return group_title(self.kind, self.count) if self.is_group else self.items[0].title
+
+    @property
+    def first(self) -> Notification:
+        return self.items[0]
+
+
+def notification_groups(user, *, unread_only: bool = False, kinds=None) -> QuerySet:
+    """The user's entries, newest first, as rows of ``group``, ``kind``, ``last_at``, ``count`` and
+    ``unread`` (a queryset, so a page of them is one query)."""
+    rows = notifications_of(user)
+    if unread_only:
+        rows = rows.filter(read_at__isnull=True)
+    if kinds is not None:
+        rows = rows.filter(kind__in=kinds)
+    return (rows.order_by().values("group").annotate(
+        kind=Max("kind"), last_at=Max("created_at"), last_id=Max("id"), count=Count("id"),
+        unread=Count("id", filter=Q(read_at__isnull=True))).order_by("-last_at", "-last_id"))
+
+
+def notification_entries(user, groups, *, unread_only: bool = False) -> list[Entry]:
+    """``groups`` (rows of ``notification_groups``, e.g. one page) with their notifications, in one query."""
+    groups = list(groups)
+    items: dict[str, list[Notification]] = {}
+    rows = notifications_of(user).filter(group__in=[row["group"] for row in groups])
+    if unread_only:
+        rows = rows.filter(read_at__isnull=True)
+    for notification in rows:
+        items.setdefault(notification.group, []).append(notification)
+    return [Entry(group=row["group"], kind=row["kind"], last_at=row["last_at"], count=row["count"],
+                  unread=row["unread"], items=items.get(row["group"], [])) for row in groups if row["group"] in items]
+
+
+def notification_entry_for_user(*, group: str, user) -> Entry:
+    """One entry of the user's own, or 404."""
+    rows = list(notification_groups(user).filter(group=group)[:1])
+    if not rows:
+        raise Http404
+    return notification_entries(user, rows)[0]
 
 
 def heads_of(user: User) -> list[User]:

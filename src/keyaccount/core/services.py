@@ -1,22 +1,33 @@
-"""Writes to users and API tokens."""
+"""Writes to users, API tokens and notifications (the one way a notification is made: ``notify``)."""
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
+import logging
 import secrets
-from collections.abc import Mapping
+import smtplib
+from collections.abc import Iterable, Mapping
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
 from django.contrib.sessions.models import Session
 from django.core.exceptions import ValidationError
+from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
-from django.utils import timezone
+from django.db.models import Q
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
-from keyaccount.core import access, audit
+from keyaccount.core import access, audit, queries
+from keyaccount.core.choices import GROUPED_KINDS, NotificationChannel, NotificationKind
 from keyaccount.core.editing import assign_fields, require
-from keyaccount.core.models import TOKEN_PREFIX, ApiToken, Notification, User
+from keyaccount.core.models import TOKEN_PREFIX, ApiToken, Notification, NotificationPreference, User
+
+log = logging.getLogger(__name__)
 
 
 def hash_token(secret: str) -> str:
@@ -150,10 +161,186 @@ def calendar_owner(secret: str) -> User | None:
     return User.objects.filter(calendar_key_hash=hash_token(secret), is_active=True).first()
 
 
+# Notifications of a grouped kind join the user's unread group of that kind while it is this recent.
+GROUP_WINDOW = dt.timedelta(hours=24)
+# The morning digest goes out from this hour of the user's own day.
+DIGEST_HOUR = 8
+# At most this many entries in a digest; the rest are counted.
+DIGEST_ENTRIES = 30
+MAILED = (NotificationChannel.APP_EMAIL, NotificationChannel.EMAIL)
+
+
+def notification_mails(user: User, kind: str) -> bool:
+    """Whether a notification of ``kind`` goes to ``user`` by e-mail as it happens."""
+    return bool(user.email) and queries.notification_channel(user, kind) in MAILED
+
+
+def _group_for(user: User, kind: str, when: dt.datetime) -> str | None:
+    if kind not in GROUPED_KINDS:
+        return None
+    return (Notification.objects.filter(user=user, kind=kind, read_at__isnull=True,
+                                        created_at__gte=when - GROUP_WINDOW, created_at__lte=when + GROUP_WINDOW)
+            .order_by("-created_at", "-id").values_list("group", flat=True).first())
+
+
+def notify(*, user: User | None, kind: str, title: str, body: str = "", url: str = "", key: str | None = None,
+           when: dt.datetime | None = None, mail: bool = True) -> Notification | None:
+    """The one way a notification is made: as ``user`` set ``kind`` up (in the app, by e-mail, both,
+    in the morning digest, or not at all; ``core.choices.NOTIFICATION_DEFAULTS`` until they choose).
+
+    ``key`` makes it idempotent: a second call with the same key makes and sends nothing. A grouped
+    kind joins the user's recent unread group of that kind. An e-mail-only notification is kept as
+    read (the history shows it, the bell does not). ``mail=False`` is for a caller that sends its own
+    e-mail (the reminders, several to a message, with retries). Returns the notification made, or None.
+    """
+    if user is None or not user.is_active or not access.is_member(user):
+        return None
+    channel = queries.notification_channel(user, kind)
+    if channel == NotificationChannel.OFF:
+        return None
+    if key is not None:
+        key = key[:200]
+        if Notification.objects.filter(key=key).exists():
+            return None
+    when = when or timezone.now()
+    fields = {"user": user, "kind": kind, "title": title[:300], "body": body, "url": url[:500], "created_at": when,
+              "read_at": when if channel == NotificationChannel.EMAIL else None}
+    group = _group_for(user, kind, when) if channel != NotificationChannel.EMAIL else None
+    if group:
+        fields["group"] = group
+    if key is None:
+        notification = Notification.objects.create(**fields)
+    else:
+        notification, created = Notification.objects.get_or_create(key=key, defaults=fields)
+        if not created:
+            return None
+    if mail and channel in MAILED and user.email:
+        _mail(user, subject=notification.title, template="core/email/notification", context={
+            "notification": notification})
+    return notification
+
+
+def _mail(user: User, *, subject: str, template: str, context: dict) -> bool:
+    """One e-mail to ``user`` in their language and time zone; a mail server that refuses is logged
+    (the notification itself stays in the app)."""
+    with translation.override(user.language or settings.LANGUAGE_CODE), timezone.override(user.zone):
+        context = {**context, "user": user, "base_url": settings.KAM_BASE_URL}
+        message = EmailMultiAlternatives(subject=f"Keyaccount: {subject}"[:250],
+                                         body=render_to_string(f"{template}.txt", context), to=[user.email])
+        message.attach_alternative(render_to_string(f"{template}.html", context), "text/html")
+    try:
+        message.send(fail_silently=False)
+    except (smtplib.SMTPException, OSError) as error:
+        log.warning("Notification mail to %s not sent: %s", user.email, error)
+        return False
+    return True
+
+
 def notification_mark_read(*, user: User, notification: Notification) -> None:
     if notification.user_id == user.pk and notification.read_at is None:
         Notification.objects.filter(pk=notification.pk, read_at__isnull=True).update(read_at=timezone.now())
 
 
-def notifications_mark_all_read(*, user: User) -> int:
-    return Notification.objects.filter(user=user, read_at__isnull=True).update(read_at=timezone.now())
+def notification_group_mark_read(*, user: User, group: str) -> int:
+    """Every notification of one of the user's own entries is read; how many were unread."""
+    return Notification.objects.filter(user=user, group=group, read_at__isnull=True).update(read_at=timezone.now())
+
+
+def notifications_mark_all_read(*, user: User, keep: Iterable[str] = ()) -> int:
+    """Every unread notification of the user's own is read (but those of the kinds in ``keep``);
+    how many were unread."""
+    return (Notification.objects.filter(user=user, read_at__isnull=True).exclude(kind__in=list(keep))
+            .update(read_at=timezone.now()))
+
+
+def _settings_snapshot(user: User) -> dict:
+    """For the audit: one line per kind ("notifications: loyalty" → "app") and the digest."""
+    channels = queries.notification_channels(user)
+    return {**{f"notifications: {kind}": channel for kind, channel in channels.items()},
+            "notification digest": str(user.notification_digest)}
+
+
+@transaction.atomic
+def notification_settings_update(*, user: User, channels: Mapping[str, str], digest: bool | None = None) -> User:
+    """Store how each kind named in ``channels`` reaches ``user`` (only their own), and whether they
+    want the morning digest of everything unread. An unknown kind or channel is named at its field."""
+    require(access.is_member(user))
+    errors = {}
+    for kind, channel in channels.items():
+        if kind not in NotificationKind.values:
+            errors[kind] = [_("No such kind of notification.")]
+        elif channel not in NotificationChannel.values:
+            errors[kind] = [_("Choose in the app, by e-mail, both, the digest or off.")]
+    wants_mail = digest or any(channel in (*MAILED, NotificationChannel.DIGEST) for channel in channels.values())
+    if wants_mail and not user.email and not errors:
+        errors["__all__"] = [_("Add your e-mail address to your profile first: e-mail needs it.")]
+    if errors:
+        raise ValidationError(errors)
+    before = _settings_snapshot(user)
+    for kind, channel in channels.items():
+        NotificationPreference.objects.update_or_create(user=user, kind=kind, defaults={"channel": channel})
+    if digest is not None and digest != user.notification_digest:
+        user.notification_digest = digest
+        user.save(update_fields=["notification_digest"])
+    after = _settings_snapshot(user)
+    if after != before:
+        audit.record_update(actor=user, instance=user, before=before, after=after)
+    return user
+
+
+def _digest_kinds(user: User) -> list[str] | None:
+    """The kinds a user's digest lists: every kind kept in the app when they asked for the digest of
+    everything, else the kinds they set to "digest" (None: no digest)."""
+    channels = queries.notification_channels(user)
+    if user.notification_digest:
+        return [kind for kind, channel in channels.items()
+                if channel not in (NotificationChannel.OFF, NotificationChannel.EMAIL)]
+    kinds = [kind for kind, channel in channels.items() if channel == NotificationChannel.DIGEST]
+    return kinds or None
+
+
+def digest_send(*, user: User, now: dt.datetime | None = None) -> bool:
+    """The morning digest of ``user``'s unread notifications, once a day at most (the user's local
+    date is claimed before anything is sent, so two workers never both send it); False when it was
+    already sent today, is not wanted, or nothing is unread."""
+    now = now or timezone.now()
+    today = timezone.localtime(now, user.zone).date()
+    kinds = _digest_kinds(user)
+    if not user.is_active or not user.email or kinds is None:
+        return False
+    previous = user.digest_sent_on
+    claimed = User.objects.filter(pk=user.pk).filter(
+        Q(digest_sent_on__isnull=True) | Q(digest_sent_on__lt=today)).update(digest_sent_on=today)
+    if not claimed:
+        return False
+    user.digest_sent_on = today
+    groups = queries.notification_groups(user, unread_only=True, kinds=kinds)
+    total = groups.count()
+    if not total:
+        return False
+    entries = queries.notification_entries(user, groups[:DIGEST_ENTRIES], unread_only=True)
+    with translation.override(user.language or settings.LANGUAGE_CODE):
+        subject = ngettext("%(counter)s unread notification", "%(counter)s unread notifications", total) % {
+            "counter": total}
+    sent = _mail(user, subject=subject, template="core/email/digest", context={
+        "entries": entries, "total": total, "more": max(0, total - len(entries))})
+    if not sent:
+        User.objects.filter(pk=user.pk, digest_sent_on=today).update(digest_sent_on=previous)
+        user.digest_sent_on = previous
+    return sent
+
+
+def digests_send(*, now: dt.datetime | None = None) -> int:
+    """Every digest due: users who want one, whose morning (``DIGEST_HOUR`` in their time zone) has
+    come and who have had none today. Run by the worker every quarter of an hour."""
+    now = now or timezone.now()
+    wanting = NotificationPreference.objects.filter(channel=NotificationChannel.DIGEST).values("user_id")
+    users = (User.objects.filter(is_active=True).exclude(email="")
+             .filter(Q(notification_digest=True) | Q(pk__in=wanting)))
+    sent = 0
+    for user in users.iterator(chunk_size=200):
+        local = timezone.localtime(now, user.zone)
+        if local.hour < DIGEST_HOUR or (user.digest_sent_on is not None and user.digest_sent_on >= local.date()):
+            continue
+        sent += digest_send(user=user, now=now)
+    return sent

@@ -6,6 +6,7 @@ from django.core.cache import caches
 from huey import crontab
 from huey.contrib.djhuey import db_periodic_task, lock_task
 
+from keyaccount.core import services
 from keyaccount.core.cache import DatabaseCache
 
 
@@ -16,3 +17,11 @@ def cache_sweep():
     Redis expires its own."""
     cache = caches["default"]
     return {"swept": cache.sweep() if isinstance(cache, DatabaseCache) else 0}
+
+
+@db_periodic_task(crontab(minute="*/15"))
+@lock_task("core-notification-digest")
+def notification_digests():
+    """The morning digest of unread notifications, to each user who wants one, once a day at their
+    morning."""
+    return {"sent": services.digests_send()}

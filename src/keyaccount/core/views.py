@@ -20,8 +20,8 @@ from django.views.decorators.http import require_POST
 
 from keyaccount.core import queries, services, throttle
 from keyaccount.core.api import API_PREFIX
-from keyaccount.core.forms import ProfileForm, TokenForm
-from keyaccount.core.generic import submit_form
+from keyaccount.core.forms import NotificationSettingsForm, ProfileForm, TokenForm
+from keyaccount.core.generic import is_htmx_fragment, submit_form
 from keyaccount.core.models import User
 from keyaccount.core.signals import reminder_preferences_changed
 
@@ -131,17 +131,34 @@ def bad_request(request, exception=None):
     return _api_error(request, 400, "Bad request.") or render(request, "core/400.html", status=400)
 
 
+ENTRIES_PER_PAGE = 30
+
+
+def _changed(response):
+    """An answer that changed what is read: the bell asks for its count again."""
+    response["HX-Trigger"] = "notifications-changed"
+    return response
+
+
+def _entries_page(request):
+    page = Paginator(queries.notification_groups(request.user), ENTRIES_PER_PAGE).get_page(request.GET.get("page"))
+    return page, queries.notification_entries(request.user, page.object_list)
+
+
 @login_required
 def notification_list(request):
-    page = Paginator(queries.notifications_of(request.user), 50).get_page(request.GET.get("page"))
-    return render(request, "core/notifications.html", {"page": page, "notifications": page.object_list,
-                                                       "unread": queries.unread_count(request.user)})
+    """The user's notifications, one entry per group ("7 accounts changed loyalty tier", opened to
+    its items), newest first."""
+    page, entries = _entries_page(request)
+    return render(request, "core/notifications.html", {"page": page, "entries": entries,
+                                                       "unread": queries.unread_entries(request.user)})
 
 
 @login_required
 def notification_bell(request):
-    """The bell in the top bar, loaded by HTMX and refreshed every minute."""
-    return render(request, "core/_bell.html", {"unread": queries.unread_count(request.user)})
+    """The bell in the top bar, loaded by HTMX and refreshed every minute and whenever something is
+    marked read: it counts unread entries, a group being one."""
+    return render(request, "core/_bell.html", {"unread": queries.unread_entries(request.user)})
 
 
 @login_required
@@ -154,8 +171,50 @@ def notification_open(request, pk):
     return redirect(target)
 
 
+def _entry_answer(request, group: str):
+    """After a change in place: the entry's row again for HTMX, else back to the list."""
+    if is_htmx_fragment(request):
+        entry = queries.notification_entry_for_user(group=group, user=request.user)
+        return _changed(render(request, "core/_notification_entry.html", {"entry": entry}))
+    return redirect("core:notifications")
+
+
+@login_required
+@require_POST
+def notification_read(request, pk):
+    notification = queries.notification_get_for_user(notification_id=pk, user=request.user)
+    services.notification_mark_read(user=request.user, notification=notification)
+    return _entry_answer(request, notification.group)
+
+
+@login_required
+@require_POST
+def notification_group_read(request, group):
+    entry = queries.notification_entry_for_user(group=group, user=request.user)
+    services.notification_group_mark_read(user=request.user, group=entry.group)
+    return _entry_answer(request, entry.group)
+
+
 @login_required
 @require_POST
 def notifications_read_all(request):
     services.notifications_mark_all_read(user=request.user)
+    if is_htmx_fragment(request):
+        page, entries = _entries_page(request)
+        return _changed(render(request, "core/_notification_entries.html", {"page": page, "entries": entries}))
     return redirect("core:notifications")
+
+
+@login_required
+def notification_settings(request):
+    """Per kind: in the app, by e-mail, both, the morning digest or off; and the digest of everything."""
+    user = request.user
+    form = NotificationSettingsForm(request.POST or None, channels=queries.notification_channels(user),
+                                    digest=user.notification_digest)
+    if request.method == "POST" and form.is_valid():
+        done, _result = submit_form(form, lambda: services.notification_settings_update(
+            user=User.objects.get(pk=user.pk), **form.service_data()))
+        if done:
+            messages.success(request, _("Saved."))
+            return redirect("core:notification_settings")
+    return render(request, "core/notification_settings.html", {"form": form})

@@ -9,6 +9,7 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from keyaccount.core import access
+from keyaccount.core.choices import NotificationKind
 from keyaccount.deals.models import Deal
 from keyaccount.timeline import calendar, reminders
 from keyaccount.timeline.models import Reminder
@@ -86,5 +87,5 @@ def _calendar_events(*, user, now: dt.datetime, base_url: str):
 
 def register() -> None:
     reminders.register_source(SOURCE, reminders.ReminderSource(
-        describe=_describe, sweep=_sweep, needs=access.Capability.VIEW_FINANCES))
+        describe=_describe, sweep=_sweep, needs=access.Capability.VIEW_FINANCES, kind=NotificationKind.DEAL_DEADLINE))
     calendar.register_source(_calendar_events)

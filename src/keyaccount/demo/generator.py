@@ -25,8 +25,9 @@ from keyaccount.accounts.choices import AccountStatus, CompanySize, ConsentPurpo
 from keyaccount.accounts.models import Account, ContactConsent
 from keyaccount.catalog import services as catalog_services
 from keyaccount.contracts import services as contract_services
+from keyaccount.core import queries as core_queries
 from keyaccount.core import services as core_services
-from keyaccount.core.choices import Role
+from keyaccount.core.choices import NotificationKind, Role
 from keyaccount.core.identifiers import inn_check_digits, ogrn_check_digit
 from keyaccount.core.models import Team, User
 from keyaccount.deals import services as deal_services
@@ -569,6 +570,17 @@ class DemoGenerator:
                     survey_services.survey_answer(survey=survey, score=score)
         return sent
 
+    def quiet_notifications(self, users) -> int:
+        """What loading the company told the managers is history, read: every account's first loyalty
+        tier (a tier given, not a change) and complaints that old surveys opened months ago. What a
+        manager should act on this morning stays unread: the key accounts that may be leaving. Returns
+        the unread entries left."""
+        left = 0
+        for user in users.values():
+            core_services.notifications_mark_all_read(user=user, keep=[NotificationKind.CHURN])
+            left += core_queries.unread_entries(user)
+        return left
+
     @transaction.atomic
     def run(self) -> dict:
         self.progress("users")
@@ -620,6 +632,8 @@ class DemoGenerator:
         self.progress("scores")
 
         pipeline["scored"] = insight_services.refresh(today=self.today)["scored"]
+        self.progress("notifications")
+        pipeline["unread_notifications"] = self.quiet_notifications(users)
         return {"users": len(users), "accounts": len(accounts), "orders": len(orders),
                 "order_lines": sum(len(order["lines"]) for order in orders), "products": len(products), **pipeline}
 

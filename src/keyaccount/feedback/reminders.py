@@ -22,6 +22,7 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from keyaccount.core import working_time
+from keyaccount.core.choices import NotificationKind
 from keyaccount.core.queries import heads_of
 from keyaccount.feedback.choices import OPEN_STATUSES
 from keyaccount.feedback.models import Feedback
@@ -106,4 +107,5 @@ def _sweep(now: dt.datetime) -> int:
 
 
 def register() -> None:
-    reminders.register_source(SOURCE, reminders.ReminderSource(describe=_describe, sweep=_sweep))
+    reminders.register_source(SOURCE, reminders.ReminderSource(describe=_describe, sweep=_sweep,
+                                                                      kind=NotificationKind.COMPLAINT_DEADLINE))

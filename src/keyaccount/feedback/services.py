@@ -22,10 +22,12 @@ from django.utils.translation import gettext as _
 
 from keyaccount.accounts.models import Account, Contact
 from keyaccount.core import access, audit, working_time
+from keyaccount.core import services as core_services
 from keyaccount.core.access import Capability
+from keyaccount.core.choices import NotificationKind
 from keyaccount.core.concurrency import save_versioned
 from keyaccount.core.editing import assign_fields, require, validation_errors
-from keyaccount.core.models import Notification, User
+from keyaccount.core.models import User
 from keyaccount.feedback import reminders
 from keyaccount.feedback.choices import Channel, FeedbackKind, FeedbackStatus, Severity, SuggestionOutcome
 from keyaccount.feedback.models import Feedback, FeedbackLink, SlaPolicy, Survey
@@ -93,10 +95,8 @@ def _check(feedback: Feedback) -> None:
 
 
 def _notify(user: User | None, feedback: Feedback, title: str, key: str) -> None:
-    if user is None or not user.is_active:
-        return
-    Notification.objects.get_or_create(key=key[:200], defaults={
-        "user": user, "title": title[:300], "body": feedback.text[:500], "url": feedback.get_absolute_url()})
+    core_services.notify(user=user, kind=NotificationKind.FEEDBACK, title=title, body=feedback.text[:500],
+                         url=feedback.get_absolute_url(), key=key)
 
 
 def _timeline(user, feedback: Feedback, subject: str, summary: str = "") -> None:

@@ -18,7 +18,8 @@ from keyaccount.accounts.models import Contact
 from keyaccount.analytics import pipeline
 from keyaccount.analytics.errors import InputError
 from keyaccount.contracts.models import Obligation
-from keyaccount.core.models import Notification
+from keyaccount.core import services as core_services
+from keyaccount.core.choices import NotificationKind
 from keyaccount.feedback.choices import OPEN_STATUSES, FeedbackKind
 from keyaccount.feedback.models import Feedback
 from keyaccount.insights import health
@@ -172,10 +173,10 @@ def churn_alerts(*, today: dt.date, currency: str) -> int:
             reasons = churn_reasons(score, previous.get(score.account_id))
             if not reasons:
                 continue
-            _notification, created = Notification.objects.get_or_create(
-                key=f"churn:{score.account_id}:{today.isoformat()}",
-                defaults={"user": owner, "title": (_("%(account)s may be leaving") % {"account": score.account})[:300],
-                          "body": "\n".join(reasons), "url": score.account.get_absolute_url()})
-        sent += created
+            notification = core_services.notify(
+                user=owner, kind=NotificationKind.CHURN, title=_("%(account)s may be leaving") % {
+                    "account": score.account}, body="\n".join(reasons), url=score.account.get_absolute_url(),
+                key=f"churn:{score.account_id}:{today.isoformat()}")
+        sent += notification is not None
     return sent
 

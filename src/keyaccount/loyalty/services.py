@@ -19,8 +19,9 @@ from django.utils.translation import gettext as _
 from keyaccount.accounts.choices import AccountStatus
 from keyaccount.accounts.models import Account, Contact
 from keyaccount.core import access, audit, working_time
+from keyaccount.core import services as core_services
+from keyaccount.core.choices import NotificationKind
 from keyaccount.core.editing import require
-from keyaccount.core.models import Notification
 from keyaccount.loyalty.choices import InvitationStatus
 from keyaccount.loyalty.models import Invitation, Referral, Tier, TierAssignment, VipEvent
 from keyaccount.orders.models import Order
@@ -96,9 +97,8 @@ def _assign(*, account: Account, tier: Tier, today: dt.date, user=None, basis: d
         title = (_("%(account)s is now %(tier)s") if going_up else _("%(account)s moved down to %(tier)s")) % {
             "account": account, "tier": tier}
         event_record(user=user or account.owner, account=account, subject=title, summary=reason)
-        if account.owner.is_active:
-            Notification.objects.get_or_create(key=f"tier-{assignment.pk}", defaults={
-                "user": account.owner, "title": title[:300], "body": reason, "url": account.get_absolute_url()})
+        core_services.notify(user=account.owner, kind=NotificationKind.LOYALTY, title=title, body=reason,
+                             url=account.get_absolute_url(), key=f"tier-{assignment.pk}")
     return assignment
 
 

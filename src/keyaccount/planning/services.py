@@ -13,9 +13,11 @@ from django.utils.translation import gettext as _
 
 from keyaccount.accounts.models import Account
 from keyaccount.core import access, audit
+from keyaccount.core import services as core_services
+from keyaccount.core.choices import NotificationKind
 from keyaccount.core.concurrency import save_versioned
 from keyaccount.core.editing import assign_fields, delete_or_explain, require, validation_errors
-from keyaccount.core.models import Notification, Team, User
+from keyaccount.core.models import Team, User
 from keyaccount.planning import queries, reminders
 from keyaccount.planning.choices import PeriodKind, ReportStatus
 from keyaccount.planning.models import AccountPlan, Initiative, SalesPlan, WeeklyReport
@@ -225,8 +227,7 @@ def coverage_alerts(*, today=None) -> int:
                 continue
             title = _("Relationship gaps at %(account)s") % {"account": plan.account}
             body = "\n".join(gap.message for gap in gaps)
-        _notification, created = Notification.objects.get_or_create(
-            key=f"coverage:{plan.account_id}:{week.year}-W{week.week:02d}:u{owner.pk}",
-            defaults={"user": owner, "title": title[:300], "body": body, "url": plan.get_absolute_url()})
-        sent += created
+        sent += core_services.notify(
+            user=owner, kind=NotificationKind.COVERAGE, title=title, body=body, url=plan.get_absolute_url(),
+            key=f"coverage:{plan.account_id}:{week.year}-W{week.week:02d}:u{owner.pk}") is not None
     return sent

@@ -37,7 +37,9 @@ from django.utils.translation import gettext as _
 
 from keyaccount.accounts.models import Account, Contact
 from keyaccount.core import access
-from keyaccount.core.models import MAX_REMINDER_MINUTES, Notification, User
+from keyaccount.core import services as core_services
+from keyaccount.core.choices import NotificationKind
+from keyaccount.core.models import MAX_REMINDER_MINUTES, User
 from keyaccount.timeline.choices import InteractionKind, MeetingStatus, ReminderState
 from keyaccount.timeline.models import Interaction, Reminder
 from keyaccount.timeline.queries import interactions_visible_to
@@ -228,6 +230,8 @@ class ReminderSource:
     # What a user must be able to do to be told of these records besides seeing their account: deals'
     # and contracts' deadlines are commercial (``VIEW_FINANCES``), a complaint's deadline is not.
     needs: access.Capability | None = None
+    # Which kind of notification its reminders are: each user chooses how a kind reaches them.
+    kind: str = NotificationKind.OTHER
 
 
 _sources: dict[str, ReminderSource] = {}
@@ -356,6 +360,14 @@ def _describe(reminder: Reminder, now: dt.datetime) -> Message | None:
                    brief_path=brief_path, late_since=late)
 
 
+def kind_of(reminder: Reminder) -> str:
+    """The kind of notification a reminder is: its source's, a birthday, or an entry's reminder."""
+    if reminder.source:
+        source = _sources.get(reminder.source)
+        return source.kind if source is not None else NotificationKind.OTHER
+    return NotificationKind.BIRTHDAY if reminder.contact_id else NotificationKind.REMINDER
+
+
 def _still_visible(user: User, reminders: list[Reminder]) -> list[Reminder]:
     """Only what the user may still see: a share withdrawn since the reminder was written ends it."""
     interaction_ids = {r.interaction_id for r in reminders if r.interaction_id}
@@ -406,14 +418,17 @@ def _deliver_to(user: User, claimed: list[Reminder], token: str, now: dt.datetim
         messages = [message for _reminder, message in described if message is not None]
         if not messages:
             return 0, 0
-        Notification.objects.bulk_create([
-            Notification(user=user, title=message.title[:300], body="\n".join(message.details), url=message.path,
-                         key=f"reminder:{message.reminder.key}", created_at=now)
-            for message in messages], ignore_conflicts=True)
-        emailed = bool(user.email and user.email_reminders)
+        for message in messages:
+            core_services.notify(user=user, kind=kind_of(message.reminder), title=message.title,
+                                 body="\n".join(message.details), url=message.path,
+                                 key=f"reminder:{message.reminder.key}", when=now, mail=False)
+        # By e-mail: the kinds the user gets by e-mail, while reminders by e-mail are on at all.
+        mailed = [message for message in messages if user.email_reminders
+                  and core_services.notification_mails(user, kind_of(message.reminder))]
+        emailed = bool(mailed)
         if emailed:
             try:
-                _send_mail(user, messages)
+                _send_mail(user, mailed)
             except (smtplib.SMTPException, OSError) as error:
                 log.warning("Reminders to %s not sent, will retry: %s", user.email, error)
                 for reminder in visible:
