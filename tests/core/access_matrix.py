@@ -733,6 +733,8 @@ EXEMPT: tuple[Exempt, ...] = (
     Exempt(core_models.User, "the company's people, managed by administrators (tests/core)"),
     Exempt(core_models.ApiToken, "credentials, shown once to their user; pinned by tests/core/test_security.py"),
     Exempt(core_models.AuditEntry, "audit entry, shown through the History tabs (the rows' history channels)"),
+    Exempt(core_models.Company, "our own requisites, one record of no account, edited on the admin site "
+                                "(tests/core/test_company.py)"),
     Exempt(accounts_models.Tag, "vocabulary of labels shared by all accounts, shown with the account"),
     Exempt(accounts_models.AccountShare, "join table: the shares the access rule itself reads"),
     Exempt(accounts_models.AccountStatusChange, "the account's status history, shown only on the account page"),
