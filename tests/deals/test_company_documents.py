@@ -156,3 +156,12 @@ def test_the_api_without_a_rate_takes_the_rate_of_the_date(people, anna_account,
                                                                                      "quantity": 1}]})
     assert answer.status_code == 201, answer.content
     assert answer.json()["vat_rate"] in ("22.00", "22", 22) and answer.json()["vat_by_date"] is True
+
+
+def test_the_edit_form_shows_the_rate_as_chosen(people, anna_account, pump, client_for):
+    by_date = make(people, anna_account, pump, sent_on=dt.date(2026, 1, 2))
+    old_rate = make(people, anna_account, pump, sent_on=dt.date(2026, 1, 2), vat_rate=Decimal("18"))
+    client = client_for(people["anna"])
+    assert 'value="by_date" selected' in client.get(reverse("deals:proposal_edit", args=[by_date.pk])).content.decode()
+    page = client.get(reverse("deals:proposal_edit", args=[old_rate.pk])).content.decode()
+    assert 'value="18" selected' in page  # a rate no longer offered stays as it was

@@ -49,7 +49,6 @@ class DealForm(ServiceFormMixin, forms.ModelForm):
         self.fields["submission_deadline"].input_formats = _MOMENT_FORMATS
         if self.instance.pk:
             self.initial.setdefault("version", self.instance.version)
-            self.initial.setdefault("vat_rate", self._vat_choice(self.instance))
             self.initial.setdefault("products", ", ".join(self.instance.products.values_list("sku", flat=True)))
         else:
             self.initial.setdefault("owner", user.pk if user else None)
@@ -109,7 +108,6 @@ class StageForm(ServiceFormMixin, forms.ModelForm):
         super().__init__(*args, **kwargs)
         if self.instance.pk:
             self.initial.setdefault("version", self.instance.version)
-            self.initial.setdefault("vat_rate", self._vat_choice(self.instance))
 
 
 class ProposalForm(ServiceFormMixin, forms.ModelForm):
