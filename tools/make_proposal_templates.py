@@ -22,8 +22,13 @@ TEXT = {
         "head": ["№", "Наименование", "Ед.", "Кол-во", "Цена", "Скидка, %", "Сумма"],
         "subtotal": "Итого:", "vat": "{{ vat_label }}:", "total": "Всего к оплате:",
         "words": "Всего на сумму {{ total }}: {{ total_in_words }}.",
-        "valid": "{% if proposal.valid_until %}Предложение действительно до {{ proposal.valid_until }}."
+        # The date ends with its own "г.", which ends the sentence too.
+        "valid": "{% if proposal.valid_until %}Предложение действительно до {{ proposal.valid_until }}"
                  "{% endif %}",
+        "ids": "{% if seller.inn %}ИНН {{ seller.inn }}{% endif %}{% if seller.kpp %}, КПП {{ seller.kpp }}{% endif %}"
+               "{% if seller.ogrn %}, ОГРН {{ seller.ogrn }}{% endif %}",
+        "bank": "{% if seller.account %}р/с {{ seller.account }}{% if seller.bank %} в {{ seller.bank }}{% endif %}, "
+                "БИК {{ seller.bic }}, к/с {{ seller.correspondent_account }}{% endif %}",
         "sign": "С уважением, {{ manager.name }}{% if manager.email %}, {{ manager.email }}{% endif %}"
                 "{% if manager.phone %}, {{ manager.phone }}{% endif %}",
     },
@@ -36,6 +41,10 @@ TEXT = {
         "subtotal": "Subtotal:", "vat": "{{ vat_label }}:", "total": "Total due:",
         "words": "Total {{ total }}: {{ total_in_words }}.",
         "valid": "{% if proposal.valid_until %}This proposal is valid until {{ proposal.valid_until }}.{% endif %}",
+        "ids": "{% if seller.inn %}INN {{ seller.inn }}{% endif %}{% if seller.kpp %}, KPP {{ seller.kpp }}{% endif %}"
+               "{% if seller.ogrn %}, OGRN {{ seller.ogrn }}{% endif %}",
+        "bank": "{% if seller.account %}Acc. {{ seller.account }}{% if seller.bank %} at {{ seller.bank }}{% endif %}, "
+                "BIC {{ seller.bic }}, corr. acc. {{ seller.correspondent_account }}{% endif %}",
         "sign": "Kind regards, {{ manager.name }}{% if manager.email %}, {{ manager.email }}{% endif %}"
                 "{% if manager.phone %}, {{ manager.phone }}{% endif %}",
     },
@@ -54,7 +63,9 @@ def build(language: str) -> Document:
     style.font.size = Pt(10)
     seller = document.add_paragraph()
     seller.add_run("{{ seller.name }}").bold = True
-    document.add_paragraph("{{ seller.details }}")
+    document.add_paragraph(text["ids"])
+    document.add_paragraph("{{ seller.address }}")
+    document.add_paragraph(text["bank"])
     heading = document.add_paragraph()
     heading.alignment = WD_ALIGN_PARAGRAPH.CENTER
     run = heading.add_run(text["title"])
@@ -82,6 +93,8 @@ def build(language: str) -> Document:
     document.add_paragraph(text["words"])
     document.add_paragraph(text["valid"])
     document.add_paragraph("{{ proposal.terms }}")
+    document.add_paragraph("{% if seller.signatory %}{{ seller.signatory_position }} ____________________ "
+                           "{{ seller.signatory }}{% endif %}")
     document.add_paragraph(text["sign"])
     return document
 

@@ -176,8 +176,6 @@ KAM_DEFAULT_CURRENCY = os.environ.get("KAM_DEFAULT_CURRENCY", "RUB").upper()
 # Our side of proposals and contracts: the legal name and the lines under it (INN, address, bank).
 KAM_COMPANY_NAME = os.environ.get("KAM_COMPANY_NAME", "Keyaccount")
 KAM_COMPANY_DETAILS = os.environ.get("KAM_COMPANY_DETAILS", "")
-# The VAT rate new proposals start with (%; empty: without VAT).
-KAM_DEFAULT_VAT_RATE = os.environ.get("KAM_DEFAULT_VAT_RATE", "20")
 # A decision maker, payer or champion not contacted for longer than this is a gap in an account plan.
 KAM_COVERAGE_STALE_DAYS = int(os.environ.get("KAM_COVERAGE_STALE_DAYS", "90"))
 # Weights of the parts of an account's health score, "part=weight,..."; a part left out weighs 0.

@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from keyaccount.api.urls import api
+from keyaccount.core import views as core_views
 
 urlpatterns = [
     path("", include("keyaccount.core.urls")),
@@ -17,7 +18,8 @@ urlpatterns = [
     path("loyalty/", include("keyaccount.loyalty.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
-    path("i18n/", include("django.conf.urls.i18n")),
+    # Django's language switch, which also sets a signed-in user's profile language.
+    path("i18n/setlang/", core_views.set_language, name="set_language"),
 ]
 
 handler400 = "keyaccount.core.views.bad_request"

@@ -744,6 +744,8 @@ EXEMPT: tuple[Exempt, ...] = (
     Exempt(core_models.AuditEntry, "audit entry, shown through the History tabs (the rows' history channels)"),
     Exempt(core_models.WorkingTimeSettings, "the company's working hours, edited on the admin site; no account's"),
     Exempt(core_models.WorkingDayException, "a company-wide day off or working day, edited on the admin site"),
+    Exempt(core_models.Company, "our own requisites, one record of no account, edited on the admin site "
+                                "(tests/core/test_company.py)"),
     Exempt(accounts_models.Tag, "vocabulary of labels shared by all accounts, shown with the account"),
     Exempt(accounts_models.AccountShare, "join table: the shares the access rule itself reads"),
     Exempt(accounts_models.AccountStatusChange, "the account's status history, shown only on the account page"),

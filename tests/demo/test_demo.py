@@ -39,6 +39,15 @@ def test_kam_demo_loads_the_demo_company_once_and_every_login_works(client, caps
         assert set(Notification.objects.filter(user=manager, read_at__isnull=True).values_list("kind", flat=True)) \
             <= {"churn"}, username
     assert Notification.objects.filter(user__username="anna", kind="loyalty").exists()  # kept, as read
+
+    from keyaccount.core.queries import our_company
+    from keyaccount.deals.documents import context_for
+
+    company = our_company()
+    company.full_clean()  # requisites that pass every check: INN, KPP, OGRN, BIC, both accounts
+    assert company.pk and company.name == "Promtekhsnab LLC" and company.bic and company.signatory
+    seller = context_for(Proposal.objects.first())["seller"]
+    assert seller["name"] == "Promtekhsnab LLC" and f"BIC {company.bic}" in seller["details"]
     for username, _role in generator.DEMO_USERS:
         signed_in = client.post("/login/", {"username": username, "password": "demo"})
         assert signed_in.status_code == 302 and signed_in["Location"] == "/accounts/", username

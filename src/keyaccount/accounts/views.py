@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
@@ -23,7 +24,7 @@ from keyaccount.accounts.forms import (
     ContactForm,
     FinancialsForm,
 )
-from keyaccount.accounts.models import AccountCompetitor, ContactConsent
+from keyaccount.accounts.models import Account, AccountCompetitor, ContactConsent
 from keyaccount.core import access, exports
 from keyaccount.core.access import Capability
 from keyaccount.core.editing import require
@@ -108,7 +109,9 @@ def account_export(request):
     data = filter_values(form)
     accounts = queries.account_list(request.user, search=data.get("q", ""),
                                     filters=AccountFilterForm.query_filters(data))
-    header = ["name", "short_name", "inn", "kpp", "ogrn", "status", "industry", "owner", "website"]
+    fields = ["name", "short_name", "inn", "kpp", "ogrn", "status", "industry", "owner", "website"]
+    # The columns as the pages name them, in the user's language ("Название", "ИНН" …).
+    header = [str(capfirst(Account._meta.get_field(name).verbose_name)) for name in fields]
     rows = ([a.name, a.short_name, a.inn, a.kpp, a.ogrn, a.get_status_display(), a.get_industry_display(),
              str(a.owner), a.website] for a in accounts.iterator(chunk_size=2000))
     fmt = request.GET.get("format", "csv")

@@ -8,7 +8,6 @@ import datetime as dt
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -22,6 +21,7 @@ from keyaccount.core import access, audit
 from keyaccount.core.concurrency import save_versioned
 from keyaccount.core.editing import assign_fields, delete_or_explain, require, validation_errors
 from keyaccount.core.models import User
+from keyaccount.core.queries import our_company_name
 from keyaccount.core.uploads import safe_filename
 from keyaccount.orders.models import Order
 from keyaccount.timeline.services import event_record, moment_of
@@ -65,7 +65,7 @@ def _check_contract(contract: Contract) -> None:
 @transaction.atomic
 def contract_create(*, user, account: Account, data: Mapping[str, Any]) -> Contract:
     require(can_edit(user, account))
-    contract = Contract(account=account, owner=user, our_party=settings.KAM_COMPANY_NAME, counterparty=account.name)
+    contract = Contract(account=account, owner=user, our_party=our_company_name(), counterparty=account.name)
     assign_fields(contract, data, CONTRACT_FIELDS)
     _check_contract(contract)
     contract.save()

@@ -7,7 +7,7 @@ from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.utils.translation import gettext_lazy as _
 
 from keyaccount.core import audit, services
-from keyaccount.core.models import ApiToken, AuditEntry, Team, User, WorkingDayException, WorkingTimeSettings
+from keyaccount.core.models import ApiToken, AuditEntry, Company, Team, User, WorkingDayException, WorkingTimeSettings
 
 
 class AuditedAdmin(admin.ModelAdmin):
@@ -102,3 +102,30 @@ class WorkingTimeSettingsAdmin(AuditedAdmin):
 class WorkingDayExceptionAdmin(AuditedAdmin):
     list_display = ("day", "is_working", "note")
     list_filter = ("is_working",)
+
+
+@admin.register(Company)
+class CompanyAdmin(AuditedAdmin):
+    """Our company's requisites: one record, printed on proposals and every document. It can be
+    added once and never deleted; each identifier and bank account is checked (``Company.clean``)."""
+
+    fieldsets = (
+        (None, {"fields": ("name", "inn", "kpp", "ogrn", "address")}),
+        (_("Bank"), {"fields": ("bank_name", "bic", "settlement_account", "correspondent_account")}),
+        (_("Documents"), {"fields": ("signatory", "signatory_position", "logo", "vat_rate")}),
+    )
+
+    def has_add_permission(self, request):
+        return not Company.objects.exists() and super().has_add_permission(request)
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def changelist_view(self, request, extra_context=None):
+        """Straight to the one record (or to adding it)."""
+        from django.shortcuts import redirect
+
+        company = Company.objects.first()
+        if company is None:
+            return redirect("admin:core_company_add")
+        return redirect("admin:core_company_change", company.pk)

@@ -71,3 +71,15 @@ NOTIFICATION_DEFAULTS = {
 # tier"): news about many accounts at once. Deadlines and reminders stay one entry each.
 GROUPED_KINDS = frozenset({NotificationKind.LOYALTY, NotificationKind.CHURN, NotificationKind.COVERAGE,
                            NotificationKind.BIRTHDAY})
+
+
+class VatRate(models.TextChoices):
+    """The VAT rates a document may carry. ``BY_DATE`` is the statutory general rate on the
+    document's date: 20 % until 31 December 2025, 22 % from 1 January 2026 (Federal Law 425-FZ)."""
+
+    BY_DATE = "by_date", _("General rate on the document's date (22 from 2026, 20 before)")
+    RATE_22 = "22", _("22 %")
+    RATE_20 = "20", _("20 %")
+    RATE_10 = "10", _("10 %")
+    RATE_0 = "0", _("0 %")
+    NONE = "none", _("Without VAT")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 import zoneinfo
+from decimal import Decimal
 
 import holidays
 from django.conf import settings
@@ -14,7 +15,15 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from keyaccount.core.choices import NotificationChannel, NotificationKind, Role
+from keyaccount.core.choices import NotificationChannel, NotificationKind, Role, VatRate
+from keyaccount.core.identifiers import (
+    correspondent_account_problem,
+    settlement_account_problem,
+    validate_bic,
+    validate_inn,
+    validate_kpp,
+    validate_ogrn,
+)
 
 # Every primary key is a BigAutoField; a larger number names no record (and SQLite cannot bind it).
 MAX_ID = 2**63 - 1
@@ -297,3 +306,102 @@ class WorkingDayException(models.Model):
 
     def __str__(self) -> str:
         return f"{self.day:%Y-%m-%d}"
+
+
+# The logo on documents: a PNG or JPEG of at most this size and this many pixels a side.
+LOGO_MAX_BYTES = 1024 * 1024
+LOGO_MAX_SIDE = 4000
+
+
+def validate_logo(file) -> None:
+    """A logo is a PNG or JPEG under 1 MB and 4000 px a side, checked by opening it (Pillow), so a
+    file that only calls itself an image, an SVG with scripts or a decompression bomb is refused."""
+    from PIL import Image, UnidentifiedImageError
+
+    if file.size > LOGO_MAX_BYTES:
+        raise ValidationError(_("The logo is larger than 1 MB; send a smaller image."), code="logo_size")
+    try:
+        file.seek(0)
+        with Image.open(file) as image:
+            kind, (width, height) = image.format, image.size
+            image.verify()
+    except (UnidentifiedImageError, OSError, ValueError, Image.DecompressionBombError) as error:
+        raise ValidationError(_("The logo must be a PNG or JPEG image."), code="logo_type") from error
+    finally:
+        file.seek(0)
+    if kind not in ("PNG", "JPEG"):
+        raise ValidationError(_("The logo must be a PNG or JPEG image."), code="logo_type")
+    if max(width, height) > LOGO_MAX_SIDE:
+        raise ValidationError(_("The logo is larger than %(side)s pixels a side.") % {"side": LOGO_MAX_SIDE},
+                              code="logo_pixels")
+
+
+# The general VAT rate and the day it took effect, newest first (22 % from 2026: Federal Law of
+# 28.11.2025 No. 425-FZ; 20 % from 2019; 18 % before).
+VAT_GENERAL_RATES = ((dt.date(2026, 1, 1), Decimal("22")), (dt.date(2019, 1, 1), Decimal("20")))
+VAT_RATE_BEFORE = Decimal("18")
+
+
+def general_vat_rate(day: dt.date) -> Decimal:
+    """The general VAT rate in force on ``day``."""
+    return next((rate for since, rate in VAT_GENERAL_RATES if day >= since), VAT_RATE_BEFORE)
+
+
+class Company(VersionedModel):
+    """Our company: the seller on proposals and every document. One record per installation
+    (``key`` is always 1), edited by an administrator on the admin site; ``core.queries.our_company``
+    reads it."""
+
+    key = models.PositiveSmallIntegerField(default=1, unique=True, editable=False)
+    name = models.CharField(_("legal name"), max_length=300, blank=True,
+                            help_text=_("As registered, e.g. ООО «Ромашка»."))
+    inn = models.CharField(_("INN"), max_length=12, blank=True, validators=[validate_inn])
+    kpp = models.CharField(_("KPP"), max_length=9, blank=True, validators=[validate_kpp])
+    ogrn = models.CharField(_("OGRN"), max_length=15, blank=True, validators=[validate_ogrn])
+    address = models.CharField(_("legal address"), max_length=500, blank=True)
+    bank_name = models.CharField(_("bank"), max_length=300, blank=True)
+    bic = models.CharField(_("BIC"), max_length=9, blank=True, validators=[validate_bic])
+    settlement_account = models.CharField(_("settlement account"), max_length=20, blank=True)
+    correspondent_account = models.CharField(_("correspondent account"), max_length=20, blank=True)
+    signatory = models.CharField(_("signatory"), max_length=200, blank=True,
+                                 help_text=_("Who signs documents, e.g. Иванов И. И."))
+    signatory_position = models.CharField(_("signatory's position"), max_length=200, blank=True)
+    logo = models.FileField(_("logo"), upload_to="company/", blank=True, validators=[validate_logo],
+                            help_text=_("PNG or JPEG, at most 1 MB."))
+    vat_rate = models.CharField(_("VAT rate"), max_length=10, choices=VatRate.choices, default=VatRate.BY_DATE)
+
+    class Meta:
+        verbose_name = _("our company")
+        verbose_name_plural = _("our company")
+        constraints = [models.CheckConstraint(condition=models.Q(key=1), name="company_single_record")]
+
+    def __str__(self) -> str:
+        return self.name or str(_("our company"))
+
+    def clean(self) -> None:
+        """A BIC with the accounts, and the accounts checked against it (each error at its own field)."""
+        errors = {}
+        if (self.settlement_account or self.correspondent_account) and not self.bic:
+            raise ValidationError({"bic": [_("Give the bank's BIC with its accounts.")]})
+        try:
+            validate_bic(self.bic or "040000000")
+        except ValidationError:
+            return  # the BIC's own error says it: the accounts are checked against a valid one
+        if self.settlement_account:
+            problem = settlement_account_problem(self.settlement_account, self.bic)
+            if problem:
+                errors["settlement_account"] = [problem]
+        if self.correspondent_account:
+            problem = correspondent_account_problem(self.correspondent_account, self.bic)
+            if problem:
+                errors["correspondent_account"] = [problem]
+        if errors:
+            raise ValidationError(errors)
+
+    def vat_rate_on(self, day: dt.date) -> Decimal | None:
+        """The rate a document dated ``day`` gets unless one is chosen for it (None: without VAT)."""
+        if self.vat_rate == VatRate.NONE:
+            return None
+        if self.vat_rate == VatRate.BY_DATE:
+            return general_vat_rate(day)
+        return Decimal(self.vat_rate)

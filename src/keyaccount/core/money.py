@@ -1,11 +1,13 @@
-"""Money is a Decimal plus an ISO 4217 code, formatted by the active locale (babel)."""
+"""Money is a Decimal plus an ISO 4217 code, formatted by the active locale (babel); dates in words too."""
 
 from __future__ import annotations
 
 import datetime as dt
+import re
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from babel.core import get_global
+from babel.dates import format_date as babel_format_date
 from babel.numbers import (
     format_currency,
     format_decimal,
@@ -46,11 +48,28 @@ def validate_currency(value: str) -> None:
         )
 
 
+# A currency written as its letters right before the digits ("RUB1,456.00", as babel writes CLDR's
+# English pattern without its currency-spacing rule) gets the non-breaking space CLDR asks for.
+_CODE_BEFORE_DIGIT = re.compile(r"^(-?)([A-Za-z]{2,})(?=\d)")
+
+
 def format_money(amount: Decimal | None, currency: str, language: str | None = None) -> str:
-    """``1 234 567,89 ₽`` in Russian, ``RUB 1,234,567.89`` in English."""
-    if amount is None:
+    """``1 234 567,89 ₽`` in Russian, ``RUB 1,234,567.89`` in English (the space a non-breaking one,
+    as between the digit groups of the Russian form)."""
+    if amount is None or amount == "":
         return ""
-    return format_currency(amount, currency, locale=babel_locale(language))
+    text = format_currency(to_decimal(amount), currency, locale=babel_locale(language))
+    return _CODE_BEFORE_DIGIT.sub("\\1\\2\u00a0", text)
+
+
+def format_date_long(day: dt.date | None, language: str | None = None) -> str:
+    """A date as documents write it: ``3 декабря 2026 г.`` (the year and its "г." kept on one line),
+    ``December 3, 2026``. A sentence that ends with the Russian date needs no full stop of its own."""
+    if day is None:
+        return ""
+    # CLDR puts a narrow no-break space before "г."; a plain no-break space is in every document font.
+    text = babel_format_date(day, "long", locale=babel_locale(language))
+    return text.replace("\u202fг.", "\u00a0г.").replace(" г.", "\u00a0г.")
 
 
 def format_number(value, language: str | None = None) -> str:

@@ -1,20 +1,33 @@
-"""Reads of the audit log, with the access rule applied through the record it belongs to."""
+"""Reads of the audit log, with the access rule applied through the record it belongs to, and of our
+company's requisites, which every document prints."""
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Count, F, Max, Q, QuerySet
 from django.http import Http404
+from django.utils import translation
+from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from keyaccount.core import access
 from keyaccount.core.access import Capability
 from keyaccount.core.choices import NOTIFICATION_DEFAULTS, NotificationChannel, NotificationKind, Role
 from keyaccount.core.editing import get_or_404
-from keyaccount.core.models import TOKEN_PREFIX, ApiToken, AuditEntry, Notification, NotificationPreference, User
+from keyaccount.core.models import (
+    TOKEN_PREFIX,
+    ApiToken,
+    AuditEntry,
+    Company,
+    Notification,
+    NotificationPreference,
+    User,
+)
 
 
 def history_of(*, user, instance=None, account_id: int | None = None, actor_id=None,
@@ -178,3 +191,52 @@ def token_get_for_user(*, token_id, user) -> ApiToken:
     if not access.role_of(user):
         raise Http404
     return get_or_404(tokens_of(user).select_related("user"), token_id)
+
+
+# --- our company ---------------------------------------------------------------------------------
+
+def our_company() -> Company:
+    """The installation's one company record; until an administrator saves it, an unsaved one named
+    by ``KAM_COMPANY_NAME`` (without requisites, VAT by the document's date)."""
+    return Company.objects.filter(key=1).first() or Company(name=settings.KAM_COMPANY_NAME)
+
+
+def our_company_name() -> str:
+    """Our company's legal name, as contracts, surveys and public pages name us."""
+    return our_company().name or settings.KAM_COMPANY_NAME
+
+
+def _logo_data_url(company: Company) -> str:
+    """The logo as a data: URL, the only kind of address the PDF renderer loads (core.documents)."""
+    if not company.logo:
+        return ""
+    try:
+        with company.logo.open("rb") as file:
+            data = file.read()
+    except OSError:  # the file is gone from the storage: the documents print without it
+        return ""
+    kind = "png" if data[:8] == b"\x89PNG\r\n\x1a\n" else "jpeg"
+    return f"data:image/{kind};base64,{base64.b64encode(data).decode()}"
+
+
+def seller_requisites(language: str, company: Company | None = None) -> dict:
+    """Our company as documents print it, in ``language``: plain strings only (user templates render
+    in the sandbox). ``details`` is the requisites in lines: the identifiers, the address, the bank."""
+    company = company or our_company()
+    with translation.override(language):
+        ids = ", ".join(f"{label} {value}" for label, value in (
+            (_("INN"), company.inn), (_("KPP"), company.kpp), (_("OGRN"), company.ogrn)) if value)
+        account_label, corr_label, bic_label = _("acc."), _("corr. acc."), _("BIC")
+        account = f"{account_label} {company.settlement_account}" if company.settlement_account else ""
+        if account and company.bank_name:
+            account = _("%(account)s at %(bank)s") % {"account": account, "bank": company.bank_name}
+        bank = ", ".join(part for part in (
+            account or company.bank_name, f"{bic_label} {company.bic}" if company.bic else "",
+            f"{corr_label} {company.correspondent_account}" if company.correspondent_account else "",
+        ) if part)
+        details = "\n".join(line for line in (ids, company.address, bank) if line)
+    return {"name": company.name or settings.KAM_COMPANY_NAME, "inn": company.inn, "kpp": company.kpp,
+            "ogrn": company.ogrn, "address": company.address, "bank": company.bank_name, "bic": company.bic,
+            "account": company.settlement_account, "correspondent_account": company.correspondent_account,
+            "signatory": company.signatory, "signatory_position": company.signatory_position,
+            "details": details or settings.KAM_COMPANY_DETAILS, "logo": _logo_data_url(company)}

@@ -1,4 +1,5 @@
-"""Writes to users, API tokens and notifications (the one way a notification is made: ``notify``)."""
+"""Writes to users, API tokens, notifications (the one way a notification is made: ``notify``) and our
+company's requisites."""
 
 from __future__ import annotations
 
@@ -25,7 +26,7 @@ from django.utils.translation import ngettext
 from keyaccount.core import access, audit, queries
 from keyaccount.core.choices import GROUPED_KINDS, NotificationChannel, NotificationKind
 from keyaccount.core.editing import assign_fields, require
-from keyaccount.core.models import TOKEN_PREFIX, ApiToken, Notification, NotificationPreference, User
+from keyaccount.core.models import TOKEN_PREFIX, ApiToken, Company, Notification, NotificationPreference, User
 
 log = logging.getLogger(__name__)
 
@@ -344,3 +345,31 @@ def digests_send(*, now: dt.datetime | None = None) -> int:
             continue
         sent += digest_send(user=user, now=now)
     return sent
+
+
+COMPANY_FIELDS = ("name", "inn", "kpp", "ogrn", "address", "bank_name", "bic", "settlement_account",
+                  "correspondent_account", "signatory", "signatory_position", "logo", "vat_rate")
+
+
+@transaction.atomic
+def company_update(*, actor, data: Mapping[str, Any]) -> Company:
+    """Our company's requisites (the one record, made on its first save): administrators only;
+    every identifier and account checked (each error at its field), audited."""
+    require(access.can(actor, access.Capability.MANAGE_USERS))
+    company = Company.objects.select_for_update().filter(key=1).first()
+    created = company is None
+    company = company or Company()
+    before = {} if created else audit.snapshot(company)
+    assign_fields(company, data, COMPANY_FIELDS)
+    for name in ("inn", "kpp", "ogrn", "bic", "settlement_account", "correspondent_account"):
+        setattr(company, name, "".join(getattr(company, name).split()))
+    company.full_clean()
+    if created:
+        company.save()
+        audit.record_create(actor=actor, instance=company, after=audit.snapshot(company))
+    else:
+        company.version += 1
+        company.updated_at = timezone.now()
+        company.save()
+        audit.record_update(actor=actor, instance=company, before=before, after=audit.snapshot(company))
+    return company

@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.views import i18n as i18n_views
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
@@ -74,6 +75,19 @@ def profile(request):
             response.set_cookie("django_language", user.language, samesite="Lax")
         return response
     return render(request, "core/profile.html", {"form": form})
+
+
+def set_language(request):
+    """The footer's language switch. For a signed-in user it changes the profile's language too: the
+    profile decides the language of every page (core.middleware), so a switch that left it alone
+    would be ignored on the next page. Everyone else gets Django's cookie only."""
+    response = i18n_views.set_language(request)
+    language = request.POST.get("language") if request.method == "POST" else None
+    user = request.user
+    if (user.is_authenticated and language and translation.check_for_language(language)
+            and language in dict(settings.LANGUAGES) and user.language != language):
+        services.profile_update(user=User.objects.get(pk=user.pk), data={"language": language})
+    return response
 
 
 @never_cache

@@ -229,6 +229,7 @@ class ProposalOut(Schema):
     language: str
     currency: str
     vat_rate: Decimal | None
+    vat_by_date: bool
     prices_include_vat: bool
     valid_until: dt.date | None
     status: ProposalStatus
@@ -251,7 +252,10 @@ class _ProposalFields(InputSchema):
     contact_id: DbId | None = None
     language: str | None = Field(None, pattern="^(ru|en)$")
     currency: str | None = Field(None, min_length=3, max_length=3)
-    vat_rate: Decimal | None = Field(None, ge=0, le=100, max_digits=5, decimal_places=2)
+    vat_rate: Decimal | None = Field(None, ge=0, le=100, max_digits=5, decimal_places=2,
+                                     description="A rate chosen for this proposal; absent: our company's rate on "
+                                                 "the proposal's date (22 % from 2026)")
+    vat_by_date: bool | None = Field(None, description="true: the rate follows the proposal's date again")
     prices_include_vat: bool | None = None
     valid_until: dt.date | None = None
     status: ProposalStatus | None = None

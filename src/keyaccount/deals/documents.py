@@ -9,15 +9,15 @@ from decimal import Decimal
 from pathlib import Path
 
 import jinja2
-from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.utils import formats, translation
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from keyaccount.core import sandbox
 from keyaccount.core.documents import render_pdf
-from keyaccount.core.money import amount_in_words, format_money, format_number
+from keyaccount.core.money import amount_in_words, format_date_long, format_money, format_number
+from keyaccount.core.queries import seller_requisites
 from keyaccount.core.uploads import UnsafeArchive, check_zip
 from keyaccount.deals.models import Proposal, ProposalTemplate
 
@@ -26,7 +26,8 @@ DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.docu
 # The fields a proposal template may use (each a value or a group with the parts listed on the
 # templates page); a template naming anything else is refused at upload with that name.
 FIELDS = {
-    "seller": ["name", "details"],
+    "seller": ["name", "details", "inn", "kpp", "ogrn", "address", "bank", "bic", "account",
+               "correspondent_account", "signatory", "signatory_position"],
     "buyer": ["name", "inn", "kpp", "address"],
     "contact": ["name", "position", "form_of_address"],
     "proposal": ["number", "revision", "date", "valid_until", "title", "terms", "status"],
@@ -37,7 +38,8 @@ FIELDS = {
 }
 # What each field is, for the templates page (a head of sales writes templates without the code).
 FIELD_HELP = {
-    "seller": gettext_lazy("Your company: its name and details (address, bank account)."),
+    "seller": gettext_lazy("Your company (the admin site's “Our company”): its name, INN, KPP, OGRN, address, "
+                           "bank details, who signs and their position; details: all of them in lines."),
     "buyer": gettext_lazy("The client: name, INN, KPP and postal (or legal) address."),
     "contact": gettext_lazy("The person the proposal is addressed to, and how to address them."),
     "proposal": gettext_lazy("The proposal: number, revision, date, valid until, title, terms and status."),
@@ -91,7 +93,7 @@ def context_for(proposal: Proposal) -> dict:
     contact = proposal.contact
     owner = proposal.owner
     with translation.override(language):
-        date_of = lambda day: formats.date_format(day, "DATE_FORMAT") if day else ""  # noqa: E731
+        date_of = lambda day: format_date_long(day, language)  # noqa: E731
         lines = [{
             "n": index, "name": line.description or line.product.name, "sku": line.product.sku, "unit": line.unit,
             "quantity": format_number(line.quantity.normalize(), language), "price": money(line.unit_price),
@@ -99,13 +101,13 @@ def context_for(proposal: Proposal) -> dict:
             "amount": money(line.amount),
         } for index, line in enumerate(proposal.lines.select_related("product"), start=1)]
         return {
-            "seller": {"name": settings.KAM_COMPANY_NAME, "details": settings.KAM_COMPANY_DETAILS},
+            "seller": seller_requisites(language),
             "buyer": {"name": account.name, "inn": account.inn, "kpp": account.kpp,
                       "address": account.postal_address or account.legal_address},
             "contact": {"name": contact.full_name if contact else "", "position": contact.position if contact else "",
                         "form_of_address": contact.form_of_address if contact else ""},
             "proposal": {"number": proposal.full_number, "revision": proposal.revision,
-                         "date": date_of(proposal.sent_on or proposal.created_at.date()),
+                         "date": date_of(proposal.document_date),
                          "valid_until": date_of(proposal.valid_until), "title": proposal.title,
                          "terms": proposal.terms, "status": proposal.get_status_display()},
             "lines": lines,
@@ -197,6 +199,12 @@ def template_for(proposal: Proposal):
     return DEFAULT_TEMPLATES / f"proposal_{language}.docx"
 
 
+def _docx_context(proposal: Proposal) -> dict:
+    context = context_for(proposal)
+    context["seller"].pop("logo")  # a data: URL is for the PDF; a Word template prints text
+    return context
+
+
 def render_docx(proposal: Proposal) -> bytes:
     """The proposal through its Word template, in the sandbox with plain data; a template the
     upload check would refuse today (one stored before it existed) is refused here with the same
@@ -215,7 +223,7 @@ def render_docx(proposal: Proposal) -> bytes:
     if problems:
         raise ValidationError({"template": [_("The Word template does things a proposal template may not; "
                                               "correct it and upload it again.")] + problems})
-    context = sandbox.plain(context_for(proposal))
+    context = sandbox.plain(_docx_context(proposal))
     try:
         document.render(context, sandbox.environment(), autoescape=True)
     except jinja2.UndefinedError as error:
@@ -233,7 +241,9 @@ def render_docx(proposal: Proposal) -> bytes:
 
 def render_proposal_pdf(proposal: Proposal) -> bytes:
     with translation.override(proposal.language):
-        return render_pdf("deals/proposal_pdf.html", {"proposal": proposal, **context_for(proposal)})
+        context = context_for(proposal)
+        logo = context["seller"].pop("logo")
+        return render_pdf("deals/proposal_pdf.html", {"proposal": proposal, **context, "logo": logo})
 
 
 def file_name(proposal: Proposal, extension: str) -> str:

@@ -3,6 +3,8 @@ with its lines, a Word template."""
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -11,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from keyaccount.accounts.models import Competitor, Contact
 from keyaccount.catalog.models import Product
 from keyaccount.core import access
+from keyaccount.core.choices import VatRate
 from keyaccount.core.generic import ServiceFormMixin, VersionField
 from keyaccount.deals.choices import LossReason
 from keyaccount.deals.models import Deal, Proposal, ProposalTemplate, Stage
@@ -62,6 +65,10 @@ class DealForm(ServiceFormMixin, forms.ModelForm):
 
     def service_data(self) -> dict:
         data = super().service_data()
+        choice = data.pop("vat_rate", "") or VatRate.BY_DATE
+        data["vat_by_date"] = choice == VatRate.BY_DATE
+        if not data["vat_by_date"]:
+            data["vat_rate"] = None if choice == VatRate.NONE else Decimal(choice)
         if data.get("owner") is None:
             data.pop("owner", None)
         if data.get("probability") is None:
@@ -110,9 +117,13 @@ class ProposalForm(ServiceFormMixin, forms.ModelForm):
         help_text=_("One line per row: SKU; quantity; price (empty: list price); discount %; description "
                     "(empty: the product's name)."))
 
+    # Not the model's number: one of the rates a document may carry, or "by the document's date".
+    vat_rate = forms.ChoiceField(label=_("VAT rate"), choices=VatRate.choices, required=False)
+    field_order = ["title", "deal", "contact", "language", "currency", "vat_rate", "prices_include_vat"]
+
     class Meta:
         model = Proposal
-        fields = ["title", "deal", "contact", "language", "currency", "vat_rate", "prices_include_vat",
+        fields = ["title", "deal", "contact", "language", "currency", "prices_include_vat",
                   "valid_until", "status", "sent_on", "terms", "template"]
         widgets = {"valid_until": _DATE, "sent_on": _DATE, "terms": forms.Textarea(attrs={"rows": 3})}
 
@@ -124,14 +135,26 @@ class ProposalForm(ServiceFormMixin, forms.ModelForm):
         self.fields["template"].queryset = ProposalTemplate.objects.all()
         if self.instance.pk:
             self.initial.setdefault("version", self.instance.version)
+            self.initial.setdefault("vat_rate", self._vat_choice(self.instance))
             self.initial.setdefault("lines", "\n".join(
                 f"{line.product.sku}; {line.quantity.normalize()}; {line.unit_price}; "
                 f"{line.discount_percent.normalize()}; {line.description}"
                 for line in self.instance.lines.select_related("product")))
         else:
-            vat = settings.KAM_DEFAULT_VAT_RATE
-            self.initial.setdefault("vat_rate", vat or None)
+            self.initial.setdefault("vat_rate", VatRate.BY_DATE)
             self.initial.setdefault("currency", settings.KAM_DEFAULT_CURRENCY)
+
+    def _vat_choice(self, proposal) -> str:
+        """The choice that shows a stored proposal's rate; a rate no longer offered (18 %) is kept."""
+        if proposal.vat_by_date:
+            return VatRate.BY_DATE
+        if proposal.vat_rate is None:
+            return VatRate.NONE
+        rate = str(proposal.vat_rate.normalize() if proposal.vat_rate == proposal.vat_rate.to_integral()
+                   else proposal.vat_rate)
+        if rate not in VatRate.values:
+            self.fields["vat_rate"].choices = [*VatRate.choices, (rate, f"{rate} %")]
+        return rate
 
     def clean_lines(self):
         """Rows of "SKU; quantity; price; discount; description"; each error names its row."""
@@ -156,6 +179,10 @@ class ProposalForm(ServiceFormMixin, forms.ModelForm):
 
     def service_data(self) -> dict:
         data = super().service_data()
+        choice = data.pop("vat_rate", "") or VatRate.BY_DATE
+        data["vat_by_date"] = choice == VatRate.BY_DATE
+        if not data["vat_by_date"]:
+            data["vat_rate"] = None if choice == VatRate.NONE else Decimal(choice)
         if self.instance.pk and not self.has_changed_lines():
             data.pop("lines", None)
         return data

@@ -3,6 +3,7 @@ spent in each, and the commercial proposals sent along the way."""
 
 from __future__ import annotations
 
+import datetime as dt
 from decimal import Decimal
 
 from django.conf import settings
@@ -177,6 +178,9 @@ class Proposal(VersionedModel):
     # Empty: without VAT ("без НДС", e.g. under the simplified tax system).
     vat_rate = models.DecimalField(_("VAT rate, %"), max_digits=5, decimal_places=2, null=True, blank=True,
                                    validators=PERCENT)
+    # The rate follows the document's date (our company's VAT setting: the general rate, 22 % from
+    # 2026) until someone chooses one; vat_rate then holds the choice.
+    vat_by_date = models.BooleanField(_("VAT rate by the document's date"), default=True)
     prices_include_vat = models.BooleanField(_("prices include VAT"), default=True)
     valid_until = models.DateField(_("valid until"), null=True, blank=True)
     status = models.CharField(_("status"), max_length=10, choices=ProposalStatus.choices,
@@ -206,6 +210,11 @@ class Proposal(VersionedModel):
 
     def get_absolute_url(self) -> str:
         return reverse("deals:proposal_detail", args=[self.pk])
+
+    @property
+    def document_date(self) -> dt.date:
+        """The date the proposal carries: the day it was sent, else the day it was made."""
+        return self.sent_on or timezone.localdate(self.created_at)
 
     @property
     def full_number(self) -> str:

@@ -9,7 +9,6 @@ from collections.abc import Iterable, Mapping
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.db.models import Max
@@ -24,6 +23,7 @@ from keyaccount.core.concurrency import save_versioned
 from keyaccount.core.editing import assign_fields, delete_or_explain, require, validation_errors
 from keyaccount.core.models import User
 from keyaccount.core.money import parse_decimal
+from keyaccount.core.queries import our_company
 from keyaccount.deals import reminders
 from keyaccount.deals.choices import DEFAULT_STAGES, DealKind, LossReason, ProposalStatus, StageOutcome
 from keyaccount.deals.documents import check_template
@@ -40,7 +40,7 @@ DEAL_FIELDS = (
 # What a move to a closed stage may carry along.
 CLOSE_FIELDS = ("closed_on", "loss_reason", "lost_to", "competitor_offer", "loss_details", "winner", "winning_price")
 STAGE_FIELDS = ("code", "name", "position", "probability", "outcome", "is_active")
-PROPOSAL_FIELDS = ("title", "deal", "contact", "language", "currency", "vat_rate", "prices_include_vat",
+PROPOSAL_FIELDS = ("title", "deal", "contact", "language", "currency", "vat_rate", "vat_by_date", "prices_include_vat",
                    "valid_until", "status", "sent_on", "terms", "template")
 # Any constant: the key of the lock under which proposal numbers are handed out.
 NUMBERING_LOCK = 4_242_001
@@ -332,6 +332,15 @@ def _check_proposal(proposal: Proposal) -> dict[str, list[str]]:
     return errors
 
 
+def _settle_vat(proposal: Proposal, data: Mapping[str, Any]) -> None:
+    """A rate given (a number, or none for "without VAT") is kept; otherwise the rate is our company's
+    for the proposal's date (the general rate: 20 % on 2025-12-31, 22 % on 2026-01-02)."""
+    if "vat_rate" in data and "vat_by_date" not in data:
+        proposal.vat_by_date = False
+    if proposal.vat_by_date:
+        proposal.vat_rate = our_company().vat_rate_on(proposal.document_date)
+
+
 def _lock_numbering() -> None:
     """Two proposals saved at once never get one number: SQLite's IMMEDIATE transactions already
     admit one writer at a time; PostgreSQL takes a lock held until this transaction ends."""
@@ -359,10 +368,10 @@ def _save_lines(proposal: Proposal, lines: list[ProposalLine]) -> None:
 @transaction.atomic
 def proposal_create(*, user, account: Account, data: Mapping[str, Any]) -> Proposal:
     require(can_edit(user, account))
-    vat = settings.KAM_DEFAULT_VAT_RATE
-    proposal = Proposal(account=account, owner=user, vat_rate=Decimal(vat) if vat else None)
+    proposal = Proposal(account=account, owner=user)
     assign_fields(proposal, data, PROPOSAL_FIELDS)
     errors = _check_proposal(proposal)
+    _settle_vat(proposal, data)
     lines: list[ProposalLine] = []
     try:
         lines = _build_lines(proposal, list(data.get("lines") or []))
@@ -385,6 +394,7 @@ def proposal_update(*, user, proposal: Proposal, data: Mapping[str, Any], versio
     was_sent = proposal.status != ProposalStatus.DRAFT
     assign_fields(proposal, data, PROPOSAL_FIELDS)
     errors = _check_proposal(proposal)
+    _settle_vat(proposal, data)
     lines = None
     if data.get("lines") is not None:
         if was_sent:

@@ -28,7 +28,7 @@ from keyaccount.contracts import services as contract_services
 from keyaccount.core import queries as core_queries
 from keyaccount.core import services as core_services
 from keyaccount.core.choices import NotificationKind, Role
-from keyaccount.core.identifiers import inn_check_digits, ogrn_check_digit
+from keyaccount.core.identifiers import account_check_digit, inn_check_digits, ogrn_check_digit
 from keyaccount.core.models import Team, User
 from keyaccount.deals import services as deal_services
 from keyaccount.deals.models import Deal, DealStageChange, Stage
@@ -582,10 +582,26 @@ class DemoGenerator:
         return left
 
     @transaction.atomic
+    def our_company(self, admin) -> None:
+        """The demo's own company, with requisites that pass every check, so its documents look real."""
+        ru = self.lang == "ru"
+        core_services.company_update(actor=admin, data={
+            "name": "ООО «Промтехснаб»" if ru else "Promtekhsnab LLC",
+            "inn": inn_check_digits("770412345"), "kpp": "770401001", "ogrn": ogrn_check_digit("102770012345"),
+            "address": "123112, г. Москва, Пресненская наб., д. 12, офис 405" if ru else
+                       "12 Presnenskaya Embankment, office 405, Moscow 123112, Russia",
+            "bank_name": "ПАО Сбербанк" if ru else "Sberbank PJSC", "bic": "044525225",
+            "settlement_account": account_check_digit("225", "40702810038000012345"),
+            "correspondent_account": "30101810400000000225",
+            "signatory": "Соколов А. В." if ru else "A. V. Sokolov",
+            "signatory_position": "Генеральный директор" if ru else "Chief Executive Officer",
+        })
+
     def run(self) -> dict:
         self.progress("users")
         users = self.users()
         admin, kams = users["admin"], [users["anna"], users["boris"], users["head"]]
+        self.our_company(admin)
         self.progress("products and competitors")
         products = [p for p in self.products(admin) if p.is_active]
         competitors = self.competitors(admin)

@@ -26,6 +26,7 @@ from keyaccount.accounts.choices import AccountStatus, ConsentPurpose, ContactRo
 from keyaccount.accounts.models import Account, Contact
 from keyaccount.core import audit
 from keyaccount.core.editing import require
+from keyaccount.core.queries import our_company_name
 from keyaccount.feedback import services
 from keyaccount.feedback.choices import (
     SURVEY_LOW,
@@ -71,9 +72,10 @@ def _mail(survey: Survey) -> None:
     link = settings.KAM_BASE_URL.rstrip("/") + reverse("feedback:survey_answer", args=[token(survey)])
     language = (survey.contact.preferred_language or settings.LANGUAGE_CODE)[:2]
     with translation.override(language if language in ("ru", "en") else settings.LANGUAGE_CODE):
-        context = {"survey": survey, "link": link, "company": settings.KAM_COMPANY_NAME,
+        company = our_company_name()
+        context = {"survey": survey, "link": link, "company": company,
                    "address": survey.contact.form_of_address or str(survey.contact)}
-        subject = _("%(company)s asks: how are we doing?") % {"company": settings.KAM_COMPANY_NAME}
+        subject = _("%(company)s asks: how are we doing?") % {"company": company}
         mail = EmailMultiAlternatives(subject=subject[:250], to=[survey.email],
                                       body=render_to_string("feedback/email/survey.txt", context))
         mail.attach_alternative(render_to_string("feedback/email/survey.html", context), "text/html")

@@ -3,7 +3,6 @@ account's public links, and the public form clients fill in without signing in."
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -26,6 +25,7 @@ from keyaccount.core.generic import (
     add_service_errors,
     submit_form,
 )
+from keyaccount.core.queries import our_company_name
 from keyaccount.core.throttle import public_submission_wait
 from keyaccount.feedback import queries, services, support, surveys
 from keyaccount.feedback.filters import FeedbackFilterForm, KpiFilterForm, TicketFilterForm
@@ -196,7 +196,7 @@ def public_form(request, token):
     if link is None:
         return render(request, "feedback/public_gone.html", status=404)
     form = PublicFeedbackForm(request.POST or None)
-    context = {"link": link, "form": form, "company": settings.KAM_COMPANY_NAME}
+    context = {"link": link, "form": form, "company": our_company_name()}
     if request.method != "POST":
         return render(request, "feedback/public_form.html", context)
     if seconds := public_submission_wait(request, link):
@@ -255,7 +255,7 @@ def survey_answer(request, token):
     survey = surveys.survey_for_token(token)
     if survey is None:
         return render(request, "feedback/public_gone.html", status=404)
-    context = {"survey": survey, "company": settings.KAM_COMPANY_NAME}
+    context = {"survey": survey, "company": our_company_name()}
     if survey.answered_at is not None or not survey.is_open():
         return render(request, "feedback/survey_closed.html", context,
                       status=410 if survey.answered_at is None else 200)
