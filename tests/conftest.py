@@ -3,6 +3,7 @@ import os
 import pytest
 import time_machine
 
+from tests.browser.conftest import CHROMIUM
 from tests.clock import FROZEN_NOW
 from tests.factories import AccountFactory, ContactFactory, OrderFactory, TeamFactory, people_by_role, share
 
@@ -114,3 +115,16 @@ def api_as(client, people):
         return call
 
     return for_user
+
+
+# Debian's Chromium through Playwright, one per test module (tests/browser, the analytics report).
+@pytest.fixture(scope="module")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=[
+            "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+            "--disable-sync", "--no-first-run"])
+        yield browser
+        browser.close()

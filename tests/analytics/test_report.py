@@ -14,7 +14,7 @@ import pytest
 from keyaccount.analytics import pipeline, report
 from keyaccount.analytics.messages import Words
 from tests.analytics.test_cli import kam_analyze
-from tests.browser.conftest import CHROMIUM, NEEDS_CHROMIUM
+from tests.browser.conftest import NEEDS_CHROMIUM
 
 NBSP = "\xa0"
 HOSTILE = ['<script>alert("x")</script>', '"><img src=x onerror=alert(1)>', "Tom & Jerry's <b>",
@@ -242,18 +242,6 @@ def test_kam_analyze_writes_the_report_in_the_language_asked(tmp_path, cdnow_ord
 
 
 # In a real browser: nothing wider than the window, no chart label outside its chart, nothing fetched.
-
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=[
-            "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-            "--disable-sync", "--no-first-run"])
-        yield browser
-        browser.close()
-
 
 LABELS_OUTSIDE = """() => [...document.querySelectorAll('svg')].flatMap(svg => {
     const box = svg.getBoundingClientRect();

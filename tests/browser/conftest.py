@@ -1,4 +1,5 @@
-"""A real browser for the tests in this folder: Debian's Chromium driven by Playwright."""
+"""A real browser for the tests in this folder: Debian's Chromium driven by Playwright (the ``browser``
+fixture is in tests/conftest.py: the analytics report's test opens one too)."""
 
 import os
 import shutil
@@ -8,18 +9,6 @@ import pytest
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 NEEDS_CHROMIUM = pytest.mark.skipif(CHROMIUM is None and not os.environ.get("KAM_REQUIRE_BROWSER"),
                                     reason="Chromium is not installed (apt-get install chromium); CI installs it")
-
-
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=[
-            "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-            "--disable-sync", "--no-first-run"])
-        yield browser
-        browser.close()
 
 
 @pytest.fixture

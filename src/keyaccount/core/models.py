@@ -41,6 +41,16 @@ class Team(models.Model):
         return self.name
 
 
+def zone_named(name: str) -> dt.tzinfo:
+    """The time zone of that name, else the installation's default (for an empty or unknown name)."""
+    if name:
+        try:
+            return zoneinfo.ZoneInfo(name)
+        except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+            pass
+    return timezone.get_default_timezone()
+
+
 class User(AbstractUser):
     role = models.CharField(_("role"), max_length=20, choices=Role.choices, default=Role.KAM)
     team = models.ForeignKey(
@@ -73,12 +83,7 @@ class User(AbstractUser):
     @property
     def zone(self) -> dt.tzinfo:
         """The user's own time zone, else the installation's default (also for an unknown name)."""
-        if self.time_zone:
-            try:
-                return zoneinfo.ZoneInfo(self.time_zone)
-            except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-                pass
-        return timezone.get_default_timezone()
+        return zone_named(self.time_zone)
 
     @property
     def reminder_leads(self) -> list[int]:
@@ -269,12 +274,7 @@ class WorkingTimeSettings(models.Model):
 
     @property
     def zone(self) -> dt.tzinfo:
-        if self.time_zone:
-            try:
-                return zoneinfo.ZoneInfo(self.time_zone)
-            except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-                pass
-        return timezone.get_default_timezone()
+        return zone_named(self.time_zone)
 
     def clean(self) -> None:
         errors = {}
