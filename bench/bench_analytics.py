@@ -52,6 +52,8 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 
+from keyaccount.analytics.cli import BLAS_THREADS  # noqa: E402 (after the path above)
+
 START = dt.date(2024, 1, 1)
 FIT_DAYS = 730  # the fit benchmark's two years (its figures in docs/benchmarks.md)
 DAYS = 1095  # the order files' three years
@@ -318,7 +320,7 @@ def peak_memory_mb() -> float:
 def measured(side: str, path: Path) -> dict:
     """One side in its own process: its own wall time and peak memory."""
     # Both sides with one BLAS thread, as `kam analyze` runs (see analytics/cli.py BLAS_THREADS).
-    env = {**os.environ, **dict.fromkeys(("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"), "1")}
+    env = {**os.environ, **dict.fromkeys(BLAS_THREADS, "1")}
     child = subprocess.run([sys.executable, __file__, side, str(path)], capture_output=True, text=True, env=env)
     if child.returncode:
         raise SystemExit(f"{side} {path} failed:\n{child.stderr[-3000:]}")
