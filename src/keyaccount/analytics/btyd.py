@@ -761,11 +761,12 @@ CLOSED_FORM_MAX_Z = 0.9
 # …and where G(T) is within this of G(t_x), so that their difference would lose digits.
 CLOSED_FORM_MAX_RATIO = 1 - 1e-4
 # Gauss-Legendre nodes for the died-term's quadrature, placed where the integrand's mass lies.
-_GL_NODES, _GL_WEIGHTS = np.polynomial.legendre.leggauss(20)
+_GL_NODES, _GL_WEIGHTS = np.polynomial.legendre.leggauss(16)
 _GL_NODES = (_GL_NODES + 1) / 2
 _LOG_GL_WEIGHTS = np.log(_GL_WEIGHTS / 2)
 # The quadrature's window reaches until the integrand falls to e^-37 of its peak (below 1e-16): with
-# 20 nodes the integral comes out within 1e-14 of 128 nodes' on heavy-tailed data, its gradient 2e-14.
+# 16 nodes the integral comes out within 1e-13 of mpmath's (relative) on heavy-tailed data, its
+# gradient within 3e-11; 20 nodes gained two digits that no fit can use, at a quarter more time.
 _WINDOW_DROP = 37.0
 
 
@@ -778,7 +779,7 @@ def _died_by_quadrature(params, x, t_x, big_t, gradient: bool = True):
     (l+t_x)^-n · ∫_0^V e^ψ(v) dv, ψ(v) = -n·v - e_m·log(1 + w·e^-v), n = r+s+x, e_m the exponent of
     m's factor, w = (m-l)/(l+t_x) ≥ 0, V = log((l+T)/(l+t_x)). ψ is concave (ψ'' = -e_m·q(1-q) with
     q = w·e^-v/(1+w·e^-v)), so the integrand has one peak — at v* = log(w(e_m-n)/n) when that lies in
-    (0, V), else at an end — and falls at least as fast as its tangents away from it. The 20 Gauss-
+    (0, V), else at an end — and falls at least as fast as its tangents away from it. The 16 Gauss-
     Legendre nodes go on the window around the peak where it stays within e^-37 of it, found from
     the curvature at the peak and one tangent step; the gradient is the same rule applied to the
     derivative of the integrand (whose limits do not move with the parameters)."""
@@ -819,16 +820,25 @@ def _died_by_quadrature(params, x, t_x, big_t, gradient: bool = True):
         right, left = ends
         width = right - left
     v = left[:, None] + width[:, None] * _GL_NODES[None, :]
-    e = np.exp(-v)
-    log_wide = np.log1p(w[:, None] * e)  # log((m+τ)/(l+τ))
+    grown = np.exp(v)
+    e = 1 / grown  # e^-v
+    # log((m+τ)/(l+τ)); log(1 + y) is within 1e-16 of log1p(y) absolutely, all these terms need, at half the cost.
+    log_wide = np.log(1 + w[:, None] * e)
     # The integrand times r·log α + s·log β (see ParetoNBD._terms) and the Jacobian (l+t_x)·e^v, in terms that do
-    # not cancel: τ = l·(e^v - 1) + t_x·e^v, l+τ = (l+t_x)·e^v, m+τ = (l+τ)·e^log_wide.
+    # not cancel. With l+τ = (l+t_x)·e^v and m+τ = (l+τ)·e^log_wide, l's two factors are linear in v:
+    # (l+τ)/l = (1 + t_x/l)·e^v; only m's needs τ itself, τ = l·(e^v - 1) + t_x·e^v, kept as log1p(τ/m)
+    # because s·log(1+τ/m), with s and m near a million, must not lose its digits to a difference of logs
+    # (l·(e^v - 1) loses l·1e-16 near v = 0: l/m·1e-16 in that log, times s/m·l or r, nothing).
+    # Four transcendentals a node (e^v, log_wide, m's factor, the density's exponential), not seven.
     log_lt = np.log(lt)
-    tau = low * np.expm1(v) + t_x[:, None] * np.exp(v)
-    log_low = log_lt[:, None] + v
-    log_a, log_b = (log_low, log_low + log_wide) if alpha < beta else (log_low + log_wide, log_low)
-    log_f = (-r * np.log1p(tau / alpha) - x[:, None] * log_a - s * np.log1p(tau / beta) - log_b + log_low
-             + _LOG_GL_WEIGHTS[None, :])
+    tau = low * (grown - 1) + t_x[:, None] * grown
+    if alpha < beta:  # l = α: (α+τ)^-(r+x) and the Jacobian's (l+τ) against (β+τ)^-(s+1)
+        row = -r * np.log1p(t_x / alpha) - x * log_lt
+        log_f = -(r + x)[:, None] * v - s * np.log1p(tau / beta) - log_wide
+    else:  # l = β: (β+τ)^-(s+1) and the Jacobian against (α+τ)^-(r+x)
+        row = -s * np.log1p(t_x / beta) - x * log_lt
+        log_f = -(s + x)[:, None] * v - r * np.log1p(tau / alpha) - x[:, None] * log_wide
+    log_f += row[:, None] + _LOG_GL_WEIGHTS[None, :]
     peak = np.max(log_f, axis=1)
     density = np.exp(log_f - peak[:, None])
     norm = density.sum(axis=1)
