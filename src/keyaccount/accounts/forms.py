@@ -4,6 +4,7 @@ add widgets and parse what a person types (lists of phones, tags)."""
 from __future__ import annotations
 
 from django import forms
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from keyaccount.accounts.choices import AccountStatus, ContactRoleKind
@@ -14,6 +15,13 @@ from keyaccount.core.generic import RecordsField, ServiceFormMixin, VersionField
 from keyaccount.core.models import User
 
 _DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+def main_contact(contacts, *, role: str = ContactRoleKind.DECISION_MAKER) -> Contact | None:
+    """The person a form picks first among an account's ``contacts``: the first one with ``role`` (by
+    default the one who decides), else the first person added to the account."""
+    return (contacts.filter(roles__role=role).order_by("pk").first()
+            or contacts.order_by("pk").first())
 
 
 def _lines(text: str) -> list[str]:
@@ -37,11 +45,21 @@ class AccountForm(ServiceFormMixin, forms.ModelForm):
             "website", "phone", "owner", "team", "parent", "legal_address", "postal_address", "description", "history",
             "founded_year", "needs", "plans", "notes",
         ]
-        widgets = {name: forms.Textarea(attrs={"rows": 3}) for name in
-                   ("legal_address", "postal_address", "description", "history", "needs", "plans", "notes")}
+        widgets = {**{name: forms.Textarea(attrs={"rows": 3}) for name in
+                      ("legal_address", "postal_address", "description", "history", "needs", "plans", "notes")},
+                   "phone": forms.TextInput(attrs={"type": "tel", "autocomplete": "tel"}),
+                   "website": forms.URLInput(attrs={"placeholder": "https://"})}
+
+    # Who the client is (name, identifiers), its state, how to reach it, who works it, what we know;
+    # the rarely used last.
+    field_order = ["name", "short_name", "inn", "kpp", "ogrn", "status", "status_reason", "industry", "size",
+                   "website", "phone", "legal_address", "postal_address", "owner", "team", "shared_with", "parent",
+                   "tags", "description", "needs", "plans", "history", "founded_year", "country", "vat_number",
+                   "notes"]
 
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
+        self.order_fields(self.field_order)
 
         self.fields["owner"].queryset = User.objects.filter(is_active=True)
         self.fields["owner"].required = False
@@ -76,8 +94,19 @@ class ContactForm(ServiceFormMixin, forms.ModelForm):
         ]
         widgets = {"birthday": _DATE, "notes": forms.Textarea(attrs={"rows": 3})}
 
+    # The name as the language writes it (Иванова Анна Сергеевна; Anna Ivanova), the job, the roles, how to
+    # reach the person; what a manager learns later at the end.
+    field_order = ["last_name", "first_name", "patronymic", "position", "department", "roles", "phones", "emails",
+                   "reports_to", "preferred_channel", "preferred_language", "form_of_address",
+                   "relationship_strength", "birthday", "messengers", "notes"]
+
     def __init__(self, *args, user=None, account=None, **kwargs):
         super().__init__(*args, **kwargs)
+        order = list(self.field_order)
+        if translation.get_language() and not translation.get_language().startswith("ru"):
+            order[:2] = ["first_name", "last_name"]
+        self.order_fields(order)
+        self.fields["birthday"].widget.attrs["max"] = timezone.localdate().isoformat()
         account = account or (self.instance.account if self.instance.pk else None)
         people = Contact.objects.filter(account=account, erased_at__isnull=True)
         if self.instance.pk:
@@ -157,3 +186,5 @@ class ConsentForm(forms.ModelForm):
 
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
+        if not self.instance.pk:
+            self.initial.setdefault("given_on", timezone.localdate())

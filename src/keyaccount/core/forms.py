@@ -1,11 +1,43 @@
+import datetime as dt
 import zoneinfo
 
 from django import forms
 from django.conf import settings
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from keyaccount.core.choices import NOTIFICATION_DEFAULTS, REMINDER_LEAD_CHOICES, NotificationChannel, NotificationKind
 from keyaccount.core.models import User
+from keyaccount.core.working_time import company_calendar, user_calendar
+
+# How long a meeting lasts when only its start is given (the form's default, and forms.js in the browser).
+MEETING_MINUTES = 60
+
+
+def next_meeting_start(user, now: dt.datetime | None = None) -> dt.datetime:
+    """When a meeting planned now most likely starts: the next full hour, moved into the user's working
+    time (a meeting planned at 19:30 on Friday starts on Monday at 9:00)."""
+    calendar = user_calendar(user) if user is not None else company_calendar()
+    local = (now or timezone.now()).astimezone(calendar.zone)
+    hour = local.replace(minute=0, second=0, microsecond=0) + dt.timedelta(hours=1)
+    start = calendar.next_working_moment(hour)
+    periods = calendar.periods(start.date())
+    # The last half hour of the day is no time to start a meeting: the next working morning.
+    if periods and start + dt.timedelta(minutes=MEETING_MINUTES) > periods[-1][1]:
+        start = calendar.next_working_moment(periods[-1][1])
+    return start
+
+
+def end_of_working_day(user, now: dt.datetime | None = None) -> dt.datetime:
+    """When a task given now is due: the end of today's working day, or of the next one when today's is
+    over (or less than an hour of it is left)."""
+    calendar = user_calendar(user) if user is not None else company_calendar()
+    local = (now or timezone.now()).astimezone(calendar.zone)
+    periods = calendar.periods(local.date())
+    if periods and periods[-1][1] - dt.timedelta(hours=1) >= local:
+        return periods[-1][1]
+    day = calendar.next_working_day(local.date() + dt.timedelta(days=1))
+    return calendar.periods(day)[-1][1]
 
 
 class ProfileForm(forms.ModelForm):

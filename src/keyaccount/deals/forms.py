@@ -3,21 +3,27 @@ with its lines, a Word template."""
 
 from __future__ import annotations
 
+import datetime as dt
 from decimal import Decimal
 
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
+from keyaccount.accounts.forms import main_contact
 from keyaccount.accounts.models import Competitor, Contact
 from keyaccount.catalog.models import Product
 from keyaccount.core import access
 from keyaccount.core.choices import VatRate
 from keyaccount.core.generic import ServiceFormMixin, VersionField
+from keyaccount.core.queries import our_company, seller_requisites
 from keyaccount.deals.choices import LossReason
 from keyaccount.deals.models import Deal, Proposal, ProposalTemplate, Stage
 
+# How long a new proposal is valid unless the manager says otherwise.
+VALID_DAYS = 30
 _DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 _MOMENT = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 _MOMENT_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%d.%m.%Y %H:%M"]
@@ -40,8 +46,14 @@ class DealForm(ServiceFormMixin, forms.ModelForm):
         widgets = {"expected_close_on": _DATE, "submission_deadline": _MOMENT,
                    "description": forms.Textarea(attrs={"rows": 3})}
 
+    # Who, what, how much and when; a tender's own fields and the owner (the manager who opens it) last.
+    field_order = ["contact", "title", "kind", "amount", "currency", "expected_close_on", "probability", "products",
+                   "description", "owner", "tender_number", "tender_platform", "tender_procedure",
+                   "submission_deadline", "our_bid", "winner", "winning_price"]
+
     def __init__(self, *args, user=None, account=None, **kwargs):
         super().__init__(*args, **kwargs)
+        self.order_fields(self.field_order)
         account = account or getattr(self.instance, "account", None)
         self.fields["contact"].queryset = Contact.objects.filter(account=account, erased_at__isnull=True)
         self.fields["owner"].queryset = _managers()
@@ -51,8 +63,12 @@ class DealForm(ServiceFormMixin, forms.ModelForm):
             self.initial.setdefault("version", self.instance.version)
             self.initial.setdefault("products", ", ".join(self.instance.products.values_list("sku", flat=True)))
         else:
-            self.initial.setdefault("owner", user.pk if user else None)
+            if not self.initial.get("owner"):  # the new record's own None gives way to the signed-in manager
+                self.initial["owner"] = user.pk if user else None
             self.initial.setdefault("currency", settings.KAM_DEFAULT_CURRENCY)
+            if not (kwargs.get("initial") or {}).get("contact"):
+                main = main_contact(self.fields["contact"].queryset)
+                self.initial["contact"] = main.pk if main else None
             self.fields["probability"].required = False
 
     def clean_products(self):
@@ -119,7 +135,10 @@ class ProposalForm(ServiceFormMixin, forms.ModelForm):
 
     # Not the model's number: one of the rates a document may carry, or "by the document's date".
     vat_rate = forms.ChoiceField(label=_("VAT rate"), choices=VatRate.choices, required=False)
-    field_order = ["title", "deal", "contact", "language", "currency", "vat_rate", "prices_include_vat"]
+    # To whom and on which deal, what is offered and until when, the money's terms; the template, the
+    # status and the date it went out (the service sets them when it is sent) last.
+    field_order = ["contact", "deal", "title", "valid_until", "lines", "currency", "vat_rate", "prices_include_vat",
+                   "terms", "language", "template", "status", "sent_on"]
 
     class Meta:
         model = Proposal
@@ -141,8 +160,31 @@ class ProposalForm(ServiceFormMixin, forms.ModelForm):
                 f"{line.discount_percent.normalize()}; {line.description}"
                 for line in self.instance.lines.select_related("product")))
         else:
-            self.initial.setdefault("vat_rate", VatRate.BY_DATE)
-            self.initial.setdefault("currency", settings.KAM_DEFAULT_CURRENCY)
+            self._new_proposal_defaults(user, kwargs.get("initial") or {})
+        company = our_company()
+        if company.inn:
+            # The seller is our company, with the requisites an administrator keeps (core.Company).
+            ids = seller_requisites(translation.get_language() or "ru", company)["details"].splitlines()[0]
+            self.fields["title"].help_text = _("Seller: %(company)s, %(ids)s") % {"company": company.name, "ids": ids}
+
+    def _new_proposal_defaults(self, user, passed: dict) -> None:
+        """Our company's VAT rule, the deal's person (else the account's main contact) and title,
+        valid for 30 days, in the manager's language; what the view passed wins."""
+        defaults = {"vat_rate": our_company().vat_rate or VatRate.BY_DATE, "currency": settings.KAM_DEFAULT_CURRENCY,
+                    "valid_until": timezone.localdate() + dt.timedelta(days=VALID_DAYS)}
+        language = (getattr(user, "language", "") or translation.get_language() or "ru")[:2]
+        if language in dict(settings.LANGUAGES):
+            defaults["language"] = language
+        deal = None
+        if str(passed.get("deal") or "").isdigit():
+            deal = self.fields["deal"].queryset.filter(pk=passed["deal"]).first()
+        if deal is not None:
+            defaults["title"] = deal.title
+            defaults["contact"] = deal.contact_id
+        if not defaults.get("contact"):
+            main = main_contact(self.fields["contact"].queryset)
+            defaults["contact"] = main.pk if main else None
+        self.initial.update({**defaults, **passed})
 
     def _vat_choice(self, proposal) -> str:
         """The choice that shows a stored proposal's rate; a rate no longer offered (18 %) is kept."""

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from keyaccount.accounts.choices import ContactRoleKind
+from keyaccount.accounts.forms import main_contact
 from keyaccount.accounts.models import Contact
 from keyaccount.core.generic import ServiceFormMixin, VersionField
 from keyaccount.core.models import User
@@ -37,8 +40,14 @@ class FeedbackForm(ServiceFormMixin, forms.ModelForm):
                   "product", "deal", "contract", "received_at"]
         widgets = {"text": forms.Textarea(attrs={"rows": 5}), "received_at": _MOMENT}
 
+    # Who, what kind, how and when it came; what they said; how serious and who handles it; what it is
+    # about (an order, a product, a deal, a contract) last.
+    field_order = ["contact", "kind", "channel", "received_at", "subject", "text", "severity", "category",
+                   "assignee", "order", "product", "deal", "contract"]
+
     def __init__(self, *args, user=None, account=None, **kwargs):
         super().__init__(*args, **kwargs)
+        self.order_fields(self.field_order)
         account = account or getattr(self.instance, "account", None)
         self.fields["contact"].queryset = Contact.objects.filter(account=account, erased_at__isnull=True)
         self.fields["category"].queryset = FeedbackCategory.objects.filter(is_active=True)
@@ -49,8 +58,14 @@ class FeedbackForm(ServiceFormMixin, forms.ModelForm):
         for name in set(self.fields) & set(services.COMMERCIAL_LINKS) - set(services.fields_for(user)):
             del self.fields[name]
         self.fields["received_at"].required = False
+        self.fields["received_at"].input_formats = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%d.%m.%Y %H:%M"]
         if self.instance.pk:
             self.initial.setdefault("version", self.instance.version)
+        elif account is not None:
+            # The account's main contact, its manager (the service's choice too) and now.
+            main = main_contact(self.fields["contact"].queryset)
+            self.initial.update({"contact": main.pk if main else None, "assignee": account.owner_id,
+                                 "received_at": timezone.now(), **(kwargs.get("initial") or {})})
 
     def service_data(self) -> dict:
         data = super().service_data()
@@ -78,7 +93,12 @@ class ResolveForm(forms.Form):
 class InformForm(forms.Form):
     version = VersionField()
     via = forms.ChoiceField(label=_("how the client was told"), choices=INFORMED_CHANNELS)
-    at = forms.DateTimeField(label=_("when"), required=False, widget=_MOMENT)
+    at = forms.DateTimeField(label=_("when"), required=False, widget=_MOMENT,
+                             input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%d.%m.%Y %H:%M"])
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.initial.setdefault("at", timezone.now())
     reaction = forms.ChoiceField(label=_("the client's reaction"), required=False,
                                  choices=[("", "—"), *ClientReaction.choices])
     note = forms.CharField(label=_("what the client said"), required=False, max_length=MAX_TEXT,
@@ -107,7 +127,8 @@ class PublicFeedbackForm(forms.Form):
     subject = forms.CharField(label=_("Subject"), max_length=300)
     text = forms.CharField(label=_("Tell us"), max_length=MAX_TEXT, widget=forms.Textarea(attrs={"rows": 6}))
     name = forms.CharField(label=_("Your name"), required=False, max_length=150)
-    email = forms.EmailField(label=_("Your e-mail, for the answer"), required=False, max_length=254)
+    email = forms.EmailField(label=_("Your e-mail, for the answer"), required=False, max_length=254,
+                             widget=forms.EmailInput(attrs={"autocomplete": "email"}))
     website = forms.CharField(required=False, max_length=200, widget=forms.TextInput(attrs={
         "autocomplete": "off", "tabindex": "-1"}))
 
@@ -125,6 +146,9 @@ class SurveySendForm(forms.Form):
     def __init__(self, *args, account=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["contact"].queryset = Contact.objects.filter(account=account, erased_at__isnull=True)
+        if "contact" not in self.initial:
+            main = main_contact(self.fields["contact"].queryset)
+            self.initial["contact"] = main.pk if main else None
 
 
 class SurveyAnswerForm(forms.Form):
@@ -148,6 +172,11 @@ class TicketForm(forms.Form):
     def __init__(self, *args, account=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["contact"].queryset = Contact.objects.filter(account=account, erased_at__isnull=True)
+        if "contact" not in self.initial:
+            # A ticket comes from someone who uses the product: the first such person, else the main contact.
+            main = main_contact(self.fields["contact"].queryset, role=ContactRoleKind.USER) \
+                or main_contact(self.fields["contact"].queryset)
+            self.initial["contact"] = main.pk if main else None
 
 
 class TicketReplyForm(forms.Form):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from keyaccount.accounts.models import Account, Contact
@@ -25,6 +26,7 @@ class ReferralForm(forms.Form):
 
     def __init__(self, *args, accounts=None, **kwargs):
         super().__init__(*args, **kwargs)
+        self.initial.setdefault("referred_on", timezone.localdate())
         self.fields["referred"].queryset = accounts if accounts is not None else Account.objects.none()
 
 

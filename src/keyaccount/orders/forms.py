@@ -1,4 +1,5 @@
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from keyaccount.accounts.queries import accounts_visible_to
@@ -18,8 +19,14 @@ class OrderForm(ServiceFormMixin, forms.ModelForm):
         widgets = {"ordered_on": _DATE, "payment_due_on": _DATE, "paid_on": _DATE,
                    "notes": forms.Textarea(attrs={"rows": 2})}
 
+    # Whose order, its number and date, when it is to be paid; status, currency, payment and notes after.
+    field_order = ["account", "number", "ordered_on", "payment_due_on", "status", "currency", "paid_on", "notes"]
+
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
+        self.order_fields(self.field_order)
+        if not self.instance.pk and not self.initial.get("ordered_on"):
+            self.initial["ordered_on"] = timezone.localdate()
 
         self.fields["account"].queryset = accounts_visible_to(user).only("id", "name", "short_name")
         if self.instance.pk:

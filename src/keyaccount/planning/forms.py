@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django import forms
+from django.utils import timezone
 
 from keyaccount.core import access
 from keyaccount.core.generic import ServiceFormMixin, VersionField
@@ -25,6 +26,8 @@ class SalesPlanForm(ServiceFormMixin, forms.ModelForm):
         self.fields["user"].queryset = access.sellers()
         if self.instance.pk:
             self.initial.setdefault("version", self.instance.version)
+        elif not (kwargs.get("initial") or {}).get("period_start"):
+            self.initial["period_start"] = timezone.localdate().replace(day=1)  # this month
 
 
 class AccountPlanForm(ServiceFormMixin, forms.ModelForm):
@@ -53,6 +56,8 @@ class InitiativeForm(ServiceFormMixin, forms.ModelForm):
     def __init__(self, *args, user=None, plan=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["owner"].queryset = User.objects.filter(is_active=True)
+        if not self.instance.pk and user is not None and not self.initial.get("owner"):
+            self.initial["owner"] = user.pk
 
 
 class WeeklyReportForm(ServiceFormMixin, forms.ModelForm):

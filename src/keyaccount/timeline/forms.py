@@ -8,25 +8,35 @@ import datetime as dt
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from keyaccount.accounts.forms import main_contact
 from keyaccount.accounts.models import Contact
+from keyaccount.core.forms import MEETING_MINUTES, end_of_working_day, next_meeting_start
 from keyaccount.core.generic import IdField, ServiceFormMixin, VersionField
 from keyaccount.core.models import User
 from keyaccount.timeline.choices import CallDirection, CallOutcome, InteractionKind
 from keyaccount.timeline.models import Interaction
 
 _MOMENT = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+# A meeting's end follows its start in the browser (static/keyaccount/forms.js keeps the duration).
+_END = forms.DateTimeInput(attrs={"type": "datetime-local", "data-ends-after": "starts_at",
+                                  "data-default-minutes": str(MEETING_MINUTES)}, format="%Y-%m-%dT%H:%M")
 _DATE = forms.DateInput(attrs={"type": "date"})
 
+# The fields each kind has, in the order a person tells it: when (and until), who, what, then the details;
+# the rarely used last. ``contacts`` are the client's people, ``participants`` ours.
 FIELDS_BY_KIND = {
-    InteractionKind.CALL: ["starts_at", "direction", "outcome", "their_number", "duration_seconds", "talk_seconds",
-                           "recording_url", "summary"],
-    InteractionKind.MEETING: ["subject", "starts_at", "ends_at", "place", "video_link", "travel_minutes", "agenda",
-                              "summary"],
-    InteractionKind.EMAIL: ["subject", "starts_at", "email_from", "email_to", "summary"],
-    InteractionKind.NOTE: ["subject", "summary"],
-    InteractionKind.TASK: ["subject", "due_at", "assignee", "summary"],
-    InteractionKind.EVENT: ["subject", "summary"],
+    InteractionKind.CALL: ["starts_at", "contacts", "direction", "outcome", "summary", "their_number",
+                           "duration_seconds", "talk_seconds", "participants", "recording_url"],
+    InteractionKind.MEETING: ["starts_at", "ends_at", "contacts", "participants", "subject", "place",
+                              "travel_minutes", "video_link", "agenda", "summary"],
+    InteractionKind.EMAIL: ["starts_at", "contacts", "email_from", "email_to", "subject", "summary"],
+    InteractionKind.NOTE: ["contacts", "subject", "summary"],
+    InteractionKind.TASK: ["subject", "due_at", "assignee", "contacts", "summary"],
+    InteractionKind.EVENT: ["contacts", "subject", "summary"],
 }
+# Kinds logged with the account's main contact already ticked (a note or a task is often about no one).
+WITH_MAIN_CONTACT = (InteractionKind.CALL, InteractionKind.MEETING, InteractionKind.EMAIL)
+_MODEL_FIELDS = sorted({name for names in FIELDS_BY_KIND.values() for name in names} - {"contacts", "participants"})
 
 
 class InteractionForm(ServiceFormMixin, forms.ModelForm):
@@ -39,31 +49,58 @@ class InteractionForm(ServiceFormMixin, forms.ModelForm):
 
     class Meta:
         model = Interaction
-        fields = sorted({name for names in FIELDS_BY_KIND.values() for name in names})
-        widgets = {"starts_at": _MOMENT, "ends_at": _MOMENT, "due_at": _MOMENT,
-                   "summary": forms.Textarea(attrs={"rows": 4}), "agenda": forms.Textarea(attrs={"rows": 3})}
+        fields = _MODEL_FIELDS
+        widgets = {"starts_at": _MOMENT, "ends_at": _END, "due_at": _MOMENT,
+                   "summary": forms.Textarea(attrs={"rows": 4}), "agenda": forms.Textarea(attrs={"rows": 3}),
+                   "email_from": forms.EmailInput(attrs={"autocomplete": "email"}),
+                   "their_number": forms.TextInput(attrs={"type": "tel"})}
 
     def __init__(self, *args, user=None, account=None, kind=None, **kwargs):
         super().__init__(*args, **kwargs)
-        kind = kind or self.instance.kind
-        keep = set(FIELDS_BY_KIND[kind]) | {"version", "contacts"} | ({"participants"} if kind in (
-            InteractionKind.MEETING, InteractionKind.CALL) else set())
+        self.kind = kind = kind or self.instance.kind
+        order = FIELDS_BY_KIND[kind]
         for name in list(self.fields):
-            if name not in keep:
+            if name not in order and name != "version":
                 del self.fields[name]
+        self.order_fields(order)
         account = account or self.instance.account
-        self.fields["contacts"].queryset = Contact.objects.filter(account=account, erased_at__isnull=True)
+        people = Contact.objects.filter(account=account, erased_at__isnull=True)
+        if "contacts" in self.fields:
+            self.fields["contacts"].queryset = people
         for name in ("starts_at", "ends_at", "due_at", "answered_at", "actual_start_at"):
             if name in self.fields:
                 self.fields[name].input_formats = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%d.%m.%Y %H:%M"]
+        if kind == InteractionKind.MEETING:
+            self.fields["ends_at"].help_text = _("Empty: an hour after the start.")
         if self.instance.pk:
             self.initial.setdefault("version", self.instance.version)
             self.initial.setdefault("contacts", [link.contact_id for link in self.instance.contact_links.all()])
             self.initial.setdefault("participants", [user.pk for user in self.instance.participants.all()])
-        elif user is not None:
-            self.initial.setdefault("participants", [user.pk])
-            if "assignee" in self.fields:
-                self.initial.setdefault("assignee", user.pk)
+            return
+        # The new record's own values (None, or now for the start) give way to the defaults below,
+        # and those to what the view passed.
+        defaults = {}
+        if kind in WITH_MAIN_CONTACT:
+            main = main_contact(people)
+            defaults["contacts"] = [main.pk] if main else []
+        if kind == InteractionKind.MEETING:
+            start = next_meeting_start(user)
+            defaults.update(starts_at=start, ends_at=start + dt.timedelta(minutes=MEETING_MINUTES))
+        if user is not None:
+            defaults["participants"] = [user.pk]
+            if kind == InteractionKind.TASK:
+                defaults.update(assignee=user.pk, due_at=end_of_working_day(user))
+        self.initial.update({**defaults, **(kwargs.get("initial") or {})})
+
+    def clean(self):
+        data = super().clean()
+        start, end = data.get("starts_at"), data.get("ends_at")
+        if self.kind == InteractionKind.MEETING and start and not end and "ends_at" not in self.errors:
+            # Only the start given: the meeting lasts the usual hour, as the form suggested.
+            data["ends_at"] = start + dt.timedelta(minutes=MEETING_MINUTES)
+        elif start and end and end < start:
+            self.add_error("ends_at", _("The end cannot come before the start."))
+        return data
 
     def service_data(self) -> dict:
         data = super().service_data()
