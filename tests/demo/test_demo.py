@@ -1,14 +1,29 @@
 """`kam demo` and `kam generate`: the demo company and the scale data set."""
 
-import pytest
-from django.core.management import call_command
+import datetime as dt
+from zoneinfo import ZoneInfo
 
+import pytest
+import time_machine
+from django.core.management import call_command
+from django.db.models import Max
+
+from keyaccount.core import working_time
 from keyaccount.core.models import User
 from keyaccount.demo import generator
+
+MOSCOW = ZoneInfo("Europe/Moscow")
+# A Wednesday morning in mid-month before work: the demo is loaded at 8:30, as a manager finds it at 9:00.
+WEDNESDAY = dt.datetime(2026, 12, 16, 8, 30, tzinfo=MOSCOW)
 
 
 @pytest.mark.django_db
 def test_kam_demo_loads_the_demo_company_once_and_every_login_works(client, capsys):
+    with time_machine.travel(WEDNESDAY, tick=True):
+        _load_and_check_the_demo(client, capsys)
+
+
+def _load_and_check_the_demo(client, capsys):
     call_command("demo", "--no-serve", "--lang", "en")
     out = capsys.readouterr().out
     assert "http://127.0.0.1:8000/" in out
@@ -48,6 +63,8 @@ def test_kam_demo_loads_the_demo_company_once_and_every_login_works(client, caps
     assert company.pk and company.name == "Promtekhsnab LLC" and company.bic and company.signatory
     seller = context_for(Proposal.objects.first())["seller"]
     assert seller["name"] == "Promtekhsnab LLC" and f"BIC {company.bic}" in seller["details"]
+    _meetings_are_in_working_hours()
+    _my_day_has_every_kind_of_item()
     for username, _role in generator.DEMO_USERS:
         signed_in = client.post("/login/", {"username": username, "password": "demo"})
         assert signed_in.status_code == 302 and signed_in["Location"] == "/accounts/", username
@@ -71,3 +88,79 @@ def test_kam_generate_streams_a_scale_data_set(capsys):
     account = Account.objects.first()
     admin = User.objects.create(username="root", role="admin")
     assert account in account_list(admin, search=account.short_name)
+
+
+def _meetings_are_in_working_hours():
+    """Every meeting on a working day between 9:00 and 18:00 Moscow time, 30 minutes to two hours long."""
+    from keyaccount.timeline.models import Interaction
+
+    calendar = working_time.company_calendar()
+    meetings = list(Interaction.objects.filter(kind="meeting").values_list("pk", "starts_at", "ends_at"))
+    assert len(meetings) > 50
+    for pk, starts, ends in meetings:
+        local_start, local_end = starts.astimezone(MOSCOW), ends.astimezone(MOSCOW)
+        assert calendar.is_working_day(local_start.date()), (pk, local_start)
+        assert dt.time(9) <= local_start.time() and local_end.time() <= dt.time(18), (pk, local_start, local_end)
+        assert local_end.date() == local_start.date(), pk
+        assert dt.timedelta(minutes=30) <= ends - starts <= dt.timedelta(minutes=120), (pk, starts, ends)
+
+
+def _my_day_has_every_kind_of_item():
+    """Anna's and Boris's My day, dated from today: meetings today and tomorrow, a call due today and a
+    task overdue, obligations due this week (ours and theirs), a complaint waiting for "client informed",
+    tickets at every step (and near and past their SLA), a proposal expiring this week, a key account
+    that stopped ordering, the month's sales plan with orders against it."""
+    from keyaccount.accounts.models import Account
+    from keyaccount.contracts.models import Obligation
+    from keyaccount.deals.models import Proposal
+    from keyaccount.feedback.models import Feedback, Ticket
+    from keyaccount.orders.models import Order
+    from keyaccount.planning.models import SalesPlan
+    from keyaccount.timeline.models import Interaction
+
+    now = dt.datetime.now(dt.UTC)
+    today = now.astimezone(MOSCOW).date()
+    tomorrow = today + dt.timedelta(days=1)  # a Thursday
+    sunday = today + dt.timedelta(days=6 - today.weekday())
+    assert set(Feedback.objects.values_list("status", flat=True)) == {
+        "new", "in_progress", "resolved", "informed", "closed"}
+    for username in ("anna", "boris"):
+        manager = User.objects.get(username=username)
+        meetings = Interaction.objects.filter(kind="meeting", owner=manager, meeting_status="planned")
+        days = {moment.astimezone(MOSCOW).date() for moment in meetings.values_list("starts_at", flat=True)}
+        assert {today, tomorrow} <= days, username
+        tasks = Interaction.objects.filter(kind="task", assignee=manager, done_at__isnull=True)
+        due = [moment.astimezone(MOSCOW) for moment in tasks.values_list("due_at", flat=True)]
+        assert any(moment.date() == today for moment in due), username
+        assert any(moment < now for moment in due), username
+        obligations = Obligation.objects.filter(contract__account__owner=manager, status="open",
+                                                due_on__range=(today, sunday))
+        assert set(obligations.values_list("side", flat=True)) == {"ours", "client"}, username
+        assert Feedback.objects.filter(account__owner=manager, status="resolved").exists(), username
+        tickets = Ticket.objects.filter(account__owner=manager)
+        assert {"new", "open", "waiting"} <= set(tickets.values_list("status", flat=True)), username
+        open_tickets = tickets.filter(status__in=("new", "open", "waiting"))
+        assert open_tickets.filter(resolution_due__gt=now, resolution_due__lt=now + dt.timedelta(hours=2)).exists()
+        assert open_tickets.filter(resolution_due__lt=now).exists(), username
+        assert Proposal.objects.filter(owner=manager, status="sent", valid_until__range=(today, sunday)).exists()
+        stopped = Account.objects.filter(owner=manager, status="key").annotate(last=Max("orders__ordered_on")) \
+            .filter(last__lt=today - dt.timedelta(days=45))
+        assert stopped.exists(), username
+        plan = SalesPlan.objects.get(user=manager, period_kind="month", period_start=today.replace(day=1))
+        assert plan.amount > 0
+        assert Order.objects.filter(account__owner=manager, ordered_on__gte=today.replace(day=1)).exists(), username
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("lang", ["ru", "en"])
+def test_the_demo_company_has_valid_russian_requisites_in_both_languages(lang):
+    from keyaccount.core.queries import our_company, seller_requisites
+
+    admin = User.objects.create(username="admin", role="admin", is_superuser=True, is_staff=True)
+    generator.DemoGenerator(lang=lang).our_company(admin)
+    company = our_company()
+    company.full_clean()  # INN, KPP, OGRN checksums; the BIC with both accounts
+    assert len(company.inn) == 10 and len(company.kpp) == 9 and len(company.ogrn) == 13
+    assert company.bic and company.settlement_account and company.correspondent_account and company.signatory
+    details = seller_requisites(lang, company)["details"]
+    assert company.inn in details and company.bic in details

@@ -7,6 +7,7 @@ deterministic for a given seed.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import json
 import random
@@ -27,14 +28,17 @@ from keyaccount.catalog import services as catalog_services
 from keyaccount.contracts import services as contract_services
 from keyaccount.core import queries as core_queries
 from keyaccount.core import services as core_services
+from keyaccount.core import working_time
 from keyaccount.core.choices import NotificationKind, Role
 from keyaccount.core.identifiers import account_check_digit, inn_check_digits, ogrn_check_digit
 from keyaccount.core.models import Team, User
 from keyaccount.deals import services as deal_services
 from keyaccount.deals.models import Deal, DealStageChange, Stage
 from keyaccount.feedback import services as feedback_services
+from keyaccount.feedback import support as support_services
 from keyaccount.feedback import surveys as survey_services
-from keyaccount.feedback.models import FeedbackCategory, Survey
+from keyaccount.feedback.choices import PRIORITY_SEVERITY
+from keyaccount.feedback.models import FeedbackCategory, Survey, Ticket
 from keyaccount.insights import services as insight_services
 from keyaccount.loyalty import services as loyalty_services
 from keyaccount.loyalty.models import Tier, TierAssignment
@@ -79,6 +83,13 @@ SEGMENTS = (
 )
 
 
+def main_contact_of(account):
+    """The account's person who decides, else its first person (as the forms preselect)."""
+    people = account.contacts.filter(erased_at__isnull=True)
+    return people.filter(roles__role=ContactRoleKind.DECISION_MAKER).order_by("pk").first() or \
+        people.order_by("pk").first()
+
+
 def is_loaded() -> bool:
     return User.objects.filter(username="anna").exists() and Account.objects.exists()
 
@@ -92,6 +103,31 @@ class DemoGenerator:
         self.progress = progress or (lambda message: None)
         self._used_inns: set[str] = set()
         self._order_no = 0
+        # Meetings, calls and tasks fall in the company's working hours and days, in its time zone
+        # (Europe/Moscow unless KAM_TIME_ZONE or the admin's Working time say otherwise).
+        self.calendar = working_time.company_calendar()
+
+    def working_moment(self, days: int, *, minutes: int = 0) -> dt.datetime:
+        """A moment on the working day ``days`` from today (moved forward off a day off, or back for a day
+        in the past), on the half hour, early enough for ``minutes`` more to end within the day."""
+        day = self.today + dt.timedelta(days=days)
+        day = self.calendar.next_working_day(day) if days >= 0 else self.calendar.previous_working_day(day)
+        return self.moment_on(day, minutes=minutes)
+
+    def moment_on(self, day: dt.date, *, minutes: int = 0, at: dt.time | None = None) -> dt.datetime:
+        """On ``day`` (a working day) at ``at``, or at a random half hour that leaves ``minutes`` before
+        the end of its working hours."""
+        periods = self.calendar.periods(day) or [(
+            dt.datetime.combine(day, self.calendar.day_start, tzinfo=self.calendar.zone),
+            dt.datetime.combine(day, self.calendar.day_end, tzinfo=self.calendar.zone))]
+        start, end = periods[0][0], periods[-1][1]
+        if at is not None:
+            return dt.datetime.combine(day, at, tzinfo=self.calendar.zone)
+        slots = max(0, int((end - start - dt.timedelta(minutes=minutes)).total_seconds() // 1800))
+        return start + dt.timedelta(minutes=30 * self.rng.randint(0, slots))
+
+    def meeting_minutes(self) -> int:
+        return self.rng.choice([30, 45, 60, 60, 60, 90, 120])
 
     # --- small believable values ---------------------------------------------------------------
 
@@ -301,12 +337,12 @@ class DemoGenerator:
     def timeline(self, account, owner) -> None:
         """A few months of calls, meetings, e-mails, notes and tasks with the account's people."""
         people = list(account.contacts.all())
-        now = timezone.now()
         texts = self.words["timeline"]
         for _ in range(self.rng.randint(3, 9)):
-            when = now - dt.timedelta(days=self.rng.randint(1, 200), hours=self.rng.randint(0, 8))
-            person = self.rng.choice(people)
             kind = self.rng.choice(["call", "call", "call", "meeting", "email", "note"])
+            minutes = self.meeting_minutes() if kind == "meeting" else 15
+            when = self.working_moment(-self.rng.randint(1, 200), minutes=minutes)
+            person = self.rng.choice(people)
             data = {"kind": kind, "starts_at": when, "contacts": [person],
                     "summary": self.rng.choice(texts["summaries"])}
             if kind == "call":
@@ -315,7 +351,7 @@ class DemoGenerator:
                     their_number=person.phones.values_list("number", flat=True).first() or "", our_line=owner.extension)
             elif kind == "meeting":
                 late = self.rng.choice([0, 0, 0, 5, 15])
-                data.update(subject=self.rng.choice(texts["meetings"]), ends_at=when + dt.timedelta(hours=1),
+                data.update(subject=self.rng.choice(texts["meetings"]), ends_at=when + dt.timedelta(minutes=minutes),
                             place=self.address(), travel_minutes=self.rng.choice([20, 40, 60]),
                             meeting_status="held", actual_start_at=when + dt.timedelta(minutes=late),
                             agreements=self.rng.choice(texts["agreements"]))
@@ -324,11 +360,12 @@ class DemoGenerator:
                             email_to=(person.emails.values_list("email", flat=True).first() or ""))
             timeline_services.interaction_create(user=owner, account=account, data=data)
         person = self.rng.choice(people)
+        minutes = self.meeting_minutes()
+        starts = self.working_moment(self.rng.randint(2, 21), minutes=minutes)
         timeline_services.interaction_create(user=owner, account=account, data={
             "kind": "meeting", "subject": self.rng.choice(texts["meetings"]), "contacts": [person],
-            "starts_at": now + dt.timedelta(days=self.rng.randint(1, 21), hours=self.rng.randint(1, 6)),
-            "ends_at": now + dt.timedelta(days=22, hours=8), "place": self.address(), "travel_minutes": 30,
-            "agenda": self.rng.choice(texts["agreements"])})
+            "starts_at": starts, "ends_at": starts + dt.timedelta(minutes=minutes), "place": self.address(),
+            "travel_minutes": 30, "agenda": self.rng.choice(texts["agreements"])})
 
     def pipeline(self, accounts, users, products, competitors) -> dict:
         """Deals at every stage (some tenders, some won, some lost to named competitors), proposals,
@@ -570,6 +607,129 @@ class DemoGenerator:
                     survey_services.survey_answer(survey=survey, score=score)
         return sent
 
+    def my_day(self, accounts, users, products) -> dict:
+        """What anna and boris find on My day this morning, dated from today: today's and the next working
+        day's meetings, a call due today and a task overdue, obligations due this week (ours and the
+        client's), a proposal expiring this week, complaints at every step (one waiting for "client
+        informed"), support tickets at every step, near and past their SLA. The key accounts that stopped
+        ordering are made in ``run`` (their order history stops) and the month's plans in ``pipeline``."""
+        words, texts, rng = self.words["my_day"], self.words["timeline"], self.rng
+        counts = {"tickets": 0}
+        today = self.today
+        sunday = today + dt.timedelta(days=6 - today.weekday())
+        tomorrow = self.calendar.next_working_day(today + dt.timedelta(days=1))
+        for manager in (users["anna"], users["boris"]):
+            mine = [account for account, segment in accounts
+                    if account.owner_id == manager.pk and segment.status in (AccountStatus.KEY, AccountStatus.REPEAT)]
+            key = [account for account, segment in accounts
+                   if account.owner_id == manager.pk and segment.status == AccountStatus.KEY] or mine
+            for number, (day, at) in enumerate(((today, dt.time(11)), (today, dt.time(15)),
+                                                (tomorrow, dt.time(10)), (tomorrow, dt.time(14, 30)))):
+                account = key[number % len(key)] if number % 2 == 0 else mine[number % len(mine)]
+                person = main_contact_of(account)
+                starts = self.moment_on(day, at=at)
+                timeline_services.interaction_create(user=manager, account=account, data={
+                    "kind": "meeting", "subject": rng.choice(texts["meetings"]), "contacts": [person],
+                    "starts_at": starts, "ends_at": starts + dt.timedelta(minutes=self.meeting_minutes() if number
+                                                                            else 60),
+                    "place": self.address(), "travel_minutes": rng.choice([20, 40]),
+                    "agenda": rng.choice(texts["agreements"])})
+            last_working_day = self.calendar.previous_working_day(today - dt.timedelta(days=1))
+            for subject, due in ((words["call_today"], self.moment_on(today, at=dt.time(16))),
+                                 (words["task_overdue"], self.moment_on(last_working_day, at=dt.time(17)))):
+                account = mine[len(subject) % len(mine)]
+                person = main_contact_of(account)
+                timeline_services.interaction_create(user=manager, account=account, data={
+                    "kind": "task", "subject": subject.format(person=person), "due_at": due, "assignee": manager,
+                    "contacts": [person]})
+            self._obligations_this_week(manager, key[0], sunday, words)
+            self._proposal_expiring(manager, key, products, min(today + dt.timedelta(days=3), sunday))
+            self._complaints_at_every_step(manager, mine, words)
+            counts["tickets"] += self._tickets_at_every_step(users["support"], key, words)
+        return counts
+
+    def _obligations_this_week(self, manager, account, sunday: dt.date, words) -> None:
+        contract = account.contracts.first() or contract_services.contract_create(user=manager, account=account, data={
+            "number": f"{self.today:%y}-{account.pk:03d}/1", "signed_on": self.today - dt.timedelta(days=200),
+            "subject": self.words["pipeline"]["contract_subject"], "value": Decimal(3_000_000),
+            "currency": "RUB" if self.lang == "ru" else "EUR", "starts_on": self.today - dt.timedelta(days=200),
+            "ends_on": self.today + dt.timedelta(days=200), "renewal_months": 12, "notice_days": 30,
+            "remind_days_before": 14})
+        for side, kind, title, due in (("ours", "delivery", words["our_obligation"],
+                                        min(self.today + dt.timedelta(days=2), sunday)),
+                                       ("client", "payment", words["their_obligation"],
+                                        min(self.today + dt.timedelta(days=1), sunday))):
+            contract_services.obligation_create(user=manager, contract=contract, data={
+                "side": side, "kind": kind, "title": title, "due_on": due, "responsible": manager,
+                "amount": Decimal(self.rng.choice([450_000, 1_200_000, 2_800_000]))})
+
+    def _proposal_expiring(self, manager, key, products, valid_until: dt.date) -> None:
+        deal = Deal.objects.filter(account__in=key, stage__outcome="open").order_by("pk").first()
+        account = deal.account if deal else key[0]
+        sent_on = self.today - dt.timedelta(days=25)
+        proposal = deal_services.proposal_create(user=manager, account=account, data={
+            "title": deal.title if deal else self.words["pipeline"]["contract_subject"], "deal": deal,
+            "contact": main_contact_of(account), "language": self.lang, "currency": products[0].currency,
+            "terms": self.words["pipeline"]["proposal_terms"], "valid_until": valid_until,
+            "lines": [{"product": product, "quantity": self.rng.randint(2, 20), "discount_percent": Decimal(5)}
+                      for product in self.rng.sample(products, 4)]})
+        deal_services.proposal_update(user=manager, proposal=proposal, version=None, data={
+            "status": "sent", "sent_on": sent_on})
+
+    def _complaints_at_every_step(self, manager, mine, words) -> None:
+        """One complaint at each step of its life: new, in progress, resolved but the client not yet told
+        (waiting for "client informed"), told, closed."""
+        now, hour = timezone.now(), dt.timedelta(hours=1)
+        for step, (subject, text) in enumerate(words["complaint_steps"]):
+            account = mine[step % len(mine)]
+            received = now - dt.timedelta(days=[0, 2, 4, 9, 20][step], hours=2)
+            record = feedback_services.feedback_create(user=manager, account=account, data={
+                "kind": "complaint", "subject": subject, "text": text, "contact": main_contact_of(account),
+                "received_at": received, "channel": "call", "severity": "high" if step < 2 else "normal"})
+            if step == 0:
+                continue
+            record = feedback_services.feedback_respond(user=manager, feedback=record, version=record.version,
+                                                        at=received + 2 * hour)
+            if step == 1:
+                continue
+            resolved = received + 30 * hour if step > 2 else now - 3 * hour
+            record = feedback_services.feedback_resolve(user=manager, feedback=record, version=record.version,
+                                                        at=resolved, resolution=words["resolution"])
+            if step == 2:
+                continue
+            record = feedback_services.feedback_inform(user=manager, feedback=record, version=record.version,
+                                                       via="call", at=resolved + 4 * hour, reaction="satisfied")
+            if step == 4:
+                feedback_services.feedback_close(user=manager, feedback=record, version=record.version)
+
+    def _tickets_at_every_step(self, agent, key, words) -> int:
+        """Support tickets of the manager's key accounts: new, in progress, waiting for the client, one
+        near its SLA (due within the hour) and one past it."""
+        now, calendar = timezone.now(), self.calendar
+        made = 0
+        for step, (subject, body) in enumerate(words["tickets"]):
+            account = key[step % len(key)]
+            person = (account.contacts.filter(roles__role="user").order_by("pk").first() or main_contact_of(account))
+            priority = "high" if step >= 3 else "normal"
+            ticket = support_services.ticket_create(user=agent, account=account, contact=person, data={
+                "subject": subject, "body": body, "priority": priority, "channel": "email"})
+            response_hours, resolution_hours = feedback_services.sla_hours(PRIORITY_SEVERITY[priority])
+            created = {0: now - dt.timedelta(minutes=20), 1: now - dt.timedelta(hours=3),
+                       2: now - dt.timedelta(days=1),
+                       3: calendar.subtract_working_hours(now + dt.timedelta(minutes=45), resolution_hours),
+                       4: calendar.subtract_working_hours(now, resolution_hours + 6)}[step]
+            Ticket.objects.filter(pk=ticket.pk).update(
+                created_at=created, response_due=calendar.add_working_hours(created, response_hours),
+                resolution_due=calendar.add_working_hours(created, resolution_hours))
+            ticket.refresh_from_db()
+            if step:
+                status = "waiting" if step == 2 else "open"
+                ticket = support_services.ticket_update(user=agent, ticket=ticket, version=ticket.version,
+                                                        data={"status": status, "assignee": agent})
+                Ticket.objects.filter(pk=ticket.pk).update(first_response_at=created + dt.timedelta(minutes=40))
+            made += 1
+        return made
+
     def quiet_notifications(self, users) -> int:
         """What loading the company told the managers is history, read: every account's first loyalty
         tier (a tier given, not a change) and complaints that old surveys opened months ago. What a
@@ -636,7 +796,12 @@ class DemoGenerator:
                 self.timeline(account, account.owner)
         self.progress("order history")
         orders = []
+        # Each manager's first key account stopped ordering two months ago: My day's "stopped ordering".
+        stopping = {next((account.pk for account, segment in accounts if segment.status == AccountStatus.KEY
+                          and account.owner_id == manager.pk), None) for manager in (users["anna"], users["boris"])}
         for account, segment in accounts:
+            if account.pk in stopping:
+                segment = dataclasses.replace(segment, stopped_days_ago=60)
             orders.extend(self.order_history(account, segment, products))
         order_services.orders_bulk_load(user=admin, orders=orders)
         self.progress("deals, contracts and plans")
@@ -645,6 +810,8 @@ class DemoGenerator:
         pipeline.update(self.feedback(accounts))
         self.progress("loyalty")
         pipeline.update(self.loyalty(accounts, users))
+        self.progress("my day")
+        pipeline.update(self.my_day(accounts, users, products))
         self.progress("scores")
 
         pipeline["scored"] = insight_services.refresh(today=self.today)["scored"]
