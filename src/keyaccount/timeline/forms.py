@@ -70,6 +70,8 @@ class InteractionForm(ServiceFormMixin, forms.ModelForm):
         for name in ("starts_at", "ends_at", "due_at", "answered_at", "actual_start_at"):
             if name in self.fields:
                 self.fields[name].input_formats = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%d.%m.%Y %H:%M"]
+        if kind in (InteractionKind.TASK, InteractionKind.EMAIL):
+            self.fields["subject"].required = True  # the service asks for it too; the browser now says so first
         if kind == InteractionKind.MEETING:
             self.fields["ends_at"].help_text = _("Empty: an hour after the start.")
         if self.instance.pk:
