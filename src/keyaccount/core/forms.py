@@ -22,7 +22,7 @@ def next_meeting_start(user, now: dt.datetime | None = None) -> dt.datetime:
     hour = local.replace(minute=0, second=0, microsecond=0) + dt.timedelta(hours=1)
     start = calendar.next_working_moment(hour)
     periods = calendar.periods(start.date())
-    # The last half hour of the day is no time to start a meeting: the next working morning.
+    # A meeting that would run past the end of the working day starts the next working morning.
     if periods and start + dt.timedelta(minutes=MEETING_MINUTES) > periods[-1][1]:
         start = calendar.next_working_moment(periods[-1][1])
     return start
