@@ -687,7 +687,7 @@ def _beta_expectation_by_panels(a, big_b, big_a, c) -> float:
 ROWWISE_THREADS = max(1, min(4, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity")
                              else (os.cpu_count() or 1)))
 # Below this many rows a block's thread costs more than it saves.
-_ROWWISE_MIN_ROWS = 8_000
+_ROWWISE_MIN_ROWS = 2_000
 _rowwise_pool: ThreadPoolExecutor | None = None
 
 
