@@ -140,3 +140,20 @@ def test_ctrl_k_finds_an_account_by_its_inn_and_enter_opens_it(records, open_as,
     page.keyboard.press("Enter")
     page.wait_for_url("**/search/?q=severstal")
     expect(page.locator("main")).to_contain_text("Reconstruction of the boiler house")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_menu_of_the_page_one_is_on_is_marked_and_menus_work_by_keyboard(records, open_as, live_server):
+    page = open_as("head")
+    page.goto(f"{live_server.url}{records['ticket'].get_absolute_url()}")
+    expect(page.locator("details.nav-menu summary.current")).to_have_text("Service")
+    expect(page.locator("a[aria-current=page]")).to_have_attribute("href", "/feedback/tickets/")
+    # Tab to the first menu, open it with Enter, reach its links with Tab, close it with Escape.
+    page.focus("details.nav-menu >> nth=0 >> summary")
+    page.keyboard.press("Enter")
+    expect(page.locator("details.nav-menu >> nth=0")).to_have_attribute("open", "")
+    page.keyboard.press("Tab")
+    expect(page.locator("details.nav-menu >> nth=0 >> a >> nth=0")).to_be_focused()
+    page.keyboard.press("Escape")
+    expect(page.locator("details.nav-menu[open]")).to_have_count(0)
+    expect(page.locator("details.nav-menu >> nth=0 >> summary")).to_be_focused()

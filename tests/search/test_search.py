@@ -170,3 +170,34 @@ def test_the_account_page_costs_the_same_queries_opened_once_or_again(people, an
             assert client.get(url).status_code == 200
         counts.append(len(captured))
     assert counts[0] == counts[1] == counts[2]
+
+
+def test_the_box_runs_a_fixed_number_of_queries_whatever_it_finds(people, anna_account, client_for):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    anna = people["anna"]
+    client = client_for(anna)
+
+    def queries_for(term):
+        with CaptureQueriesContext(connection) as captured:
+            box(client, term)
+        return len(captured)
+
+    def add(count):
+        for number in range(count):
+            account = AccountFactory(name=f"OOO Kestrel {number}", owner=anna)
+            contact = account_services.contact_create(user=anna, account=account, data={
+                "last_name": f"Kestrel{number}", "phones": [f"+7 916 555-{number:02d}-00"]})
+            deal_services.deal_create(user=anna, account=account, data={"title": f"Kestrel deal {number}"})
+            support.ticket_create(user=anna, account=account, contact=contact,
+                                  data={"subject": f"Kestrel ticket {number}", "body": "."})
+
+    add(2)
+    few = queries_for("kestrel")
+    add(10)
+    assert queries_for("kestrel") == few
+    for account in anna.owned_accounts.all()[:12]:
+        client.get(account.get_absolute_url())
+    recent = queries_for("")
+    assert recent <= few

@@ -47,11 +47,10 @@ class Group:
 
 def _any_case(field_name: str, word: str) -> Q:
     """``word`` in ``field_name`` whatever its case: SQLite's LIKE folds only ASCII letters, so the
-    Cyrillic spellings people type (lower, Capitalised, UPPER) are asked for as they are."""
-    spellings = {word, word.lower(), word.capitalize(), word.upper()}
+    Cyrillic spellings people type (lower, Capitalised, UPPER) are asked for each."""
     query = Q()
-    for spelling in spellings:
-        query |= Q(**{f"{field_name}__contains": spelling}) | Q(**{f"{field_name}__icontains": spelling})
+    for spelling in {word, word.lower(), word.capitalize(), word.upper()}:
+        query |= Q(**{f"{field_name}__icontains": spelling})
     return query
 
 

@@ -29,6 +29,22 @@
     if (sections) { sections.classList.toggle("open", open); }
   });
 
+  // The section of the page one is on: its link is the current page, its menu's name stands out.
+  document.addEventListener("DOMContentLoaded", function () {
+    const here = window.location.pathname;
+    let best = null;
+    document.querySelectorAll("#nav-sections a[href]").forEach(function (link) {
+      // The longest link the address starts with: /feedback/tickets/7/ is Support's, not Feedback's.
+      const path = link.pathname;
+      if (path !== "/" && here.startsWith(path) && (!best || path.length > best.pathname.length)) { best = link; }
+    });
+    if (best) {
+      best.setAttribute("aria-current", "page");
+      const menu = best.closest("details.nav-menu");
+      if (menu) { menu.querySelector("summary").classList.add("current"); }
+    }
+  });
+
   // --- The global search: a <dialog> with a box whose results HTMX fetches as one types.
   function dialog() { return document.getElementById("global-search"); }
   function input() { const box = dialog(); return box && box.querySelector("[data-search-input]"); }
