@@ -90,7 +90,10 @@ def test_on_a_375_px_phone_no_page_scrolls_sideways(records, open_as, live_serve
     page = open_as("head", width=375, height=740)
     paths = ["/accounts/", records["account"].get_absolute_url(), records["contact"].get_absolute_url(),
              records["deal"].get_absolute_url(), "/deals/", records["ticket"].get_absolute_url(), "/orders/",
-             "/search/?q=severstal"]
+             "/search/?q=severstal", "/accounts/contacts/", "/feedback/tickets/", "/deals/list/",
+             # Forms fit too.
+             "/accounts/new/", records["account"].get_absolute_url() + "edit/",
+             records["contact"].get_absolute_url() + "edit/", records["deal"].get_absolute_url() + "edit/"]
     for path in paths:
         page.goto(f"{live_server.url}{path}")
         page.wait_for_load_state("load")
@@ -102,6 +105,11 @@ def test_on_a_375_px_phone_no_page_scrolls_sideways(records, open_as, live_serve
     expect(page.locator("#nav-sections")).to_be_visible()
     page.click("details.nav-menu summary >> nth=0")
     expect(page.locator("details.nav-menu[open] a[href='/accounts/contacts/']")).to_be_visible()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 375
+    # The search opens full width and finds the account.
+    page.click("[data-search-open]")
+    page.keyboard.type("severstal")
+    expect(page.locator("#global-search-results")).to_contain_text("Severstal Trade")
     assert page.evaluate("document.documentElement.scrollWidth") <= 375
 
 
