@@ -201,3 +201,13 @@ def test_the_box_runs_a_fixed_number_of_queries_whatever_it_finds(people, anna_a
         client.get(account.get_absolute_url())
     recent = queries_for("")
     assert recent <= few
+
+
+def test_an_erased_person_leaves_everyones_recent_items(people, world, client_for):
+    client = client_for(people["anna"])
+    client.get(world["contact"].get_absolute_url())
+    client.get(world["account"].get_absolute_url())
+    assert "Петрова Елена" in box(client, "")
+    account_services.contact_erase(user=people["anna"], contact=world["contact"])
+    html = box(client, "")
+    assert "Петрова" not in html and "OOO Severstal Trade" in html

@@ -8,6 +8,7 @@ from __future__ import annotations
 from django.db import transaction
 from django.utils import timezone
 
+from keyaccount.search.choices import RecentKind
 from keyaccount.search.models import RecentItem
 
 # Recent items kept per user (the box shows the first ``queries.RECENT_SHOWN``).
@@ -25,3 +26,10 @@ def recent_item_record(*, user, kind: str, object_id: int, title: str) -> None:
         update_conflicts=True, unique_fields=["user", "kind", "object_id"], update_fields=["title", "opened_at"])
     kept = RecentItem.objects.filter(user=user).order_by("-opened_at", "-id").values("pk")[:RECENT_KEPT]
     RecentItem.objects.filter(user=user).exclude(pk__in=kept).delete()
+
+
+def contact_erased(*, contact) -> dict[str, int]:
+    """Erasing a person (``accounts.erasure``) forgets them from everyone's recent items, whose
+    titles carry their name as it was. Runs inside the erasure's transaction."""
+    deleted, _ = RecentItem.objects.filter(kind=RecentKind.CONTACT, object_id=contact.pk).delete()
+    return {"deleted:search.recentitem": deleted}
