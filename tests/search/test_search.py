@@ -197,6 +197,14 @@ def test_the_box_runs_a_fixed_number_of_queries_whatever_it_finds(people, anna_a
     few = queries_for("kestrel")
     add(10)
     assert queries_for("kestrel") == few
+    page = client.get(URL, {"q": "kestrel"}).content.decode()
+    assert page.count('data-search-hit') == 4 * 12 and "More in the list" not in page
+    box_html = box(client, "kestrel")
+    assert box_html.count('id="search-hit-account-') == queries.BOX_HITS
+    assert 'href="/accounts/?q=kestrel"' not in box_html
+    for _ in range(queries.PAGE_HITS):
+        AccountFactory(name="OOO Kestrel more", owner=anna)
+    assert 'href="/accounts/?q=kestrel"' in client.get(URL, {"q": "kestrel"}).content.decode()
     for account in anna.owned_accounts.all()[:12]:
         client.get(account.get_absolute_url())
     recent = queries_for("")

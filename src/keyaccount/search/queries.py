@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from urllib.parse import urlencode
 
 from django.db.models import Q, QuerySet
 from django.urls import reverse
@@ -43,6 +44,8 @@ class Group:
     label: str
     hits: list[Hit] = field(default_factory=list)
     more: bool = False
+    # The kind's own list, filtered by the same words, for when there are more than shown.
+    list_url: str = ""
 
 
 def _any_case(field_name: str, word: str) -> Q:
@@ -110,14 +113,18 @@ class Kind:
     visible: Callable[[object], QuerySet]
     route: str
     title: Callable[[object], str]
+    list_route: str
 
 
 KINDS: dict[str, Kind] = {
-    RecentKind.ACCOUNT: Kind(_accounts, accounts.accounts_visible_to, "accounts:account_detail", str),
+    RecentKind.ACCOUNT: Kind(_accounts, accounts.accounts_visible_to, "accounts:account_detail", str,
+                             "accounts:account_list"),
     RecentKind.CONTACT: Kind(_contacts, lambda user: accounts.contacts_visible_to(user).prefetch_related(None),
-                             "accounts:contact_detail", lambda contact: contact.full_name),
-    RecentKind.DEAL: Kind(_deals, deals.deals_visible_to, "deals:deal_detail", lambda deal: deal.title),
-    RecentKind.TICKET: Kind(_tickets, feedback.tickets_visible_to, "feedback:ticket_detail", str),
+                             "accounts:contact_detail", lambda contact: contact.full_name, "accounts:contact_list"),
+    RecentKind.DEAL: Kind(_deals, deals.deals_visible_to, "deals:deal_detail", lambda deal: deal.title,
+                          "deals:deal_list"),
+    RecentKind.TICKET: Kind(_tickets, feedback.tickets_visible_to, "feedback:ticket_detail", str,
+                            "feedback:ticket_list"),
 }
 # The detail pages whose opening is remembered, by their URL name.
 TRACKED_ROUTES: dict[str, str] = {kind.route: name for name, kind in KINDS.items()}
@@ -132,7 +139,8 @@ def search(user, term: str, *, limit: int = BOX_HITS) -> list[Group]:
     for name, label in RecentKind.choices:
         hits = KINDS[name].search(user, term, limit + 1)
         if hits:
-            groups.append(Group(name, label, hits[:limit], more=len(hits) > limit))
+            groups.append(Group(name, label, hits[:limit], more=len(hits) > limit,
+                                list_url=f"{reverse(KINDS[name].list_route)}?{urlencode({'q': term})}"))
     return groups
 
 
