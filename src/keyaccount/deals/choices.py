@@ -1,11 +1,13 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class StageOutcome(models.TextChoices):
-    OPEN = "open", _("Open")
+    # A deal is feminine in Russian (сделка): open, won and lost agree with it.
+    OPEN = "open", pgettext_lazy("deal", "Open")
     WON = "won", _("Won")
-    LOST = "lost", _("Lost")
+    LOST = "lost", pgettext_lazy("deal", "Lost")
 
 
 class DealKind(models.TextChoices):
@@ -60,5 +62,5 @@ DEFAULT_STAGE_NAMES = {
     "fulfilment": _("Fulfilment"),
     "feedback": _("Feedback collected"),
     "won": _("Won"),
-    "lost": _("Lost"),
+    "lost": pgettext_lazy("deal", "Lost"),
 }
