@@ -92,6 +92,7 @@ INSTALLED_APPS = [
     "keyaccount.loyalty",
     "keyaccount.feedback",
     "keyaccount.insights",
+    "keyaccount.search",
     "keyaccount.api",
     "keyaccount.demo",
 ]
@@ -108,6 +109,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "keyaccount.core.middleware.UserPreferencesMiddleware",
+    "keyaccount.search.middleware.RecentItemsMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",

@@ -47,6 +47,8 @@ from keyaccount.orders import models as orders_models
 from keyaccount.orders import services as order_services
 from keyaccount.planning import models as planning_models
 from keyaccount.planning import services as planning_services
+from keyaccount.search import models as search_models
+from keyaccount.search import services as search_services
 from keyaccount.timeline import models as timeline_models
 from keyaccount.timeline import reminders
 from keyaccount.timeline import services as timeline_services
@@ -282,6 +284,14 @@ def _build_notification(world):
                                                    body="for Anna only", url="/profile/")
 
 
+def _build_recent_item(world):
+    """Anna opened her account lately: her recent items (the search box, while empty) show it."""
+    anna = world.people["anna"]
+    search_services.recent_item_record(user=anna, kind="account", object_id=world.account.pk,
+                                       title="Opened lately Quince")
+    return search_models.RecentItem.objects.get(user=anna)
+
+
 def build_world(people: dict[str, core_models.User], rows: Iterable[Row]) -> World:
     """Every row's record, then what the worker would do over the next year: reminders delivered
     (to the bell), birthday greetings, the weekly relationship check."""
@@ -328,6 +338,7 @@ ACCOUNT_TIMELINE = _account_url("timeline:account_timeline")
 ACCOUNT_HISTORY = _account_url("accounts:account_history")
 BRIEF = _account_url("timeline:account_brief")
 BRIEF_API = _api("/api/v1/interactions/account-brief/{pk}")
+SEARCH = reverse("search:search")
 
 
 def account_page(**kwargs) -> Shows:
@@ -349,6 +360,9 @@ ROWS: tuple[Row, ...] = (
         Shows("page_list", path=reverse("accounts:account_list")),
         Shows("search", path=reverse("accounts:account_list"), params={"q": "severstal"}),
         Shows("search_by_phone", path=reverse("accounts:account_list"), params={"q": "916 555-01-23"}),
+        Shows("global_search", path=SEARCH, params={"q": "severstal"}),
+        Shows("global_search_by_inn", path=lambda w: f"{SEARCH}?q={w.account.inn}"),
+        Shows("global_search_by_phone", path=SEARCH, params={"q": "89165550123"}),
         Shows("export", path=reverse("accounts:account_export"), params={"format": "csv"}),
         Shows("export_xlsx", path=reverse("accounts:account_export"), params={"format": "xlsx"}),
         ApiDetail("api_detail", path=_api("/api/v1/accounts/{pk}")),
@@ -363,6 +377,8 @@ ROWS: tuple[Row, ...] = (
         Page("page", path=_record_url("Contact")),
         Shows("page_list", path=reverse("accounts:contact_list")),
         Shows("search", path=reverse("accounts:contact_list"), params={"q": "petrova"}),
+        Shows("global_search", path=SEARCH, params={"q": "petrova"}),
+        Shows("global_search_by_phone", path=SEARCH, params={"q": "+7 916 555-01-23"}),
         ApiDetail("api_detail", path=_api("/api/v1/contacts/{pk}", "Contact")),
         ApiList("api_list", path="/api/v1/contacts/"),
         ApiList("api_search", path="/api/v1/contacts/", params={"q": "petrova"}),
@@ -498,6 +514,7 @@ ROWS: tuple[Row, ...] = (
             Shows("board", path=reverse("deals:deal_board")),
             Shows("complaint_page", path=_record_url("Feedback")),
             Shows("search", path=reverse("deals:deal_list"), params={"q": "zephyr"}),
+        Shows("global_search", path=SEARCH, params={"q": "zephyr"}),
             ApiDetail("api_detail", path=_api("/api/v1/deals/{pk}", "Deal")),
             ApiList("api_list", path="/api/v1/deals/"),
             ApiList("api_search", path="/api/v1/deals/", params={"q": "zephyr"}),
@@ -698,6 +715,8 @@ ROWS: tuple[Row, ...] = (
             Page("page", path=_record_url("Ticket")),
             Shows("page_list", path=reverse("feedback:ticket_list")),
             Shows("search", path=reverse("feedback:ticket_list"), params={"q": "wombat"}),
+            Shows("global_search", path=SEARCH, params={"q": "wombat"}),
+            Shows("global_search_by_number", path=lambda w: f"{SEARCH}?q=T-{w.record('Ticket').pk}"),
             ApiDetail("api_detail", path=_api("/api/v1/tickets/{pk}", "Ticket")),
             ApiList("api_list", path="/api/v1/tickets/"),
             ApiList("api_search", path="/api/v1/tickets/", params={"q": "wombat"}),
@@ -732,6 +751,11 @@ ROWS: tuple[Row, ...] = (
             ApiWrite("page_read", page=True, field="read_at", path=_api("/notifications/{pk}/read/", "Notification")),
             ApiWrite("page_group_read", page=True, field="read_at", path=lambda world: (
                 f"/notifications/groups/{world.record('Notification').group}/read/")),
+        )),
+    # What a user opened lately is theirs alone: the search box shows it to them while empty.
+    Row("RecentItem", search_models.RecentItem, _build_recent_item, marker="Opened lately Quince",
+        sees=frozenset({"anna"}), writers=frozenset({"anna"}), channels=(
+            Shows("recent", path=SEARCH),
         )),
 )
 

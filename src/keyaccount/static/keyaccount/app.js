@@ -1,10 +1,4 @@
-// Keyboard: "/" focuses the search box of the page, as in most tools people use every day.
-document.addEventListener("keydown", function (event) {
-  if (event.key === "/" && !/^(INPUT|TEXTAREA|SELECT)$/.test(document.activeElement.tagName)) {
-    const box = document.querySelector("input[type=search]");
-    if (box) { event.preventDefault(); box.focus(); box.select(); }
-  }
-});
+// Keyboard: "/" and Ctrl+K open the global search (navigation.js).
 
 // Behaviour that templates ask for with data- attributes, because the Content-Security-Policy runs
 // no inline handlers. Listeners sit on the document, so content HTMX swaps in behaves the same.
