@@ -31,7 +31,7 @@ class Day:
     records: dict = field(default_factory=dict)
 
 
-def build_day(user, name: str) -> Day:
+def build_day(user, name: str, *, with_plan: bool = True) -> Day:
     account = AccountFactory(name=f"{name} Steel", owner=user, status="key")
     contact = ContactFactory(account=account, last_name=f"{name}son")
     give_phone(contact, f"+7916555{abs(hash(name)) % 10000:04d}")
@@ -85,7 +85,8 @@ def build_day(user, name: str) -> Day:
     Proposal.objects.filter(pk=proposal.pk).update(status="sent", sent_on=TODAY - dt.timedelta(days=20),
                                                    valid_until=TODAY + dt.timedelta(days=3))
     r["proposal"] = proposal
-    SalesPlan.objects.create(user=user, period_start=TODAY.replace(day=1), amount=Decimal("1000000"), currency="RUB")
+    if with_plan:
+        SalesPlan.objects.create(user=user, period_start=TODAY.replace(day=1), amount=Decimal("1000000"), currency="RUB")
     OrderFactory(account=account, ordered_on=TODAY - dt.timedelta(days=3), total=Decimal("300000"))
     return day
 
