@@ -86,7 +86,8 @@ def build_day(user, name: str, *, with_plan: bool = True) -> Day:
                                                    valid_until=TODAY + dt.timedelta(days=3))
     r["proposal"] = proposal
     if with_plan:
-        SalesPlan.objects.create(user=user, period_start=TODAY.replace(day=1), amount=Decimal("1000000"), currency="RUB")
+        SalesPlan.objects.create(user=user, period_start=TODAY.replace(day=1), amount=Decimal("1000000"),
+                                 currency="RUB")
     OrderFactory(account=account, ordered_on=TODAY - dt.timedelta(days=3), total=Decimal("300000"))
     return day
 
