@@ -8,8 +8,6 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from keyaccount.contracts.models import Obligation
-from keyaccount.feedback.models import Feedback
 from keyaccount.timeline.models import Interaction
 from keyaccount.workspace.models import Snooze
 from tests.clock import FROZEN_NOW
@@ -237,10 +235,17 @@ def test_the_keyboard_script_and_the_help_are_on_the_page(client_for, people):
     assert "<script>" not in html and " onclick=" not in html and " style=" not in html
 
 
-def test_an_obligation_already_fulfilled_elsewhere_says_so(client_for, days, people):
-    obligation = days["anna"].records["obligation"]
-    Obligation.objects.filter(pk=obligation.pk).update(status="done", done_on=dt.date(2026, 6, 16))
-    answer = client_for(people["anna"]).post(
-        reverse("workspace:item_action", args=["obligation", obligation.pk, "done"]), **HTMX)
-    assert answer.status_code in (200, 400)
-    assert Feedback.objects.count() == 2
+
+def test_a_task_already_done_elsewhere_is_not_done_twice(client_for, days, people, time_machine):
+    """The list was stale (a colleague completed it, another tab): the answer is the section without
+    it, and the task keeps the moment it was first done."""
+    task = days["anna"].records["task"]
+    client = client_for(people["anna"])
+    client.post(reverse("workspace:item_action", args=["task", task.pk, "done"]), **HTMX)
+    task.refresh_from_db()
+    first = task.done_at
+    time_machine.move_to(FROZEN_NOW + dt.timedelta(minutes=5), tick=False)
+    answer = client.post(reverse("workspace:item_action", args=["task", task.pk, "done"]), **HTMX)
+    assert answer.status_code == 200 and "Anna task" not in answer.content.decode()
+    task.refresh_from_db()
+    assert task.done_at == first

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from keyaccount.contracts import queries as contract_queries
 from keyaccount.contracts import services as contract_services
+from keyaccount.contracts.choices import ObligationStatus
 from keyaccount.core import working_time
 from keyaccount.deals import queries as deal_queries
 from keyaccount.feedback import queries as feedback_queries
@@ -75,12 +76,21 @@ def _call_back(*, user, call) -> None:
         "match_status": MatchStatus.MATCHED})
 
 
+def _already_done(kind: str, record) -> bool:
+    return ((kind == ItemKind.TASK and record.done_at is not None)
+            or (kind == ItemKind.OBLIGATION and record.status != ObligationStatus.OPEN)
+            or (kind == ItemKind.COMPLAINT and record.informed_at is not None))
+
+
 @transaction.atomic
 def item_done(*, user, kind: str, object_id, data: Mapping[str, Any] | None = None) -> None:
     """Mark an item of My day done with its app's service: a task completed, a missed call returned
     (logged), an obligation fulfilled, a complaint's client informed (``data["via"]``: how)."""
     data = data or {}
     record = item_get(user=user, kind=kind, object_id=object_id)
+    if _already_done(kind, record):
+        # A stale list (another tab, a colleague): the item is what the click wanted it to be.
+        return
     if kind == ItemKind.TASK:
         timeline_services.task_complete(user=user, task=record)
     elif kind == ItemKind.CALL:
