@@ -18,7 +18,8 @@ CALIBRATION_END = dt.date(1997, 9, 30)
 HOLDOUT_END = dt.date(1998, 6, 30)
 HOLDOUT_WEEKS = 39.0
 FREQUENCY_LABELS = ["0", "1", "2", "3", "4", "5", "6", "7+"]
-HOLDOUT_KEYS = {"calibration_until", "holdout_until", "holdout_periods", "customers", "actual", "models", "better"}
+HOLDOUT_KEYS = {"calibration_until", "holdout_until", "holdout_periods", "customers", "actual", "models", "better",
+                "data_until"}
 MODEL_KEYS = {"predicted", "error_pct", "mae", "by_frequency"}
 
 
@@ -180,6 +181,7 @@ def test_the_holdout_in_json_and_in_the_table(cdnow_orders_csv):
     assert set(validation) == HOLDOUT_KEYS and set(validation["models"]) == {"bgnbd", "pareto_nbd"}
     assert (validation["calibration_until"], validation["holdout_until"], validation["holdout_periods"],
             validation["customers"], validation["actual"]) == ("1997-09-30", "1998-06-30", 39.0, 2357, 1882.0)
+    assert validation["data_until"] == "1998-06-30" and "warning" not in result.stderr
     assert body["until"] == "1997-09-30" and len(body["customers"]) == 2357
     for model in validation["models"].values():
         assert set(model) == MODEL_KEYS and [g["frequency"] for g in model["by_frequency"]] == FREQUENCY_LABELS
@@ -220,7 +222,23 @@ def test_a_library_caller_counts_calibration_customers_purchase_days_only():
     assert analysis.customers["frequency"].to_list() == [1, 0]
     assert analysis.holdout == {"calibration_until": "2026-03-31", "holdout_until": "2026-05-31",
                                 "holdout_periods": 61.0, "customers": 2, "actual": 2.0, "models": {},
-                                "better": None}
+                                "better": None, "data_until": "2026-06-15"}
+
+
+def test_a_holdout_past_the_files_last_order_is_warned_of(tmp_path):
+    """A holdout that runs past the file's last order counts its last days as days nobody bought
+    anything. The run goes on (the user may know the file is complete), says so on stderr and states
+    the data's end in the JSON."""
+    path = tmp_path / "orders.csv"
+    path.write_text(ORDERS + "A,2026-04-20,10\n", encoding="utf-8")
+    result = kam_analyze(path, "--until", "2026-02-15", "--holdout-until", "2026-07-01", "--format", "json",
+                         "--models", "gamma_gamma")
+    assert result.returncode == 0, result.stderr
+    assert ("warning: --holdout-until 2026-07-01 is 72 days after the file's last order (2026-04-20): those days "
+            "count as no purchases") in result.stderr
+    assert json.loads(result.stdout)["holdout"]["data_until"] == "2026-04-20"
+    within = kam_analyze(path, "--until", "2026-02-15", "--holdout-until", "2026-04-20", "--models", "gamma_gamma")
+    assert within.returncode == 0 and "warning" not in within.stderr
 
 
 ORDERS = "customer,date,amount\nA,2026-01-05,10\nA,2026-02-05,10\nB,2026-01-10,5\nB,2026-03-01,5\n"

@@ -3,6 +3,8 @@ on one page as HTML and as a printable PDF, with the access rule applied."""
 
 import datetime as dt
 import io
+import sys
+import threading
 from decimal import Decimal
 
 import pytest
@@ -267,3 +269,23 @@ def test_every_section_of_the_brief_reaches_the_api_as_typed_data(people, meetin
     support = client_for(people["support"]).get(f"/api/v1/interactions/account-brief/{account.pk}")
     assert support.status_code == 200
     assert {section["key"] for section in support.json()["sections"]}.isdisjoint({"purchases", "deals", "contracts"})
+
+
+def test_the_server_prints_a_first_document_in_each_worker_before_anyone_asks(monkeypatch):
+    """WeasyPrint's first document in a process loads Pango and the fonts (seconds): the server's
+    workers do it in the background when they start, so the first brief is as quick as the next."""
+    from gunicorn.app.base import BaseApplication
+
+    from keyaccount.core import documents, server
+
+    monkeypatch.setattr(sys, "argv", list(sys.argv))  # serve() trims the command line for gunicorn
+    printed = []
+    monkeypatch.setattr(documents, "html_to_pdf", lambda html: printed.append(html) or b"%PDF")
+    configured = {}
+    monkeypatch.setattr(BaseApplication, "run", lambda self: configured.update(
+        hook=self.cfg.post_worker_init, workers=self.cfg.workers))
+    server.serve(bind="127.0.0.1:0", workers=1, threads=2)
+    configured["hook"](None)
+    for thread in [t for t in threading.enumerate() if t.name == "warm-up-printing"]:
+        thread.join(timeout=10)
+    assert printed == ["<p>Keyaccount</p>"] and configured["workers"] == 1

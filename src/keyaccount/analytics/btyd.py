@@ -19,6 +19,8 @@ maximum.
 
 from __future__ import annotations
 
+import os
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from functools import cached_property
 
@@ -678,6 +680,32 @@ def _beta_expectation_by_panels(a, big_b, big_a, c) -> float:
 
 # Pareto/NBD
 
+# The per-row (per-pair) work of a Pareto/NBD evaluation — the died-term's quadrature and the tails'
+# 2F1s — is independent from row to row and spends its time inside numpy's and scipy's loops, which
+# release the GIL: split into blocks, it runs on every core the process may use. Each row's result is
+# the same whichever block computes it, so the fit is the same on one core or four.
+ROWWISE_THREADS = max(1, min(4, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity")
+                             else (os.cpu_count() or 1)))
+# Below this many rows a block's thread costs more than it saves.
+_ROWWISE_MIN_ROWS = 2_000
+_rowwise_pool: ThreadPoolExecutor | None = None
+
+
+def _rowwise(func, *arrays, **options):
+    """func(*arrays, **options) for 1-D arrays of one length, computed in blocks on ROWWISE_THREADS
+    threads when they are long; func returns a tuple of arrays (or None) indexed by row."""
+    global _rowwise_pool
+    rows = len(arrays[0])
+    if ROWWISE_THREADS < 2 or rows < _ROWWISE_MIN_ROWS:
+        return func(*arrays, **options)
+    if _rowwise_pool is None:
+        _rowwise_pool = ThreadPoolExecutor(ROWWISE_THREADS, thread_name_prefix="pareto")
+    bounds = np.linspace(0, rows, ROWWISE_THREADS + 1).astype(int)
+    blocks = list(_rowwise_pool.map(lambda b: func(*(a[bounds[b]:bounds[b + 1]] for a in arrays), **options),
+                                    range(ROWWISE_THREADS)))
+    return tuple(None if parts[0] is None else np.concatenate(parts) for parts in zip(*blocks, strict=True))
+
+
 def _tail(params, x, t, gradient: bool = True):
     """log G and its gradient in (r, alpha, s, beta) for each (x, t), where
     G(x, t) = ∫_t^∞ (α+τ)^-(r+x) (β+τ)^-(s+1) dτ = (m+t)^-n / n · 2F1(b, n; n+1; z)
@@ -737,12 +765,13 @@ def _closed_form_tails(params, pairs: Pairs, gradient: bool):
     r, alpha, s, beta = params
     fast = np.abs(alpha - beta) <= CLOSED_FORM_MAX_Z * (max(alpha, beta) + pairs.t)
     if fast.all():
-        return _tail(params, pairs.x, pairs.t, gradient)
+        return _rowwise(lambda x, t: _tail(params, x, t, gradient), pairs.x, pairs.t)
     log_g = np.full(len(pairs.x), np.nan)
     grad = np.zeros((len(pairs.x), 4)) if gradient else None  # weighted by zero: no NaN to spread
     bad = np.ones(len(pairs.x), dtype=bool)
     if fast.any():
-        log_g[fast], fast_grad, bad[fast] = _tail(params, pairs.x[fast], pairs.t[fast], gradient)
+        log_g[fast], fast_grad, bad[fast] = _rowwise(lambda x, t: _tail(params, x, t, gradient),
+                                                     pairs.x[fast], pairs.t[fast])
         if gradient:
             grad[fast] = fast_grad
     return log_g, grad, bad
@@ -915,7 +944,8 @@ class ParetoNBD:
                              | (ratio > CLOSED_FORM_MAX_RATIO))
         quadrature = None
         if broken.any():
-            log_i, grad_i = _died_by_quadrature(params, x[broken], t_x[broken], big_t[broken], gradient)
+            log_i, grad_i = _rowwise(lambda *rows: _died_by_quadrature(params, *rows, gradient),
+                                     x[broken], t_x[broken], big_t[broken])
             died[broken] = np.log(s) + log_i
             quadrature = (broken, grad_i)
         return alive, died, (g0, ratio, grad0, grad1, has_died & ~broken), quadrature

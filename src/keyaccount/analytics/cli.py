@@ -213,6 +213,8 @@ def run(argv: list[str]) -> int:
                                         discount_rate=args.discount_rate, models=args.models,
                                         currency=args.currency, holdout_until=args.holdout_until,
                                         progress=progress)
+        if analysis.holdout is not None and (beyond := holdout.beyond_the_data(analysis.holdout)):
+            _warn(beyond)
         progress("write")
         if args.format == "parquet" and not args.out:
             raise InputError("--format parquet writes a file: say which with --out")

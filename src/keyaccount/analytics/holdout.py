@@ -68,10 +68,12 @@ def conditional_expectations(model: btyd.BGNBD | btyd.ParetoNBD, data: btyd.Comp
 
 
 def validation(actual: np.ndarray, predicted: dict[str, np.ndarray], frequency: np.ndarray, *,
-               calibration_until: dt.date, holdout_until: dt.date, periods: float) -> dict:
+               calibration_until: dt.date, holdout_until: dt.date, periods: float,
+               data_until: dt.date | None = None) -> dict:
     """The holdout result (plain JSON types): per model, the predicted total against the actual, the
     error, the mean absolute error per customer, and the means by calibration purchases; and the
-    model with the lower mean absolute error."""
+    model with the lower mean absolute error. ``data_until``, the file's last order, is stated: a
+    holdout that runs past it counts no purchases for its last days (see :func:`beyond_the_data`)."""
     group = np.minimum(np.asarray(frequency, dtype=np.int64), FREQUENCY_GROUPS - 1)
     customers = np.bincount(group, minlength=FREQUENCY_GROUPS)
     labels = [str(k) for k in range(FREQUENCY_GROUPS - 1)] + [f"{FREQUENCY_GROUPS - 1}+"]
@@ -96,4 +98,17 @@ def validation(actual: np.ndarray, predicted: dict[str, np.ndarray], frequency: 
     better = min(models, key=lambda name: models[name]["mae"]) if len(models) > 1 else None
     return {"calibration_until": calibration_until.isoformat(), "holdout_until": holdout_until.isoformat(),
             "holdout_periods": float(periods), "customers": len(actual), "actual": actual_total,
-            "models": models, "better": better}
+            "models": models, "better": better,
+            "data_until": data_until.isoformat() if data_until else None}
+
+
+def beyond_the_data(result: dict) -> str | None:
+    """What to tell the user when the holdout ends after the file's last order: its last days hold
+    no purchases because the file stops, not because the customers did."""
+    data_until, holdout_until = result.get("data_until"), result["holdout_until"]
+    if not data_until or data_until >= holdout_until:
+        return None
+    gap = (dt.date.fromisoformat(holdout_until) - dt.date.fromisoformat(data_until)).days
+    return (f"--holdout-until {holdout_until} is {gap} days after the file's last order ({data_until}): "
+            "those days count as no purchases, so the models look too optimistic; end the holdout on or "
+            f"before {data_until} if the file stops there")

@@ -182,7 +182,7 @@ def analyze(*, orders: pl.DataFrame | CustomerDays | None = None, summary: pl.Da
             predicted = {name: holdout.conditional_expectations(model, compressed, periods)
                          for name, model in (("bgnbd", bg), ("pareto_nbd", pareto)) if name in fitted}
         validation = holdout.validation(actual, predicted, x, calibration_until=until, holdout_until=holdout_until,
-                                        periods=periods)
+                                        periods=periods, data_until=orders.last_read)
     return Analysis(customers=table, models=fits, period=period, until=until, horizon=horizon,
                     discount_rate=discount_rate, currency=currency, holdout=validation)
 

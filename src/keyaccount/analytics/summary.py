@@ -18,6 +18,7 @@ vectorised reduction over contiguous blocks instead of a group-by on text keys.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from dataclasses import dataclass
 
@@ -81,6 +82,9 @@ class CustomerDays:
     amount: np.ndarray
     starts: np.ndarray
     until: dt.date
+    # The last day with an order in what was read, before the cut at ``until`` (days since 1970): a
+    # holdout that runs past it compares the models' predictions with days the file does not cover.
+    last_read_day: int | None = None
 
     @classmethod
     def of(cls, days: pl.DataFrame, until: dt.date | None = None) -> CustomerDays:
@@ -97,6 +101,7 @@ class CustomerDays:
         """From a customer number (into ``names``, sorted), a day (since 1970) and the day's net
         amount per row, one row per customer and day: in any order, or ``grouped`` (each
         customer's rows together, in date order)."""
+        last_read_day = int(day.max()) if len(day) else None
         if until is None:
             until = _EPOCH + dt.timedelta(days=int(day.max()))
         else:
@@ -107,7 +112,7 @@ class CustomerDays:
             raise InputError(f"no orders on or before {until}")
         if grouped:
             starts = np.flatnonzero(np.r_[True, code[1:] != code[:-1]])
-            return cls(names, code, day, amount, starts, until)
+            return cls(names, code, day, amount, starts, until, last_read_day)
         # One integer key per row (unique: one row per customer and day) sorts customer-major,
         # date-minor in a single pass.
         first_day = int(day.min())
@@ -119,11 +124,16 @@ class CustomerDays:
             order = np.argsort(key)
         code, day, amount = code[order], day[order], amount[order]
         starts = np.flatnonzero(np.r_[True, code[1:] != code[:-1]])
-        return cls(names, code, day, amount, starts, until)
+        return cls(names, code, day, amount, starts, until, last_read_day)
 
     def up_to(self, until: dt.date) -> CustomerDays:
         """The same customer-days, those after ``until`` left out."""
-        return CustomerDays.from_codes(self.names, self.code, self.day, self.amount, until)
+        cut = CustomerDays.from_codes(self.names, self.code, self.day, self.amount, until)
+        return dataclasses.replace(cut, last_read_day=self.last_read_day)
+
+    @property
+    def last_read(self) -> dt.date | None:
+        return None if self.last_read_day is None else _EPOCH + dt.timedelta(days=self.last_read_day)
 
     @property
     def until_day(self) -> int:

@@ -23,6 +23,13 @@ def html_to_pdf(html: str) -> bytes:
     return weasyprint.HTML(string=html, url_fetcher=fetcher, base_url=".").write_pdf()
 
 
+def warm_up() -> None:
+    """Print one tiny document: WeasyPrint's first document in a process loads Pango and the system's
+    fonts (2–3 s measured on the demo), which a server does once, at start, rather than make the first
+    person who asks for a brief wait for it."""
+    html_to_pdf("<p>Keyaccount</p>")
+
+
 def render_pdf(template: str, context: dict, *, request=None) -> bytes:
     return html_to_pdf(render_to_string(template, context, request=request))
 

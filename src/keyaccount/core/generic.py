@@ -173,6 +173,8 @@ class EntityListView(LoginRequiredMixin, View, abc.ABC):
             "page_obj": page,
             "objects": page.object_list,
             "sort": sort,
+            # A filter in the address: an empty page then means "nothing matches", not "nothing yet".
+            "is_filtered": any(value.strip() for name in form.fields for value in request.GET.getlist(name)),
             "querystring": query.urlencode(),
             "querystring_without_sort": query_without_sort.urlencode(),
             **self.extra_context(request),

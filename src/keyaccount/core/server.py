@@ -3,8 +3,17 @@
 from __future__ import annotations
 
 import sys
+import threading
 
 from django.core.wsgi import get_wsgi_application
+
+from keyaccount.core import documents
+
+
+def _warm_up_printing(worker) -> None:
+    """In each worker, once it is ready, in the background: the first brief or proposal PDF is then
+    as quick as the others."""
+    threading.Thread(target=documents.warm_up, name="warm-up-printing", daemon=True).start()
 
 
 def serve(*, bind: str, workers: int, threads: int) -> None:
@@ -27,6 +36,7 @@ def serve(*, bind: str, workers: int, threads: int) -> None:
             self.cfg.set("worker_class", "gthread")
             self.cfg.set("accesslog", "-")
             self.cfg.set("timeout", 120)
+            self.cfg.set("post_worker_init", _warm_up_printing)
             if "control_socket_disable" in self.cfg.settings:
                 # Gunicorn's control socket would be written under the home directory; we need none.
                 self.cfg.set("control_socket_disable", True)

@@ -167,8 +167,9 @@ class FiguresOut(Schema):
     informed: int
     open: int
     heard_rate: float | None
-    response_hours: float | None
-    resolution_hours: float | None
+    # Working hours (the company's working calendar, as the SLAs count them), averaged.
+    response_hours: float | None = Field(None, description="mean working hours from receipt to the first response")
+    resolution_hours: float | None = Field(None, description="mean working hours from receipt to the resolution")
     response_breaches: int
     resolution_breaches: int
     repeat_complaints: int

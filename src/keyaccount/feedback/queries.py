@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from keyaccount.accounts import panels
-from keyaccount.core import access
+from keyaccount.core import access, working_time
 from keyaccount.core.editing import get_or_404
 from keyaccount.feedback.choices import OPEN_STATUSES, OPEN_TICKET_STATUSES, FeedbackKind
 from keyaccount.feedback.models import Feedback, FeedbackCategory, FeedbackLink, Survey, Ticket, UnmatchedMail
@@ -132,8 +132,6 @@ class Figures:
                 "resolution_breaches": self.resolution_breaches, "repeat_complaints": self.repeat_complaints}
 
 
-def _hours(start, end) -> float:
-    return (end - start).total_seconds() / 3600
 
 
 def kpis(user, *, date_from: dt.date, date_to: dt.date, kind: str | None = None,
@@ -142,13 +140,16 @@ def kpis(user, *, date_from: dt.date, date_to: dt.date, kind: str | None = None,
     in all and by manager and by category, and the categories of complaints by month.
 
     * heard rate: of the records resolved, the share whose client was told the outcome;
-    * response and resolution times: hours from receipt, averaged over those that have them;
+    * response and resolution times: working hours from receipt (the company's working calendar, as
+      the SLAs count them: a complaint received on Friday evening and answered on Monday morning
+      waited an hour or two, not sixty), averaged over those that have them;
     * breaches: the first response or the resolution came after its SLA deadline, or is still
       missing after it;
     * repeat complaints: a complaint whose account complained in the same category within the 90
       days before.
     """
     now = now or timezone.now()
+    calendar = working_time.company_calendar()
     zone = timezone.get_current_timezone()
     start = dt.datetime.combine(date_from, dt.time.min, tzinfo=zone)
     end = dt.datetime.combine(date_to + dt.timedelta(days=1), dt.time.min, tzinfo=zone)
@@ -183,9 +184,9 @@ def kpis(user, *, date_from: dt.date, date_to: dt.date, kind: str | None = None,
             figures.resolution_breaches += row.resolution_breached(now)
             figures.repeat_complaints += repeat
             if row.first_response_at:
-                figures._response_hours.append(_hours(row.received_at, row.first_response_at))
+                figures._response_hours.append(calendar.working_hours_between(row.received_at, row.first_response_at))
             if row.resolved_at:
-                figures._resolution_hours.append(_hours(row.received_at, row.resolved_at))
+                figures._resolution_hours.append(calendar.working_hours_between(row.received_at, row.resolved_at))
         if row.kind == FeedbackKind.COMPLAINT:
             months[timezone.localtime(row.received_at).strftime("%Y-%m")][str(row.category or _("no category"))] += 1
     top = Counter()

@@ -223,7 +223,8 @@ def task_done(request, pk):
 def call_queue(request):
     """Calls that matched nobody (or several accounts): assign each to a person."""
     page = Paginator(queries.call_queue(request.user), 30).get_page(request.GET.get("page"))
-    return render(request, "timeline/call_queue.html", {"page_obj": page, "calls": page.object_list})
+    return render(request, "timeline/call_queue.html", {"page_obj": page, "calls": page.object_list,
+                                                        "can_import": services.can_log(request.user)})
 
 
 @login_required

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from django import template
 from django.utils.http import urlencode
+from django.utils.translation import gettext as _
 
 from keyaccount.core import money, phones
+from keyaccount.core.templatetags.icons import render_icon
 
 register = template.Library()
 
@@ -36,8 +38,13 @@ def sort_link(context, key):
 
 @register.simple_tag(takes_context=True)
 def sort_mark(context, key):
+    """The arrow beside the column the list is sorted by (with its direction for a screen reader)."""
     current = context.get("sort", "")
-    return "▲" if current == key else "▼" if current == f"-{key}" else ""
+    if current == key:
+        return render_icon("chevron-up", _("sorted ascending"), "sort-mark")
+    if current == f"-{key}":
+        return render_icon("chevron-down", _("sorted descending"), "sort-mark")
+    return ""
 
 
 @register.simple_tag(takes_context=True)
