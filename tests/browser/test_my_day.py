@@ -4,6 +4,7 @@ complaint was resolved with x (each leaves the list), then open a meeting's brie
 Content-Security-Policy violation on the way."""
 
 import datetime as dt
+from pathlib import Path
 
 import pytest
 from django.utils import timezone
@@ -78,3 +79,21 @@ def test_a_manager_works_through_the_day_with_the_keyboard(language, browser, li
     page.keyboard.press("Enter")
     page.wait_for_url(f"**/timeline/{meeting.pk}/brief/")
     assert violations == []
+
+
+AXE = Path(__file__).parent / "vendor" / "axe-core-4.14.1.min.js"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_my_day_has_no_serious_accessibility_violations(browser, live_server, sign_in):
+    anna = UserFactory(username="anna", role=Role.KAM, team=TeamFactory(), language="ru")
+    account = AccountFactory(name="Severstal Trade", owner=anna, status="key")
+    timeline_services.interaction_create(user=anna, account=account, data={
+        "kind": "task", "subject": "Send the price list", "due_at": timezone.now() - dt.timedelta(days=1),
+        "assignee": anna})
+    page = sign_in("anna", "ru")
+    page.evaluate(AXE.read_text(encoding="utf-8"))
+    found = page.evaluate("axe.run(document, {resultTypes: ['violations']}).then(r => r.violations"
+                          ".map(v => ({id: v.id, impact: v.impact, nodes: v.nodes.length})))")
+    serious = [violation for violation in found if violation["impact"] in ("serious", "critical")]
+    assert serious == [], serious
