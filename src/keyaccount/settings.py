@@ -93,6 +93,7 @@ INSTALLED_APPS = [
     "keyaccount.feedback",
     "keyaccount.insights",
     "keyaccount.search",
+    "keyaccount.workspace",
     "keyaccount.api",
     "keyaccount.demo",
 ]
@@ -119,7 +120,8 @@ ROOT_URLCONF = "keyaccount.urls"
 WSGI_APPLICATION = "keyaccount.wsgi.application"
 AUTH_USER_MODEL = "core.User"
 LOGIN_URL = "core:login"
-LOGIN_REDIRECT_URL = "accounts:account_list"
+# The site's root, which sends each user to their start page (core.views.home).
+LOGIN_REDIRECT_URL = "core:home"
 LOGOUT_REDIRECT_URL = "core:login"
 
 TEMPLATES = [

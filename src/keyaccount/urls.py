@@ -17,6 +17,7 @@ urlpatterns = [
     path("feedback/", include("keyaccount.feedback.urls")),
     path("loyalty/", include("keyaccount.loyalty.urls")),
     path("search/", include("keyaccount.search.urls")),
+    path("my-day/", include("keyaccount.workspace.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
     # Django's language switch, which also sets a signed-in user's profile language.

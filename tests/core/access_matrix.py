@@ -52,6 +52,7 @@ from keyaccount.search import services as search_services
 from keyaccount.timeline import models as timeline_models
 from keyaccount.timeline import reminders
 from keyaccount.timeline import services as timeline_services
+from keyaccount.workspace import models as workspace_models
 from tests.core.access_channels import (
     ACCOUNT,
     EDITORS,
@@ -793,6 +794,9 @@ EXEMPT: tuple[Exempt, ...] = (
     Exempt(feedback_models.SlaPolicy, "configuration: the response and resolution hours per severity"),
     Exempt(feedback_models.TicketMessage, "message of a Ticket, shown only inside its ticket"),
     Exempt(feedback_models.UnmatchedMail, "mail from an unknown address, of no account until it joins a ticket"),
+    Exempt(workspace_models.Snooze, "a user's own \"put off\" of an item of My day: a kind, an id and a moment, "
+                                    "read only for its user and only to hide what the owning app's query shows; "
+                                    "pinned by tests/workspace"),
 )
 
 

@@ -56,6 +56,10 @@ class Capability(enum.StrEnum):
     READ_UNMATCHED_MAIL = "read_unmatched_mail"
     # In a person's data export, the text that names them in accounts the exporter does not see.
     SEARCH_ALL_PERSONAL_DATA = "search_all_personal_data"
+    # My day: the day's meetings, tasks, obligations, complaints, tickets, slipping accounts, expiring
+    # proposals and the month's plan. It shows money, so support agents do not get it (their day is
+    # the support desk's ticket list).
+    VIEW_MY_DAY = "view_my_day"
 
 
 _EVERYTHING = frozenset(Capability)
@@ -65,10 +69,10 @@ ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
     Role.KAM: frozenset({
         Capability.VIEW_FINANCES, Capability.VIEW_ORDERS, Capability.VIEW_HISTORY, Capability.EDIT_ACCOUNTS,
         Capability.EDIT_CONTACTS, Capability.EDIT_ORDERS, Capability.EDIT_COMPETITORS, Capability.LOG_INTERACTIONS,
-        Capability.EDIT_DEALS, Capability.WRITE_REPORTS,
+        Capability.EDIT_DEALS, Capability.WRITE_REPORTS, Capability.VIEW_MY_DAY,
     }),
     Role.ANALYST: frozenset({Capability.VIEW_FINANCES, Capability.VIEW_ORDERS, Capability.VIEW_HISTORY,
-                             Capability.READ_UNMATCHED_MAIL}),
+                             Capability.READ_UNMATCHED_MAIL, Capability.VIEW_MY_DAY}),
     Role.SUPPORT: frozenset({Capability.EDIT_CONTACTS, Capability.LOG_INTERACTIONS,
                              Capability.READ_UNMATCHED_MAIL}),
 }
@@ -160,6 +164,13 @@ def people_q(user, field: str = "user") -> Q | None:
     if role == Role.HEAD and user.team_id:
         scope |= Q(**{f"{field}__team_id": user.team_id})
     return scope
+
+
+def starts_with_my_day(user) -> bool:
+    """Whether the user's start page (after signing in, and the site's root) is My day: those who
+    sell (managers and heads of sales). Administrators and analysts may open it, but start where
+    they did; support agents start at the support desk's tickets."""
+    return role_of(user) in SELLING_ROLES and can(user, Capability.VIEW_MY_DAY)
 
 
 def sees_all_accounts(user) -> bool:

@@ -19,7 +19,7 @@ from django.views import i18n as i18n_views
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from keyaccount.core import queries, services, throttle
+from keyaccount.core import access, queries, services, throttle
 from keyaccount.core.api import API_PREFIX
 from keyaccount.core.forms import NotificationSettingsForm, ProfileForm, TokenForm
 from keyaccount.core.generic import is_htmx_fragment, submit_form
@@ -57,7 +57,10 @@ def locked_out(request, original_response=None, credentials=None):
 
 
 def home(request):
-    return redirect("accounts:account_list" if request.user.is_authenticated else "core:login")
+    """The start page: My day for those who sell, the account list for everyone else."""
+    if not request.user.is_authenticated:
+        return redirect("core:login")
+    return redirect("workspace:my_day" if access.starts_with_my_day(request.user) else "accounts:account_list")
 
 
 @login_required

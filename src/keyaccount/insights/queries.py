@@ -39,6 +39,16 @@ def latest_scores(user) -> QuerySet[AccountScore]:
     return scores_visible_to(user).filter(computed_on=day) if day else AccountScore.objects.none()
 
 
+def previous_scores(account_ids, *, before: dt.date, user) -> dict[int, AccountScore]:
+    """Each account's score on the last day scored before ``before`` (the day before the latest,
+    whatever gap the nightly job left): one aggregate and one read, whatever the history's length."""
+    day = AccountScore.objects.filter(computed_on__lt=before).aggregate(day=Max("computed_on"))["day"]
+    if day is None or not account_ids:
+        return {}
+    return {score.account_id: score for score in scores_visible_to(user).filter(
+        computed_on=day, account_id__in=list(account_ids))}
+
+
 def account_history(*, account, user, limit: int = 12) -> list[AccountScore]:
     return list(scores_visible_to(user).filter(account=account).order_by("-computed_on")[:limit])
 

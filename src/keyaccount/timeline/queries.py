@@ -16,7 +16,7 @@ from django.utils.dateparse import parse_datetime
 from keyaccount.core import access
 from keyaccount.core.editing import get_or_404
 from keyaccount.core.models import MAX_ID
-from keyaccount.timeline.choices import InteractionKind
+from keyaccount.timeline.choices import CallDirection, InteractionKind
 from keyaccount.timeline.models import Interaction, InteractionContact
 
 PAGE_SIZE = 30
@@ -107,3 +107,19 @@ def call_queue(user) -> QuerySet[Interaction]:
 def open_tasks(user) -> QuerySet[Interaction]:
     return (interactions_visible_to(user).filter(kind=InteractionKind.TASK, done_at__isnull=True, assignee=user)
             .select_related("account").order_by("due_at", "id"))
+
+
+def participant_interactions(user_ids) -> QuerySet:
+    """The ids of the interactions these users take part in (a subquery, for "my meetings")."""
+    return Interaction.participants.through.objects.filter(user_id__in=list(user_ids)).values("interaction_id")
+
+
+def outbound_calls_since(since: dt.datetime, *, numbers, contact_ids) -> list[tuple[str, dt.datetime, int | None]]:
+    """Outbound calls after ``since`` to any of these numbers or people, as (their number, when, the
+    person's id): whether a missed call was returned. Read without the access rule on purpose: a
+    call back by a colleague returns the call too, and only the fact is used, nothing is shown."""
+    if not numbers and not contact_ids:
+        return []
+    calls = Interaction.objects.filter(kind=InteractionKind.CALL, direction=CallDirection.OUTBOUND, starts_at__gt=since)
+    calls = calls.filter(Q(their_number__in=list(numbers)) | Q(contact_links__contact_id__in=list(contact_ids)))
+    return list(calls.values_list("their_number", "starts_at", "contact_links__contact_id")[:2000])

@@ -1,0 +1,99 @@
+"""My day in a real browser, keyboard only, in Russian and in English: sign in and land on it, open
+the help with ?, move with j/k, mark a task done and an obligation fulfilled and tell a client their
+complaint was resolved with x (each leaves the list), then open a meeting's brief with Enter; no
+Content-Security-Policy violation on the way."""
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+from django.utils import timezone
+from playwright.sync_api import expect
+
+from keyaccount.contracts import services as contract_services
+from keyaccount.contracts.models import Obligation
+from keyaccount.core.choices import Role
+from keyaccount.feedback import services as feedback_services
+from keyaccount.feedback.models import Feedback
+from keyaccount.timeline import services as timeline_services
+from keyaccount.timeline.models import Interaction
+from tests.browser.conftest import NEEDS_CHROMIUM
+from tests.factories import AccountFactory, ContactFactory, TeamFactory, UserFactory
+
+pytestmark = [pytest.mark.browser, NEEDS_CHROMIUM]
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("language", ["ru", "en"])
+def test_a_manager_works_through_the_day_with_the_keyboard(language, browser, live_server, sign_in):
+    anna = UserFactory(username="anna", role=Role.KAM, team=TeamFactory(), language=language)
+    account = AccountFactory(name="Severstal Trade", owner=anna, status="key")
+    contact = ContactFactory(account=account, last_name="Petrova")
+    now = timezone.now()
+    meeting = timeline_services.interaction_create(user=anna, account=account, data={
+        "kind": "meeting", "subject": "Quarterly review", "starts_at": now + dt.timedelta(days=1),
+        "travel_minutes": 30, "contacts": [contact]})
+    task = timeline_services.interaction_create(user=anna, account=account, data={
+        "kind": "task", "subject": "Send the price list", "due_at": now - dt.timedelta(days=1), "assignee": anna})
+    contract = contract_services.contract_create(user=anna, account=account, data={
+        "number": "7/2026", "subject": "Supply", "starts_on": now.date() - dt.timedelta(days=100)})
+    obligation = contract_services.obligation_create(user=anna, contract=contract, data={
+        "kind": "delivery", "title": "Deliver the pumps", "due_on": timezone.localdate()})
+    complaint = feedback_services.feedback_create(user=anna, account=account, data={
+        "subject": "Late pallets", "text": "Two days late"})
+    complaint = feedback_services.feedback_resolve(user=anna, feedback=complaint, resolution="Second truck sent",
+                                                   version=complaint.version)
+
+    page = sign_in("anna", language)
+    assert page.url.endswith("/my-day/")
+    violations = []
+    page.on("console", lambda message: violations.append(message.text)
+            if "Content Security Policy" in message.text else None)
+
+    page.keyboard.press("?")
+    expect(page.locator("#day-help")).to_be_visible()
+    page.keyboard.press("Escape")
+    expect(page.locator("#day-help")).to_be_hidden()
+
+    page.keyboard.press("j")
+    expect(page.locator(f"#item-meeting-{meeting.pk}")).to_be_focused()
+    page.keyboard.press("j")
+    expect(page.locator(f"#item-task-{task.pk}")).to_be_focused()
+    page.keyboard.press("x")
+    expect(page.locator(f"#item-task-{task.pk}")).to_have_count(0)
+    expect(page.locator("#section-todo .day-empty")).to_be_visible()
+    # The focus went to the item that took its place: the obligation.
+    expect(page.locator(f"#item-obligation-{obligation.pk}")).to_be_focused()
+    page.keyboard.press("x")
+    expect(page.locator(f"#item-obligation-{obligation.pk}")).to_have_count(0)
+    expect(page.locator(f"#item-complaint-{complaint.pk}")).to_be_focused()
+    page.keyboard.press("x")
+    expect(page.locator(f"#item-complaint-{complaint.pk}")).to_have_count(0)
+
+    assert Interaction.objects.get(pk=task.pk).done_at is not None
+    assert Obligation.objects.get(pk=obligation.pk).status == "done"
+    assert Feedback.objects.get(pk=complaint.pk).informed_via == "call"
+
+    page.keyboard.press("k")
+    expect(page.locator(f"#item-meeting-{meeting.pk}")).to_be_focused()
+    page.keyboard.press("Enter")
+    page.wait_for_url(f"**/timeline/{meeting.pk}/brief/")
+    assert violations == []
+
+
+AXE = Path(__file__).parent / "vendor" / "axe-core-4.14.1.min.js"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_my_day_has_no_serious_accessibility_violations(browser, live_server, sign_in):
+    anna = UserFactory(username="anna", role=Role.KAM, team=TeamFactory(), language="ru")
+    account = AccountFactory(name="Severstal Trade", owner=anna, status="key")
+    timeline_services.interaction_create(user=anna, account=account, data={
+        "kind": "task", "subject": "Send the price list", "due_at": timezone.now() - dt.timedelta(days=1),
+        "assignee": anna})
+    page = sign_in("anna", "ru")
+    page.evaluate(AXE.read_text(encoding="utf-8"))
+    found = page.evaluate("axe.run(document, {resultTypes: ['violations']}).then(r => r.violations"
+                          ".map(v => ({id: v.id, impact: v.impact, nodes: v.nodes.length})))")
+    serious = [violation for violation in found if violation["impact"] in ("serious", "critical")]
+    assert serious == [], serious
