@@ -6,7 +6,6 @@ browser's Navigation Timing and kept, with the screenshots, in the artefacts fol
 (``KAM_BROWSER_ARTEFACTS``, by default ``.artefacts/browser``; docs/benchmarks.md quotes them); the
 pages are checked by axe-core for serious and critical accessibility violations on the way."""
 
-import datetime as dt
 import json
 import os
 import time
@@ -16,15 +15,10 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from keyaccount.contracts import services as contract_services
 from keyaccount.contracts.models import Obligation
-from keyaccount.core.choices import Role
-from keyaccount.feedback import services as feedback_services
 from keyaccount.feedback.models import Feedback
-from keyaccount.timeline import services as timeline_services
 from keyaccount.timeline.models import Interaction
 from tests.browser.conftest import NEEDS_CHROMIUM
-from tests.factories import AccountFactory, ContactFactory, TeamFactory, UserFactory, give_roles
 
 pytestmark = [pytest.mark.browser, NEEDS_CHROMIUM]
 
@@ -74,31 +68,6 @@ def _visit(page, url: str, name: str, language: str, *, check_access: bool = Tru
     if check_access:
         assert _serious_violations(page) == [], name
     return figures
-
-
-@pytest.fixture
-def annas_day(db):
-    team = TeamFactory()
-    anna = UserFactory(username="anna", role=Role.KAM, team=team)
-    UserFactory(username="head", role=Role.HEAD, team=team)
-    boris = UserFactory(username="boris", role=Role.KAM, team=team)
-    account = AccountFactory(name="Severstal Trade", owner=anna, status="key")
-    petrova = ContactFactory(account=account, last_name="Petrova", first_name="Elena")
-    give_roles(petrova, "decision_maker")
-    tomorrow = timezone.localtime().replace(hour=11, minute=0, second=0, microsecond=0) + dt.timedelta(days=1)
-    meeting = timeline_services.interaction_create(user=anna, account=account, data={
-        "kind": "meeting", "subject": "Quarterly review", "starts_at": tomorrow,
-        "ends_at": tomorrow + dt.timedelta(hours=1), "travel_minutes": 40, "contacts": [petrova]})
-    contract = contract_services.contract_create(user=anna, account=account, data={
-        "number": "7/2026", "subject": "Supply", "starts_on": timezone.localdate() - dt.timedelta(days=100)})
-    obligation = contract_services.obligation_create(user=anna, contract=contract, data={
-        "kind": "delivery", "title": "Deliver the pumps", "due_on": timezone.localdate()})
-    complaint = feedback_services.feedback_create(user=anna, account=account, data={
-        "subject": "Late pallets", "text": "Two days late"})
-    complaint = feedback_services.feedback_resolve(user=anna, feedback=complaint, resolution="Second truck sent",
-                                                   version=complaint.version)
-    return {"anna": anna, "boris": boris, "account": account, "meeting": meeting, "obligation": obligation,
-            "complaint": complaint}
 
 
 @pytest.mark.django_db(transaction=True)

@@ -10,39 +10,27 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from keyaccount.contracts import services as contract_services
 from keyaccount.contracts.models import Obligation
 from keyaccount.core.choices import Role
-from keyaccount.feedback import services as feedback_services
 from keyaccount.feedback.models import Feedback
 from keyaccount.timeline import services as timeline_services
 from keyaccount.timeline.models import Interaction
 from tests.browser.conftest import NEEDS_CHROMIUM
-from tests.factories import AccountFactory, ContactFactory, TeamFactory, UserFactory
+from tests.factories import AccountFactory, TeamFactory, UserFactory
 
 pytestmark = [pytest.mark.browser, NEEDS_CHROMIUM]
 
 
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.parametrize("language", ["ru", "en"])
-def test_a_manager_works_through_the_day_with_the_keyboard(language, browser, live_server, sign_in):
-    anna = UserFactory(username="anna", role=Role.KAM, team=TeamFactory(), language=language)
-    account = AccountFactory(name="Severstal Trade", owner=anna, status="key")
-    contact = ContactFactory(account=account, last_name="Petrova")
-    now = timezone.now()
-    meeting = timeline_services.interaction_create(user=anna, account=account, data={
-        "kind": "meeting", "subject": "Quarterly review", "starts_at": now + dt.timedelta(days=1),
-        "travel_minutes": 30, "contacts": [contact]})
+def test_a_manager_works_through_the_day_with_the_keyboard(language, annas_day, browser, live_server, sign_in):
+    anna, account = annas_day["anna"], annas_day["account"]
+    anna.language = language
+    anna.save(update_fields=["language"])
+    meeting, obligation, complaint = annas_day["meeting"], annas_day["obligation"], annas_day["complaint"]
     task = timeline_services.interaction_create(user=anna, account=account, data={
-        "kind": "task", "subject": "Send the price list", "due_at": now - dt.timedelta(days=1), "assignee": anna})
-    contract = contract_services.contract_create(user=anna, account=account, data={
-        "number": "7/2026", "subject": "Supply", "starts_on": now.date() - dt.timedelta(days=100)})
-    obligation = contract_services.obligation_create(user=anna, contract=contract, data={
-        "kind": "delivery", "title": "Deliver the pumps", "due_on": timezone.localdate()})
-    complaint = feedback_services.feedback_create(user=anna, account=account, data={
-        "subject": "Late pallets", "text": "Two days late"})
-    complaint = feedback_services.feedback_resolve(user=anna, feedback=complaint, resolution="Second truck sent",
-                                                   version=complaint.version)
+        "kind": "task", "subject": "Send the price list", "due_at": timezone.now() - dt.timedelta(days=1),
+        "assignee": anna})
 
     page = sign_in("anna", language)
     assert page.url.endswith("/my-day/")
