@@ -36,6 +36,13 @@ def test_create_filter_update_delete_an_interaction(api, anna_account, anna_cont
     assert api("delete", f"/api/v1/interactions/{body['id']}").status_code == 204
 
 
+def test_a_meeting_given_only_its_start_lasts_an_hour_through_the_api_too(api, anna_account):
+    created = api("post", "/api/v1/interactions/", {
+        "kind": "meeting", "account_id": anna_account.pk, "subject": "Review", "starts_at": "2026-03-10T12:00:00Z"})
+    assert created.status_code == 201, created.content
+    assert created.json()["ends_at"].startswith("2026-03-10T13:00:00")
+
+
 def test_bad_interactions_answer_422_with_fields(api, anna_account):
     response = api("post", "/api/v1/interactions/", {
         "kind": "party", "account_id": anna_account.pk, "travel_minutes": -1, "starts_at": "yesterday"})

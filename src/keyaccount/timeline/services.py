@@ -18,6 +18,7 @@ from keyaccount.core import access, audit
 from keyaccount.core.access import Capability
 from keyaccount.core.concurrency import save_versioned
 from keyaccount.core.editing import assign_fields, delete_or_explain, require, validation_errors
+from keyaccount.core.forms import MEETING_MINUTES
 from keyaccount.core.models import User
 from keyaccount.timeline import reminders
 from keyaccount.timeline.choices import CallDirection, InteractionKind, MatchStatus, MeetingStatus
@@ -148,6 +149,9 @@ def interaction_create(*, user, account: Account, data: Mapping[str, Any]) -> In
     assign_fields(interaction, data, INTERACTION_FIELDS)
     if interaction.kind == InteractionKind.TASK and interaction.assignee_id is None:
         interaction.assignee_id = user.pk
+    if interaction.kind == InteractionKind.MEETING and interaction.starts_at and not interaction.ends_at:
+        # As the form does: a meeting given only its start lasts an hour (in the API, the import, anywhere).
+        interaction.ends_at = interaction.starts_at + dt.timedelta(minutes=MEETING_MINUTES)
     contacts, participants = _clean(interaction, data)
     interaction.save()
     _set_relations(interaction, contacts, participants if participants is not None else [user.pk])
