@@ -29,8 +29,8 @@ AXE = Path(__file__).parent / "vendor" / "axe-core-4.14.1.min.js"
 SERVER_BOUND_MS, USABLE_BOUND_MS = 1500, 4000
 
 TEXT = {
-    "ru": {"brief": "Справка", "save": "Сохранить", "done": "Выполнено", "day": "Мой день", "team": "День команды"},
-    "en": {"brief": "Brief", "save": "Save", "done": "Done", "day": "My day", "team": "The team's day"},
+    "ru": {"brief": "Справка", "save": "Сохранить", "day": "Мой день", "team": "День команды"},
+    "en": {"brief": "Brief", "save": "Save", "day": "My day", "team": "The team's day"},
 }
 
 

@@ -1,5 +1,6 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class FeedbackKind(models.TextChoices):
@@ -41,7 +42,7 @@ OPEN_STATUSES = (FeedbackStatus.NEW, FeedbackStatus.IN_PROGRESS, FeedbackStatus.
 class SuggestionOutcome(models.TextChoices):
     ACCEPTED = "accepted", _("Accepted into the backlog")
     DECLINED = "declined", _("Declined")
-    DONE = "done", _("Done")
+    DONE = "done", pgettext_lazy("suggestion", "Done")
 
 
 class ClientReaction(models.TextChoices):
