@@ -67,8 +67,12 @@ def _load_and_check_the_demo(client, capsys):
     _my_day_has_every_kind_of_item()
     for username, _role in generator.DEMO_USERS:
         signed_in = client.post("/login/", {"username": username, "password": "demo"})
-        assert signed_in.status_code == 302 and signed_in["Location"] == "/accounts/", username
-        assert client.get("/accounts/").status_code == 200
+        assert signed_in.status_code == 302 and signed_in["Location"] == "/", username
+        # Managers and heads start on My day, the others on the account list; every start page opens.
+        start = client.get("/")
+        expected = "/my-day/" if username in ("anna", "boris", "head") else "/accounts/"
+        assert start.status_code == 302 and start["Location"] == expected, username
+        assert client.get(expected).status_code == 200, username
         client.post("/logout/")
     call_command("demo", "--no-serve")
     assert "already loaded" in capsys.readouterr().out
