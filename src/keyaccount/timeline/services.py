@@ -186,7 +186,12 @@ def event_record(*, user, account: Account, subject: str, summary: str = "",
 def interaction_update(*, user, interaction: Interaction, data: Mapping[str, Any], version: int | None) -> Interaction:
     require(can_change(user, interaction))
     before = audit.snapshot(interaction, **_extras(interaction))
+    old_start = interaction.starts_at
     assign_fields(interaction, {key: value for key, value in data.items() if key != "kind"}, INTERACTION_FIELDS)
+    if ("ends_at" not in data and interaction.ends_at and old_start and interaction.starts_at
+            and interaction.starts_at != old_start):
+        # A meeting moved by its start alone keeps its length: the end moves with it.
+        interaction.ends_at += interaction.starts_at - old_start
     contacts, participants = _clean(interaction, data)
     save_versioned(interaction, expected_version=version)
     _set_relations(interaction, contacts, participants)
