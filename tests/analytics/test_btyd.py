@@ -214,6 +214,37 @@ def test_heavy_tailed_customers_fit_pareto_nbd_in_a_few_passes():
     assert np.isfinite(model.p_alive(x, t_x, big_t)).all()
 
 
+@pytest.mark.parametrize("params, served", [
+    # α far below β, most customers with a purchase or two: their series take hundreds of terms each,
+    # so quadrature, one row at a time, is cheaper; the few heavy buyers' series are short.
+    ((0.29, 2.15, 12.2, 471.3), "few"),
+    # α and β closer and everyone buying often (the generator's shape): the series serve the rows.
+    ((1.09, 6.67, 1.05, 42.5), "all"),
+])
+def test_the_closed_form_serves_the_rows_where_it_is_cheaper_and_both_ways_agree(monkeypatch, params, served):
+    rng = np.random.default_rng(17)
+    n = 5_000
+    big_t = rng.integers(1, 156, n).astype(float)
+    many = 20 + rng.integers(0, 40, n) if served == "all" else np.minimum(np.floor(rng.pareto(0.8, n)), 400)
+    x = np.minimum(many, np.floor(big_t)).astype(float)
+    t_x = np.where(x > 0, np.maximum(big_t - rng.exponential(10, n), x / 7), 0.0).clip(0, big_t)
+    data = btyd.Compressed.of(x, t_x, big_t)
+    at_t, at_big_t = data.pairs
+    has_died = data.t_x < data.T
+    fast_t, fast_big_t = btyd._closed_form_plan(np.array(params), at_t, at_big_t, has_died, True)
+    by_closed_form = has_died & fast_t[at_t.index] & fast_big_t[at_big_t.index]
+    if served == "all":  # but the youngest customers, whose z is nearest 1
+        assert by_closed_form.sum() > 0.98 * has_died.sum()
+    else:
+        assert by_closed_form.sum() < 0.2 * has_died.sum()
+    planned = btyd.ParetoNBD.negative_log_likelihood(np.array(params), data)
+    everything = (np.ones(len(at_t.x), dtype=bool), np.ones(len(at_big_t.x), dtype=bool))
+    monkeypatch.setattr(btyd, "_closed_form_plan", lambda *args: everything)
+    closed_form = btyd.ParetoNBD.negative_log_likelihood(np.array(params), data)
+    assert relative(planned[0], closed_form[0]) < 1e-12
+    assert np.allclose(planned[1], closed_form[1], rtol=1e-7, atol=1e-7 * len(x))
+
+
 def test_a_pareto_nbd_fit_is_the_same_on_one_thread_and_on_several(monkeypatch):
     """The rows' work is split over threads in blocks; each row's terms do not depend on its block,
     so the fit (and every score) comes out bit for bit the same."""
