@@ -78,6 +78,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.admin",
     "django.contrib.humanize",
+    "django.forms",  # its widget templates, for FORM_RENDERER
     "axes",
     "csp",
     "huey.contrib.djhuey",
@@ -140,6 +141,9 @@ TEMPLATES = [
         },
     }
 ]
+
+# Widgets render through the templates above, so templates/django/forms/ can override one of Django's.
+FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",

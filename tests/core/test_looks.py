@@ -300,3 +300,12 @@ def test_the_brief_page_links_the_stylesheet_with_the_print_rules(people, client
     # The buttons sit in .actions, which the print rules hide.
     actions = page.split('<p class="actions">')[1].split("</p>")[0]
     assert "PDF for printing" in actions and "#printer" in actions
+
+
+def test_an_empty_choice_is_a_dash_not_djangos_row_of_hyphens(people, client_for):
+    """A model field's blank choice and a ModelChoiceField's empty label both render as the dash
+    every other "none" here is (templates/django/forms/widgets/select_option.html)."""
+    account = AccountFactory(owner=people["anna"])
+    page = client_for(people["anna"]).get(reverse("accounts:account_edit", args=[account.pk])).content.decode()
+    assert "<select" in page and "---------" not in page
+    assert re.search(r'<option value=""[^>]*>—</option>', page)

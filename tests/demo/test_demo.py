@@ -68,9 +68,11 @@ def _load_and_check_the_demo(client, capsys):
     for username, _role in generator.DEMO_USERS:
         signed_in = client.post("/login/", {"username": username, "password": "demo"})
         assert signed_in.status_code == 302 and signed_in["Location"] == "/", username
-        # Managers and heads start on My day, the others on the account list; every start page opens.
+        # Managers and heads start on My day, support on the ticket queue, the others on the account list;
+        # every start page opens.
         start = client.get("/")
-        expected = "/my-day/" if username in ("anna", "boris", "head") else "/accounts/"
+        expected = ("/my-day/" if username in ("anna", "boris", "head") else
+                    "/feedback/tickets/" if username == "support" else "/accounts/")
         assert start.status_code == 302 and start["Location"] == expected, username
         assert client.get(expected).status_code == 200, username
         client.post("/logout/")
@@ -128,6 +130,8 @@ def _my_day_has_every_kind_of_item():
     sunday = today + dt.timedelta(days=6 - today.weekday())
     assert set(Feedback.objects.values_list("status", flat=True)) == {
         "new", "in_progress", "resolved", "informed", "closed"}
+    calendar = working_time.company_calendar()
+    subjects: dict[str, set[str]] = {}
     for username in ("anna", "boris"):
         manager = User.objects.get(username=username)
         meetings = Interaction.objects.filter(kind="meeting", owner=manager, meeting_status="planned")
@@ -142,7 +146,20 @@ def _my_day_has_every_kind_of_item():
         assert set(obligations.values_list("side", flat=True)) == {"ours", "client"}, username
         assert Feedback.objects.filter(account__owner=manager, status="resolved").exists(), username
         tickets = Ticket.objects.filter(account__owner=manager)
-        assert {"new", "open", "waiting"} <= set(tickets.values_list("status", flat=True)), username
+        assert set(tickets.values_list("status", flat=True)) == {"new", "open", "waiting", "solved", "closed"}
+        subjects[username] = set(tickets.values_list("subject", flat=True))
+        for ticket in tickets:
+            # Written by the client in working hours, the first message then too; the agent only recorded it.
+            assert calendar.is_working_time(ticket.created_at), (ticket.reference, ticket.created_at)
+            first = ticket.messages.first()
+            assert (first.kind, first.created_at, first.sender) == ("in", ticket.created_at, str(ticket.contact))
+        # What the manager took by phone, mail or at a meeting, in working hours (a web form or a survey
+        # answer comes at any hour); so were the first responses.
+        taken = Feedback.objects.filter(account__owner=manager, channel__in=("call", "email", "meeting"))
+        assert taken.count() >= 5, username
+        for received, responded in taken.values_list("received_at", "first_response_at"):
+            assert calendar.is_working_time(received), (username, received)
+            assert responded is None or responded >= received, (username, received, responded)
         open_tickets = tickets.filter(status__in=("new", "open", "waiting"))
         assert open_tickets.filter(resolution_due__gt=now, resolution_due__lt=now + dt.timedelta(hours=2)).exists()
         assert open_tickets.filter(resolution_due__lt=now).exists(), username
@@ -153,6 +170,7 @@ def _my_day_has_every_kind_of_item():
         plan = SalesPlan.objects.get(user=manager, period_kind="month", period_start=today.replace(day=1))
         assert plan.amount > 0
         assert Order.objects.filter(account__owner=manager, ordered_on__gte=today.replace(day=1)).exists(), username
+    assert not subjects["anna"] & subjects["boris"], "each manager's clients write about their own things"
 
 
 @pytest.mark.django_db

@@ -17,6 +17,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from keyaccount.accounts.models import ContactEmail
+from keyaccount.core.models import Notification
 from keyaccount.feedback import support
 from keyaccount.feedback.models import Ticket, TicketMessage, UnmatchedMail
 from keyaccount.timeline.models import Interaction
@@ -199,6 +200,64 @@ def test_unmatched_mail_goes_only_to_people_the_agent_sees(client_for, people, a
     assert refused.status_code == 404 and not Ticket.objects.exists()
     with pytest.raises(Exception, match="may not see"):
         support.unmatched_assign(user=people["head"], mail=waiting, contact=theirs)
+
+
+def test_a_ticket_recorded_by_an_agent_shows_the_client_as_its_author(client_for, people, user_of_the_product):
+    """The agent who typed in a call is not who wrote: the first message is the client's, "recorded by"
+    the agent, at the moment given (an e-mail assigned a day later was still written when it came)."""
+    written = timezone.now() - dt.timedelta(hours=20)
+    ticket = support.ticket_create(user=people["anna"], account=user_of_the_product.account, at=written,
+                                   contact=user_of_the_product, data={"subject": "Login fails", "body": "It fails"})
+    first = ticket.messages.get()
+    assert (ticket.created_at, first.created_at, first.sender, first.author) == (
+        written, written, str(user_of_the_product), people["anna"])
+    page = client_for(people["anna"]).get(reverse("feedback:ticket_detail", args=[ticket.pk])).content.decode()
+    header = page.split('<header class="small">', 1)[1].split("</header>", 1)[0]
+    assert str(user_of_the_product) in header and f"recorded by {people['anna']}" in header
+
+
+def test_mail_assigned_later_keeps_the_time_it_came(people, anna_account, user_of_the_product):
+    mail_came = support.receive_email(message("stranger@far.example", "Prices", "Send prices", "<late@far>"))
+    UnmatchedMail.objects.filter(pk=mail_came.pk).update(received_at=timezone.now() - dt.timedelta(days=1))
+    mail_came.refresh_from_db()
+    ticket = support.unmatched_assign(user=people["support"], mail=mail_came, contact=user_of_the_product)
+    assert ticket.created_at == mail_came.received_at == ticket.messages.get().created_at
+
+
+def test_ticket_sla_reminders_go_to_support_and_breaches_to_the_accounts_manager_and_head(people, frozen_now,
+                                                                                          user_of_the_product):
+    from keyaccount.feedback import reminders
+    from keyaccount.timeline import reminders as delivery
+    from keyaccount.timeline.models import Reminder
+
+    ticket = support.ticket_create(user=people["support"], account=user_of_the_product.account,
+                                   contact=user_of_the_product, data={"subject": "Login fails", "body": "It fails",
+                                                                      "priority": "high"})
+
+    def rows():  # those waiting: the delivered stay as the record of what was said
+        return {(r.user.username, r.key.rsplit(":", 1)[1], r.key.split(":")[1].split("@")[0])
+                for r in Reminder.objects.filter(source=reminders.TICKET_SOURCE, object_id=ticket.pk, state="pending")
+                .select_related("user")}
+
+    # Nobody took it yet: every support agent is reminded; the breach reaches the account's manager and head too.
+    steps = ("response", "resolution")
+    assert rows() == ({("support", kind, step) for kind in ("soon", "breach") for step in steps}
+                      | {(user, "breach", step) for user in ("anna", "head") for step in steps})
+    soon = Reminder.objects.get(source=reminders.TICKET_SOURCE, object_id=ticket.pk, key__contains="response",
+                                key__endswith=":soon")
+    assert ticket.response_due - soon.remind_at <= dt.timedelta(hours=1)
+    # The breach, delivered when due, names the ticket; a reply first would have withdrawn it.
+    report = delivery.deliver_due(now=ticket.response_due + dt.timedelta(minutes=1))
+    assert report.sent >= 3
+    alert = Notification.objects.get(user=people["head"], title__contains=ticket.reference)
+    assert "First response to ticket" in alert.title and "overdue" in alert.title
+    support.ticket_reply(user=people["support"], ticket=ticket, body="Looking into it", status="open",
+                         version=ticket.version)
+    assert {step for _user, _kind, step in rows()} == {"resolution"}
+    ticket.refresh_from_db()
+    # Waiting for the user, the ticket owes nothing; solved, neither.
+    support.ticket_update(user=people["support"], ticket=ticket, data={"status": "waiting"}, version=ticket.version)
+    assert rows() == set()
 
 
 def test_a_ticket_is_assigned_only_to_someone_who_works_its_account(api_as, people, user_of_the_product):

@@ -60,6 +60,9 @@ def test_a_complaint_from_the_public_form_to_closed(client, client_for, people, 
 def test_closing_from_the_page_before_telling_the_client_says_why(client_for, people, anna_account):
     record = services.feedback_create(user=people["anna"], account=anna_account, data={
         "subject": "Wrong invoice", "text": "VAT missing"})
+    page = client_for(people["anna"]).get(record.get_absolute_url()).content.decode()
+    # The steps on offer are the ones that can be taken now, numbered as the loop goes: no "Close" yet.
+    assert "1. First response" in page and "2. Resolution" in page and "4. Close" not in page
     response = client_for(people["anna"]).post(reverse("feedback:feedback_step", args=[record.pk, "close"]),
                                                {"version": record.version})
     assert response.status_code == 400 and "not been told the outcome" in response.content.decode()

@@ -7,7 +7,7 @@ from decimal import Decimal
 import pytest
 from django.core.management import call_command
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from keyaccount.accounts.choices import AccountStatus
 from keyaccount.core.models import Notification
@@ -72,6 +72,9 @@ def test_health_parts_add_up_to_the_score_and_each_says_why():
     assert round(sum(part["contribution"] for part in parts.values())) == points
     assert health.describe("rhythm", parts["rhythm"]["figures"]) == "last order 42 days ago; usually every 21 days"
     assert health.describe("payment", parts["payment"]["figures"]) == "3 of 4 invoices paid on time in a year"
+    with translation.override("ru"):  # "из" takes the genitive: singular after 1 (and 21, 51…), plural after the rest
+        assert health.describe("payment", {"on_time": 50, "due": 51}) == "50 из 51 счёта оплачены в срок за год"
+        assert health.describe("payment", {"on_time": 3, "due": 4}) == "3 из 4 счетов оплачены в срок за год"
 
 
 def test_weights_come_from_the_settings(settings):

@@ -211,7 +211,7 @@ def test_sections_say_what_to_do_next_when_empty(client_for, people, frozen_now)
 
 @pytest.mark.parametrize(("role", "start"), [
     ("anna", "/my-day/"), ("head", "/my-day/"), ("admin", "/accounts/"), ("analyst", "/accounts/"),
-    ("support", "/accounts/"),
+    ("support", "/feedback/tickets/"),
 ])
 def test_signing_in_and_the_root_lead_to_each_roles_start_page(people, role, start):
     client = Client()

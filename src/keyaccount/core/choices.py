@@ -30,6 +30,7 @@ class NotificationKind(models.TextChoices):
 
     REMINDER = "reminder", _("Meetings, calls and tasks")
     COMPLAINT_DEADLINE = "complaint_deadline", _("Complaint deadlines")
+    TICKET_DEADLINE = "ticket_deadline", _("Support ticket deadlines")
     FEEDBACK = "feedback", _("New complaints and feedback for me")
     DEAL_DEADLINE = "deal_deadline", _("Tender deadlines")
     CONTRACT_DEADLINE = "contract_deadline", _("Contract obligations and notice dates")
@@ -56,6 +57,7 @@ class NotificationChannel(models.TextChoices):
 NOTIFICATION_DEFAULTS = {
     NotificationKind.REMINDER: NotificationChannel.APP_EMAIL,
     NotificationKind.COMPLAINT_DEADLINE: NotificationChannel.APP_EMAIL,
+    NotificationKind.TICKET_DEADLINE: NotificationChannel.APP_EMAIL,
     NotificationKind.FEEDBACK: NotificationChannel.APP_EMAIL,
     NotificationKind.DEAL_DEADLINE: NotificationChannel.APP_EMAIL,
     NotificationKind.CONTRACT_DEADLINE: NotificationChannel.APP_EMAIL,

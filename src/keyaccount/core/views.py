@@ -23,7 +23,7 @@ from keyaccount.core import access, queries, services, throttle
 from keyaccount.core.api import API_PREFIX
 from keyaccount.core.forms import NotificationSettingsForm, ProfileForm, TokenForm
 from keyaccount.core.generic import is_htmx_fragment, submit_form
-from keyaccount.core.models import User
+from keyaccount.core.models import Role, User
 from keyaccount.core.signals import reminder_preferences_changed
 
 
@@ -57,10 +57,13 @@ def locked_out(request, original_response=None, credentials=None):
 
 
 def home(request):
-    """The start page: My day for those who sell, the account list for everyone else."""
+    """The start page: My day for those who sell, the support desk's queue for its agents, the account
+    list for everyone else."""
     if not request.user.is_authenticated:
         return redirect("core:login")
-    return redirect("workspace:my_day" if access.starts_with_my_day(request.user) else "accounts:account_list")
+    if access.starts_with_my_day(request.user):
+        return redirect("workspace:my_day")
+    return redirect("feedback:ticket_list" if access.role_of(request.user) == Role.SUPPORT else "accounts:account_list")
 
 
 @login_required

@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -201,7 +202,7 @@ def proposal_detail(request, pk):
     proposal = queries.proposal_get_for_user(proposal_id=pk, user=request.user)
     return render(request, "deals/proposal_detail.html", {
         "proposal": proposal, "lines": proposal.lines.all(), "vat_label": documents.vat_label(
-            proposal, proposal.language),
+            proposal, translation.get_language()),  # the page's words; the document keeps its own
         "total_in_words": documents.amount_in_words(proposal.total, proposal.currency, proposal.language),
         "can_edit": services.can_edit(request.user, proposal.account),
     })

@@ -34,11 +34,12 @@ from keyaccount.core.identifiers import account_check_digit, inn_check_digits, o
 from keyaccount.core.models import Team, User
 from keyaccount.deals import services as deal_services
 from keyaccount.deals.models import Deal, DealStageChange, Stage
+from keyaccount.feedback import reminders as feedback_reminders
 from keyaccount.feedback import services as feedback_services
 from keyaccount.feedback import support as support_services
 from keyaccount.feedback import surveys as survey_services
 from keyaccount.feedback.choices import PRIORITY_SEVERITY
-from keyaccount.feedback.models import FeedbackCategory, Survey, Ticket
+from keyaccount.feedback.models import FeedbackCategory, Survey, Ticket, TicketMessage
 from keyaccount.insights import services as insight_services
 from keyaccount.loyalty import services as loyalty_services
 from keyaccount.loyalty.models import Tier, TierAssignment
@@ -499,7 +500,7 @@ class DemoGenerator:
         """Complaints, suggestions, praise and questions of the last four months at a third of the
         buying accounts, at every step of the loop (some breached, some resolved but the client not
         yet told), and a feedback link at each key account."""
-        rng, now = self.rng, timezone.now()
+        rng, now, calendar = self.rng, timezone.now(), self.calendar
         categories = list(FeedbackCategory.objects.order_by("position"))
         # The categories the installation made in its own language, named in the demo's.
         for category, name in zip(categories, self.words["feedback_categories"], strict=False):
@@ -515,7 +516,8 @@ class DemoGenerator:
                 continue
             for _ in range(rng.randint(1, 3)):
                 kind, category, subject, text = rng.choice(self.words["feedback"])
-                received = now - dt.timedelta(days=rng.randint(1, 120), hours=rng.randint(0, 8))
+                # Taken in working hours, as the manager's replies and fixes are (the SLA counts those).
+                received = calendar.subtract_working_hours(now, rng.randint(16, 8 * 85))
                 contact = account.contacts.order_by("?").first()
                 owner = account.owner
                 record = feedback_services.feedback_create(user=owner, account=account, data={
@@ -527,12 +529,12 @@ class DemoGenerator:
                 stage = rng.random()
                 if stage < 0.15 and received < now - dt.timedelta(days=2):
                     continue  # never answered: the SLA breach shows
-                hours = dt.timedelta(hours=1)
+                responded = min(calendar.add_working_hours(received, rng.randint(1, 30)), now)
                 record = feedback_services.feedback_respond(user=owner, feedback=record, version=record.version,
-                                                            at=received + rng.randint(1, 30) * hours)
+                                                            at=responded)
                 if stage < 0.3:
                     continue
-                resolved = min(received + rng.randint(8, 160) * hours, now - hours)
+                resolved = min(calendar.add_working_hours(received, rng.randint(8, 100)), now - dt.timedelta(hours=1))
                 record = feedback_services.feedback_resolve(
                     user=owner, feedback=record, version=record.version, at=resolved,
                     resolution=rng.choice(self.words["feedback_done"]),
@@ -541,7 +543,7 @@ class DemoGenerator:
                     continue
                 record = feedback_services.feedback_inform(
                     user=owner, feedback=record, version=record.version, via=rng.choice(["call", "email", "meeting"]),
-                    at=min(resolved + rng.randint(1, 48) * hours, now), reaction=rng.choice(
+                    at=min(calendar.add_working_hours(resolved, rng.randint(1, 16)), now), reaction=rng.choice(
                         ["satisfied", "satisfied", "neutral", "dissatisfied"]))
                 if stage < 0.7:
                     feedback_services.feedback_close(user=owner, feedback=record, version=record.version)
@@ -645,7 +647,8 @@ class DemoGenerator:
             self._obligations_this_week(manager, key[0], sunday, words)
             self._proposal_expiring(manager, key, products, min(today + dt.timedelta(days=3), sunday))
             self._complaints_at_every_step(manager, mine, words)
-            counts["tickets"] += self._tickets_at_every_step(users["support"], key, words)
+            counts["tickets"] += self._tickets_at_every_step(users["support"], key, words,
+                                                             first=self.TICKET_STEPS * (manager == users["boris"]))
         return counts
 
     def _obligations_this_week(self, manager, account, sunday: dt.date, words) -> None:
@@ -678,56 +681,80 @@ class DemoGenerator:
 
     def _complaints_at_every_step(self, manager, mine, words) -> None:
         """One complaint at each step of its life: new, in progress, resolved but the client not yet told
-        (waiting for "client informed"), told, closed."""
-        now, hour = timezone.now(), dt.timedelta(hours=1)
+        (waiting for "client informed"), told, closed. Every moment in working hours, counted back from
+        now (a demo made at night has its complaints in the day before)."""
+        now, calendar = timezone.now(), self.calendar
         for step, (subject, text) in enumerate(words["complaint_steps"]):
             account = mine[step % len(mine)]
-            received = now - dt.timedelta(days=[0, 2, 4, 9, 20][step], hours=2)
+            received = calendar.subtract_working_hours(now, 2 + 8 * [0, 1, 3, 6, 14][step])
             record = feedback_services.feedback_create(user=manager, account=account, data={
                 "kind": "complaint", "subject": subject, "text": text, "contact": main_contact_of(account),
                 "received_at": received, "channel": "call", "severity": "high" if step < 2 else "normal"})
             if step == 0:
                 continue
             record = feedback_services.feedback_respond(user=manager, feedback=record, version=record.version,
-                                                        at=received + 2 * hour)
+                                                        at=calendar.add_working_hours(received, 1))
             if step == 1:
                 continue
-            resolved = received + 30 * hour if step > 2 else now - 3 * hour
+            resolved = (calendar.add_working_hours(received, 12) if step > 2
+                        else calendar.subtract_working_hours(now, 1))
             record = feedback_services.feedback_resolve(user=manager, feedback=record, version=record.version,
                                                         at=resolved, resolution=words["resolution"])
             if step == 2:
                 continue
             record = feedback_services.feedback_inform(user=manager, feedback=record, version=record.version,
-                                                       via="call", at=resolved + 4 * hour, reaction="satisfied")
+                                                       via="call", at=calendar.add_working_hours(resolved, 2),
+                                                       reaction="satisfied")
             if step == 4:
                 feedback_services.feedback_close(user=manager, feedback=record, version=record.version)
 
-    def _tickets_at_every_step(self, agent, key, words) -> int:
-        """Support tickets of the manager's key accounts: new, in progress, waiting for the client, one
-        near its SLA (due within the hour) and one past it."""
+    TICKET_STEPS = 7
+
+    def _tickets_at_every_step(self, agent, key, words, first: int = 0) -> int:
+        """Support tickets of the manager's key accounts, one at each step: new, in progress, waiting for
+        the client, one near its SLA (due within the hour), one past it, one solved, one closed; from
+        ``first`` on in the words (each manager's clients write about their own things). Made in working
+        hours counted back from now, each message then too."""
         now, calendar = timezone.now(), self.calendar
+        texts = words["tickets"]
         made = 0
-        for step, (subject, body) in enumerate(words["tickets"]):
+        for step in range(self.TICKET_STEPS):
+            subject, body = texts[(first + step) % len(texts)]
             account = key[step % len(key)]
             person = (account.contacts.filter(roles__role="user").order_by("pk").first() or main_contact_of(account))
-            priority = "high" if step >= 3 else "normal"
-            ticket = support_services.ticket_create(user=agent, account=account, contact=person, data={
-                "subject": subject, "body": body, "priority": priority, "channel": "email"})
+            priority = "high" if step in (3, 4) else "normal"
             response_hours, resolution_hours = feedback_services.sla_hours(PRIORITY_SEVERITY[priority])
-            created = {0: now - dt.timedelta(minutes=20), 1: now - dt.timedelta(hours=3),
-                       2: now - dt.timedelta(days=1),
+            created = {0: calendar.subtract_working_hours(now, 1 / 3), 1: calendar.subtract_working_hours(now, 3),
+                       2: calendar.subtract_working_hours(now, 8),
                        3: calendar.subtract_working_hours(now + dt.timedelta(minutes=45), resolution_hours),
-                       4: calendar.subtract_working_hours(now, resolution_hours + 6)}[step]
+                       4: calendar.subtract_working_hours(now, resolution_hours + 6),
+                       5: calendar.subtract_working_hours(now, 16), 6: calendar.subtract_working_hours(now, 40)}[step]
+            ticket = support_services.ticket_create(user=agent, account=account, contact=person, at=created, data={
+                "subject": subject, "body": body, "priority": priority, "channel": "email"})
+            # The SLA as the severity sets it, whatever the account's tier: "near" and "past" stay so.
             Ticket.objects.filter(pk=ticket.pk).update(
-                created_at=created, response_due=calendar.add_working_hours(created, response_hours),
+                response_due=calendar.add_working_hours(created, response_hours),
                 resolution_due=calendar.add_working_hours(created, resolution_hours))
             ticket.refresh_from_db()
-            if step:
-                status = "waiting" if step == 2 else "open"
-                ticket = support_services.ticket_update(user=agent, ticket=ticket, version=ticket.version,
-                                                        data={"status": status, "assignee": agent})
-                Ticket.objects.filter(pk=ticket.pk).update(first_response_at=created + dt.timedelta(minutes=40))
             made += 1
+            if not step:
+                continue
+            answered = calendar.add_working_hours(created, 2 / 3)
+            if step in (2, 5, 6):
+                reply = support_services.ticket_reply(user=agent, ticket=ticket, body=words["ticket_reply"],
+                                                      status="waiting" if step == 2 else "solved",
+                                                      version=ticket.version)
+                TicketMessage.objects.filter(pk=reply.pk).update(created_at=answered)
+                ticket.refresh_from_db()
+            ticket = support_services.ticket_update(user=agent, ticket=ticket, version=ticket.version,
+                                                    data={"status": {2: "waiting", 5: "solved", 6: "closed"}.get(
+                                                        step, "open"), "assignee": agent})
+            Ticket.objects.filter(pk=ticket.pk).update(
+                first_response_at=answered,
+                solved_at=calendar.add_working_hours(created, 4) if step in (5, 6) else None)
+        # The SLA reminders as the dates above set them (the services scheduled them from their own).
+        for ticket in Ticket.objects.filter(account__in=key).select_related("account__owner", "assignee"):
+            feedback_reminders.schedule_ticket(ticket)
         return made
 
     def quiet_notifications(self, users) -> int:

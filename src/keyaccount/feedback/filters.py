@@ -16,8 +16,9 @@ from keyaccount.feedback.choices import (
     TicketStatus,
 )
 
-STATE_CHOICES = [("", "—"), ("open", _("Open")), ("breached", _("SLA breached")),
-                 ("not_informed", _("Resolved, client not told")), *FeedbackStatus.choices]
+# "Resolved, client not yet told" is a status of its own: no second entry that says the same (the
+# API still takes state=not_informed).
+STATE_CHOICES = [("", "—"), ("open", _("Open")), ("breached", _("SLA breached")), *FeedbackStatus.choices]
 
 
 class FeedbackFilterForm(forms.Form):
@@ -52,7 +53,7 @@ class TicketFilterForm(forms.Form):
     q = forms.CharField(label=_("Search"), required=False, max_length=200,
                         widget=forms.TextInput(attrs={"type": "search", "placeholder": _("Subject, account…")}))
     state = forms.ChoiceField(label=_("state"), required=False, choices=[
-        ("", "—"), ("open", _("Open")), ("breached", _("SLA breached")), *TicketStatus.choices])
+        ("", "—"), ("open", _("Not solved yet")), ("breached", _("SLA breached")), *TicketStatus.choices])
     priority = forms.ChoiceField(label=_("priority"), required=False, choices=[("", "—"), *TicketPriority.choices])
     mine = forms.BooleanField(label=_("mine"), required=False)
     account = IdField()

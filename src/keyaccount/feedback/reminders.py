@@ -10,6 +10,12 @@ Every lead and delay is counted in working time (``core.working_time``), as the 
 * A working day after the resolution, if the client has not been told the outcome yet, the assignee is
   reminded to tell them: the loop is not closed until the client heard back.
 
+Support tickets the same way (a source of their own, ``tickets``): before a new or open ticket's
+first response and resolution are due (a quarter of the window, at most one and four working
+hours) its assignee is reminded — or, while nobody took it, every support agent; when one is due
+and not met, they, the account's manager and the manager's heads of sales are alerted. A ticket
+waiting for the user owes nothing until the user writes again.
+
 Written when the record is saved (services) and by the worker's sweep; a step taken before the
 reminder falls due withdraws it at delivery.
 """
@@ -23,13 +29,17 @@ from django.utils.translation import gettext as _
 
 from keyaccount.core import working_time
 from keyaccount.core.choices import NotificationKind
+from keyaccount.core.models import Role, User
 from keyaccount.core.queries import heads_of
-from keyaccount.feedback.choices import OPEN_STATUSES
-from keyaccount.feedback.models import Feedback
+from keyaccount.feedback.choices import OPEN_STATUSES, TicketStatus
+from keyaccount.feedback.models import Feedback, Ticket
 from keyaccount.timeline import reminders
 from keyaccount.timeline.models import Reminder
 
 SOURCE = "feedback"
+TICKET_SOURCE = "tickets"
+# A ticket owes its deadlines while it is ours to act on.
+TICKET_STATUSES_DUE = (TicketStatus.NEW, TicketStatus.OPEN)
 # Working days after the resolution before the assignee is reminded to tell the client.
 INFORM_AFTER_DAYS = 1
 SWEEP_BACK = dt.timedelta(days=2)
@@ -106,6 +116,70 @@ def _sweep(now: dt.datetime) -> int:
     return written
 
 
+def ticket_deadlines(ticket) -> list[reminders.Deadline]:
+    if ticket.status not in TICKET_STATUSES_DUE:
+        return []
+    if ticket.assignee is not None and ticket.assignee.is_active:
+        doers = [ticket.assignee]
+    else:
+        doers = list(User.objects.filter(role=Role.SUPPORT, is_active=True).order_by("pk"))
+    owner = ticket.account.owner
+    told_of_breach = {user.pk: user for user in [*doers, *([owner, *heads_of(owner)] if owner else [])]
+                      if user.is_active}
+    calendar = working_time.company_calendar()
+    result = []
+    for step, due, done, cap in (("response", ticket.response_due, ticket.first_response_at, 1),
+                                 ("resolution", ticket.resolution_due, ticket.solved_at, 4)):
+        if due is None or done is not None:
+            continue
+        prefix = f"tk{ticket.pk}:{step}@{due.isoformat()}"
+        remind_at = _remind_at(calendar, ticket.created_at, due, cap)
+        result += [reminders.Deadline(key=f"{prefix}:u{user.pk}:soon", user_id=user.pk, event_at=due,
+                                      remind_at=remind_at, lead_minutes=int((due - remind_at).total_seconds() // 60))
+                   for user in doers]
+        result += [reminders.Deadline(key=f"{prefix}:u{user.pk}:breach", user_id=user.pk, event_at=due, remind_at=due)
+                   for user in told_of_breach.values()]
+    return result
+
+
+def schedule_ticket(ticket, *, now: dt.datetime | None = None) -> int:
+    return reminders.schedule_deadlines(source=TICKET_SOURCE, object_id=ticket.pk, account_id=ticket.account_id,
+                                        deadlines=ticket_deadlines(ticket), now=now)
+
+
+def _describe_ticket(reminder: Reminder, now: dt.datetime):
+    ticket = Ticket.objects.filter(pk=reminder.object_id).select_related("account").first()
+    if ticket is None or ticket.status not in TICKET_STATUSES_DUE:
+        return None
+    values = {"ticket": ticket.reference, "subject": ticket.subject, "account": ticket.account,
+              "when": formats.date_format(timezone.localtime(reminder.event_at), "SHORT_DATETIME_FORMAT")}
+    breach = reminder.key.endswith(":breach")
+    if ":response@" in reminder.key:
+        if ticket.first_response_at is not None:
+            return None
+        title = (_("First response to ticket %(ticket)s overdue since %(when)s: %(subject)s, %(account)s") if breach
+                 else _("First response to ticket %(ticket)s due %(when)s: %(subject)s, %(account)s")) % values
+    else:
+        if ticket.solved_at is not None:
+            return None
+        title = (_("Ticket %(ticket)s overdue since %(when)s: %(subject)s, %(account)s") if breach
+                 else _("Ticket %(ticket)s to be solved by %(when)s: %(subject)s, %(account)s")) % values
+    first = ticket.messages.order_by("created_at", "id").first()
+    return reminders.Message(reminder=reminder, title=title, details=[first.body[:300]] if first else [],
+                             path=ticket.get_absolute_url(), brief_path="",
+                             late_since=reminders.late_since(reminder, now))
+
+
+def _sweep_tickets(now: dt.datetime) -> int:
+    written = 0
+    for ticket in (Ticket.objects.filter(status__in=TICKET_STATUSES_DUE, created_at__gte=now - dt.timedelta(days=400))
+                   .select_related("account__owner", "assignee").iterator(chunk_size=500)):
+        written += schedule_ticket(ticket, now=now)
+    return written
+
+
 def register() -> None:
     reminders.register_source(SOURCE, reminders.ReminderSource(describe=_describe, sweep=_sweep,
                                                                       kind=NotificationKind.COMPLAINT_DEADLINE))
+    reminders.register_source(TICKET_SOURCE, reminders.ReminderSource(
+        describe=_describe_ticket, sweep=_sweep_tickets, kind=NotificationKind.TICKET_DEADLINE))

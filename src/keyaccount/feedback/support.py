@@ -32,7 +32,7 @@ from keyaccount.core import access, audit, working_time
 from keyaccount.core.access import Capability
 from keyaccount.core.concurrency import save_versioned
 from keyaccount.core.editing import require
-from keyaccount.feedback import services
+from keyaccount.feedback import reminders, services
 from keyaccount.feedback.choices import (
     OPEN_TICKET_STATUSES,
     PRIORITY_SEVERITY,
@@ -96,22 +96,25 @@ def _add(ticket: Ticket, kind: str, body: str, *, author=None, sender: str = "",
 
 @transaction.atomic
 def ticket_create(*, user, account: Account, data: Mapping[str, Any], contact: Contact | None = None,
-                  message_id: str | None = None, sender: str = "") -> Ticket:
-    """A ticket with its first message (what the user wrote). ``user`` is None for one that came
-    by e-mail."""
+                  message_id: str | None = None, sender: str = "", at: dt.datetime | None = None) -> Ticket:
+    """A ticket with its first message (what the user wrote), both made ``at`` (now unless told: an
+    e-mail assigned later was written when it came). ``user`` is None for one that came by e-mail,
+    otherwise the agent who recorded it, not its author."""
     if user is not None:
         require(can_work(user))
     ticket = Ticket(account=account, contact=contact, subject=(data.get("subject") or "").strip()[:300],
                     priority=data.get("priority") or TicketPriority.NORMAL,
                     channel=data.get("channel") or (Channel.EMAIL if user is None else Channel.CALL),
                     email=data.get("email") or (contact.emails.values_list("email", flat=True).first() or ""
-                                                if contact else ""))
+                                                if contact else ""),
+                    created_at=at or timezone.now())
     _check(ticket)
     _deadlines(ticket)
     ticket.save()
     _add(ticket, MessageKind.FROM_USER, data.get("body") or "", author=user, sender=sender or str(contact or ""),
-         message_id=message_id)
+         message_id=message_id, at=ticket.created_at)
     audit.record_create(actor=user, instance=ticket, after=audit.snapshot(ticket), account_id=account.pk)
+    reminders.schedule_ticket(ticket)
     event_record(user=user or account.owner, account=account, subject=_("Support ticket %(ref)s from %(who)s: "
                                                                          "%(subject)s") % {
         "ref": ticket.reference, "who": contact or sender, "subject": ticket.subject})
@@ -147,6 +150,7 @@ def ticket_reply(*, user, ticket: Ticket, body: str, status: str = TicketStatus.
     save_versioned(ticket, expected_version=version)
     audit.record_update(actor=user, instance=ticket, before=before, after=audit.snapshot(ticket),
                         account_id=ticket.account_id)
+    reminders.schedule_ticket(ticket)
     transaction.on_commit(lambda: _mail_reply(ticket, message))
     return message
 
@@ -191,6 +195,7 @@ def ticket_update(*, user, ticket: Ticket, data: Mapping[str, Any], version: int
     save_versioned(ticket, expected_version=version)
     audit.record_update(actor=user, instance=ticket, before=before, after=audit.snapshot(ticket),
                         account_id=ticket.account_id)
+    reminders.schedule_ticket(ticket)
     return ticket
 
 
@@ -304,6 +309,7 @@ def receive_email(raw: bytes) -> Ticket | UnmatchedMail | None:
                     Ticket.objects.filter(pk=ticket.pk).update(status=ticket.status, solved_at=None)
                     audit.record_update(actor=None, instance=ticket, before=before, after=audit.snapshot(ticket),
                                         account_id=ticket.account_id)
+                    reminders.schedule_ticket(ticket)
                 return ticket
             contact = (Contact.objects.filter(emails__email__iexact=sender, erased_at__isnull=True)
                        .select_related("account__owner").first()) if sender else None
@@ -329,7 +335,7 @@ def unmatched_assign(*, user, mail: UnmatchedMail, contact: Contact) -> Ticket:
         raise ValidationError({"contact": [_("No such person, or one you may not see.")]})
     ticket = ticket_create(user=user, account=contact.account, contact=contact, data={
         "subject": mail.subject, "body": mail.body, "email": mail.sender, "channel": Channel.EMAIL},
-        sender=mail.sender)
+        sender=mail.sender, at=mail.received_at)
     mail.ticket = ticket
     mail.save(update_fields=["ticket"])
     return ticket

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 PARTS = ("rhythm", "trend", "p_alive", "payment", "contacts", "last_contact", "obligations", "complaints")
 
@@ -81,7 +82,8 @@ def describe(code: str, figures: dict) -> str:
     if code == "p_alive":
         return _("%(p)s %% chance still buying (BG/NBD)") % figures
     if code == "payment":
-        return _("%(on_time)s of %(due)s invoices paid on time in a year") % figures
+        return ngettext("%(on_time)s of %(due)s invoice paid on time in a year",
+                        "%(on_time)s of %(due)s invoices paid on time in a year", figures["due"]) % figures
     if code == "contacts":
         return _("%(n)s people known; decision maker %(dm)s, payer %(payer)s") % {
             "n": figures["n"], "dm": _("known") if figures["dm"] else _("unknown"),

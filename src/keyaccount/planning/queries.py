@@ -8,6 +8,7 @@ of sales those of the team and its members, administrators and analysts all of t
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -22,7 +23,7 @@ from django.utils.translation import gettext as _
 from keyaccount.accounts.choices import ContactRoleKind
 from keyaccount.accounts.models import Contact
 from keyaccount.contracts.models import Obligation
-from keyaccount.core import access
+from keyaccount.core import access, working_time
 from keyaccount.core.access import Capability
 from keyaccount.core.editing import get_or_404
 from keyaccount.deals.choices import StageOutcome
@@ -142,13 +143,17 @@ def _shift_year(day: dt.date, years: int) -> dt.date:
 
 def progress(plan: SalesPlan, *, today: dt.date | None = None) -> PlanProgress:
     """Plan against actuals (orders so far), forecast (plus the weighted pipeline for the rest of
-    the period), the same period a year before (trend), and the plan's share for the days gone."""
+    the period), the same period a year before (trend), and the plan's share for the working days
+    gone."""
     today = today or timezone.localdate()
     start, end = plan.period_start, plan.period_end
     actual = actual_between(plan, start, min(end, today) if start <= today else start - dt.timedelta(days=1))
     last_year = actual_between(plan, _shift_year(start, -1), _shift_year(end, -1))
-    days = (end - start).days + 1
-    gone = min(max((today - start).days + 1, 0), days)
+    # The plan is made on working days (core.working_time): ten days into May, with its holidays,
+    # is not a third of the month's work.
+    working = [day.toordinal() for day in working_time.company_calendar().working_days_between(start, end)]
+    days = len(working) or (end - start).days + 1
+    gone = bisect.bisect_right(working, today.toordinal()) if working else min(max((today - start).days + 1, 0), days)
     expected = (plan.amount * gone / days).quantize(CENT)
     result = PlanProgress(plan=plan, actual=actual, pipeline=weighted_pipeline(plan, today=today),
                           last_year=last_year, expected_to_date=expected)
