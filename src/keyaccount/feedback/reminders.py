@@ -51,26 +51,34 @@ def _remind_at(calendar, received: dt.datetime, due: dt.datetime, cap_hours: flo
     return calendar.subtract_working_hours(due, lead)
 
 
+def _sla_deadlines(key: str, started: dt.datetime, steps, reminded, alerted, calendar) -> list[reminders.Deadline]:
+    """For each (step, due, done, cap) not done yet: a reminder to each of ``reminded`` a quarter of
+    the window ahead (at most ``cap`` working hours), and the breach alert to each of ``alerted`` at
+    the deadline."""
+    result = []
+    for step, due, done, cap in steps:
+        if due is None or done is not None:
+            continue
+        prefix = f"{key}:{step}@{due.isoformat()}"
+        remind_at = _remind_at(calendar, started, due, cap)
+        result += [reminders.Deadline(key=f"{prefix}:u{user.pk}:soon", user_id=user.pk, event_at=due,
+                                      remind_at=remind_at, lead_minutes=int((due - remind_at).total_seconds() // 60))
+                   for user in reminded]
+        result += [reminders.Deadline(key=f"{prefix}:u{user.pk}:breach", user_id=user.pk, event_at=due, remind_at=due)
+                   for user in alerted]
+    return result
+
+
 def deadlines(feedback) -> list[reminders.Deadline]:
     if not feedback.is_open:
         return []
     doer = feedback.assignee or feedback.account.owner
     if doer is None or not doer.is_active:
         return []
-    alerted = [doer, *heads_of(doer)]
     calendar = working_time.company_calendar()
-    result = []
-    for step, due, done, cap in (("response", feedback.response_due, feedback.first_response_at, 2),
-                                 ("resolution", feedback.resolution_due, feedback.resolved_at, 8)):
-        if due is None or done is not None:
-            continue
-        prefix = f"fb{feedback.pk}:{step}@{due.isoformat()}"
-        remind_at = _remind_at(calendar, feedback.received_at, due, cap)
-        result.append(reminders.Deadline(key=f"{prefix}:u{doer.pk}:soon", user_id=doer.pk, event_at=due,
-                                         remind_at=remind_at,
-                                         lead_minutes=int((due - remind_at).total_seconds() // 60)))
-        result += [reminders.Deadline(key=f"{prefix}:u{user.pk}:breach", user_id=user.pk, event_at=due, remind_at=due)
-                   for user in alerted]
+    result = _sla_deadlines(f"fb{feedback.pk}", feedback.received_at, (
+        ("response", feedback.response_due, feedback.first_response_at, 2),
+        ("resolution", feedback.resolution_due, feedback.resolved_at, 8)), [doer], [doer, *heads_of(doer)], calendar)
     if feedback.resolved_at is not None and feedback.informed_at is None:
         moment = calendar.add_working_days(feedback.resolved_at, INFORM_AFTER_DAYS)
         result.append(reminders.Deadline(key=f"fb{feedback.pk}:inform@{feedback.resolved_at.isoformat()}:u{doer.pk}",
@@ -126,20 +134,10 @@ def ticket_deadlines(ticket) -> list[reminders.Deadline]:
     owner = ticket.account.owner
     told_of_breach = {user.pk: user for user in [*doers, *([owner, *heads_of(owner)] if owner else [])]
                       if user.is_active}
-    calendar = working_time.company_calendar()
-    result = []
-    for step, due, done, cap in (("response", ticket.response_due, ticket.first_response_at, 1),
-                                 ("resolution", ticket.resolution_due, ticket.solved_at, 4)):
-        if due is None or done is not None:
-            continue
-        prefix = f"tk{ticket.pk}:{step}@{due.isoformat()}"
-        remind_at = _remind_at(calendar, ticket.created_at, due, cap)
-        result += [reminders.Deadline(key=f"{prefix}:u{user.pk}:soon", user_id=user.pk, event_at=due,
-                                      remind_at=remind_at, lead_minutes=int((due - remind_at).total_seconds() // 60))
-                   for user in doers]
-        result += [reminders.Deadline(key=f"{prefix}:u{user.pk}:breach", user_id=user.pk, event_at=due, remind_at=due)
-                   for user in told_of_breach.values()]
-    return result
+    return _sla_deadlines(f"tk{ticket.pk}", ticket.created_at, (
+        ("response", ticket.response_due, ticket.first_response_at, 1),
+        ("resolution", ticket.resolution_due, ticket.solved_at, 4)), doers, told_of_breach.values(),
+        working_time.company_calendar())
 
 
 def schedule_ticket(ticket, *, now: dt.datetime | None = None) -> int:
