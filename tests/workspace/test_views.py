@@ -196,7 +196,7 @@ def test_administrators_and_analysts_see_everyone(client_for, days, people):
 def test_support_is_sent_to_the_tickets_and_sees_no_money(client_for, days, people):
     client = client_for(people["support"])
     answer = client.get(URL)
-    assert answer.status_code == 302 and answer["Location"] == reverse("feedback:ticket_list") + "?state=open"
+    assert answer.status_code == 302 and answer["Location"] == reverse("feedback:ticket_list") + "?state=unsolved"
     obligation = days["anna"].records["obligation"]
     assert client.post(reverse("workspace:item_action", args=["obligation", obligation.pk, "done"])).status_code == 404
     assert "My day" not in client.get(reverse("accounts:account_list")).content.decode()

@@ -481,7 +481,10 @@ class NoteIn(InputSchema):
 
 class TicketFilters(InputSchema):
     q: str = Field("", max_length=200)
-    state: str | None = Field(None, pattern="^(open|breached|new|waiting|solved|closed)$")
+    # unsolved: new, open or waiting; breached: past a deadline and unsolved; the rest one status each.
+    state: str | None = Field(None, pattern="^(unsolved|breached|new|open|waiting|solved|closed)$",
+                              description="unsolved (new, open or waiting), breached (past its SLA, unsolved) "
+                                          "or one status")
     priority: TicketPriority | None = None
     account_id: DbId | None = None
     mine: bool = False

@@ -53,7 +53,7 @@ class TicketFilterForm(forms.Form):
     q = forms.CharField(label=_("Search"), required=False, max_length=200,
                         widget=forms.TextInput(attrs={"type": "search", "placeholder": _("Subject, account…")}))
     state = forms.ChoiceField(label=_("state"), required=False, choices=[
-        ("", "—"), ("open", _("Not solved yet")), ("breached", _("SLA breached")), *TicketStatus.choices])
+        ("", "—"), ("unsolved", _("Not solved yet")), ("breached", _("SLA breached")), *TicketStatus.choices])
     priority = forms.ChoiceField(label=_("priority"), required=False, choices=[("", "—"), *TicketPriority.choices])
     mine = forms.BooleanField(label=_("mine"), required=False)
     account = IdField()

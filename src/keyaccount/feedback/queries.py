@@ -318,7 +318,7 @@ def ticket_list(user, filters: dict | None = None, order_by: str = "-created_at"
     filters = filters or {}
     queryset = tickets_visible_to(user).select_related("account", "contact", "assignee")
     state = filters.get("state")
-    if state == "open":
+    if state == "unsolved":  # not "open", which is a status of its own
         queryset = queryset.filter(status__in=OPEN_TICKET_STATUSES)
     elif state == "breached":
         now = timezone.now()

@@ -333,7 +333,7 @@ def tickets(scope: Scope, moments: Moments) -> Section:
                           account=ticket.account, at=due, note=note, late=late, who=_who(scope, ticket.account.owner)))
     return Section(key="tickets", title=gettext_lazy("Support tickets of your accounts past or near their SLA"),
                    items=items, empty=_("No ticket of your accounts is near its SLA. Support has it in hand."),
-                   empty_url=reverse("feedback:ticket_list") + "?state=open", empty_link=_("Open tickets"))
+                   empty_url=reverse("feedback:ticket_list") + "?state=unsolved", empty_link=_("Open tickets"))
 
 
 def _moment(moment: dt.datetime, moments: Moments) -> str:

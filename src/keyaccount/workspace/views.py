@@ -40,7 +40,7 @@ def my_day(request):
     agents, who see no money, are sent to their tickets."""
     if not queries.may_open(request.user):
         if access.can(request.user, access.Capability.LOG_INTERACTIONS):
-            return redirect(reverse("feedback:ticket_list") + "?state=open")
+            return redirect(reverse("feedback:ticket_list") + "?state=unsolved")
         raise Http404
     scope = _scope(request)
     sections = queries.my_day(scope)
