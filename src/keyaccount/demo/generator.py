@@ -686,7 +686,8 @@ class DemoGenerator:
         now, calendar = timezone.now(), self.calendar
         for step, (subject, text) in enumerate(words["complaint_steps"]):
             account = mine[step % len(mine)]
-            received = calendar.subtract_working_hours(now, 2 + 8 * [0, 1, 3, 6, 14][step])
+            # The new one came half an hour ago: within any first-response window.
+            received = calendar.subtract_working_hours(now, [0.5, 10, 26, 50, 114][step])
             record = feedback_services.feedback_create(user=manager, account=account, data={
                 "kind": "complaint", "subject": subject, "text": text, "contact": main_contact_of(account),
                 "received_at": received, "channel": "call", "severity": "high" if step < 2 else "normal"})
