@@ -245,6 +245,10 @@ def test_ticket_sla_reminders_go_to_support_and_breaches_to_the_accounts_manager
     steps = ("response", "resolution")
     assert rows() == ({("support", kind, step) for kind in ("soon", "breach") for step in steps}
                       | {(user, "breach", step) for user in ("anna", "head") for step in steps})
+    # A ticket changed without its service (an import, the admin site) is caught up by the sweep.
+    written = rows()
+    Reminder.objects.filter(source=reminders.TICKET_SOURCE, object_id=ticket.pk).delete()
+    assert reminders._sweep_tickets(frozen_now) > 0 and rows() == written
     soon = Reminder.objects.get(source=reminders.TICKET_SOURCE, object_id=ticket.pk, key__contains="response",
                                 key__endswith=":soon")
     assert ticket.response_due - soon.remind_at <= dt.timedelta(hours=1)

@@ -808,9 +808,10 @@ def _series_level(params, pairs: Pairs) -> np.ndarray:
 
 
 def _closed_form_plan(params, at_t: Pairs, at_big_t: Pairs, has_died: np.ndarray, gradient: bool):
-    """Which pairs the closed form serves: the rows of those that it serves at both ends, and the rest
-    by quadrature, with the term limit that makes the evaluation cheapest by the costs measured
-    (_PAIR_CALL, _PAIR_TERM, _QUADRATURE_ROW). Heavy-tailed data put most customers at one or two
+    """The pairs (at t_x, at T) whose tails the closed form computes; a row whose two pairs are both
+    within the chosen term limit takes its died-term from them, the others go to quadrature. The
+    limit is the one that makes the evaluation cheapest by the costs measured (_PAIR_CALL,
+    _PAIR_TERM, _QUADRATURE_ROW). Heavy-tailed data put most customers at one or two
     purchases, whose series converge slowly when α and β lie far apart: there quadrature per row
     is cheaper than six slow series per pair; on the generator's data the series are short and
     serve every row. Decided from the data and parameters alone, so a fit is the same run to run."""
@@ -821,13 +822,13 @@ def _closed_form_plan(params, at_t: Pairs, at_big_t: Pairs, has_died: np.ndarray
     pair_cost = calls * (_PAIR_CALL + _PAIR_TERM * terms)
     # Per term limit: the pairs it computes and the rows it leaves to quadrature.
     pairs_by_level = (np.bincount(level_t, minlength=levels + 1) + np.bincount(level_big_t, minlength=levels + 1))
-    row_level = np.maximum(level_t[at_t.index], level_big_t[at_big_t.index])[has_died]
-    rows_by_level = np.bincount(row_level, minlength=levels + 1)
+    row_level = np.maximum(level_t[at_t.index], level_big_t[at_big_t.index])
+    rows_by_level = np.bincount(row_level[has_died], minlength=levels + 1)
     quadrature_row = _QUADRATURE_ROW if gradient else _QUADRATURE_ROW_VALUE
     costs = [np.dot(pairs_by_level[:limit + 1], pair_cost[:limit + 1])
              + quadrature_row * rows_by_level[limit + 1:].sum() for limit in range(-1, levels)]
     limit = int(np.argmin(costs)) - 1  # -1: quadrature for every row
-    served = has_died & (np.maximum(level_t[at_t.index], level_big_t[at_big_t.index]) <= limit)
+    served = has_died & (row_level <= limit)
     # Only the pairs some served row needs.
     fast_t = np.bincount(at_t.index[served], minlength=len(at_t.x)) > 0
     fast_big_t = np.bincount(at_big_t.index[served], minlength=len(at_big_t.x)) > 0

@@ -116,12 +116,15 @@ def _describe(reminder: Reminder, now: dt.datetime):
                              late_since=reminders.late_since(reminder, now))
 
 
+def _sweep_each(records, schedule_one, now: dt.datetime) -> int:
+    """The periodic sweep's part: each open record of the last 400 days rescheduled."""
+    return sum(schedule_one(record, now=now)
+               for record in records.select_related("account__owner", "assignee").iterator(chunk_size=500))
+
+
 def _sweep(now: dt.datetime) -> int:
-    written = 0
-    for feedback in (Feedback.objects.filter(status__in=OPEN_STATUSES, received_at__gte=now - dt.timedelta(days=400))
-                     .select_related("account__owner", "assignee").iterator(chunk_size=500)):
-        written += schedule(feedback, now=now)
-    return written
+    return _sweep_each(Feedback.objects.filter(status__in=OPEN_STATUSES,
+                                               received_at__gte=now - dt.timedelta(days=400)), schedule, now)
 
 
 def ticket_deadlines(ticket) -> list[reminders.Deadline]:
@@ -169,11 +172,8 @@ def _describe_ticket(reminder: Reminder, now: dt.datetime):
 
 
 def _sweep_tickets(now: dt.datetime) -> int:
-    written = 0
-    for ticket in (Ticket.objects.filter(status__in=TICKET_STATUSES_DUE, created_at__gte=now - dt.timedelta(days=400))
-                   .select_related("account__owner", "assignee").iterator(chunk_size=500)):
-        written += schedule_ticket(ticket, now=now)
-    return written
+    return _sweep_each(Ticket.objects.filter(status__in=TICKET_STATUSES_DUE,
+                                             created_at__gte=now - dt.timedelta(days=400)), schedule_ticket, now)
 
 
 def register() -> None:

@@ -151,10 +151,9 @@ def progress(plan: SalesPlan, *, today: dt.date | None = None) -> PlanProgress:
     last_year = actual_between(plan, _shift_year(start, -1), _shift_year(end, -1))
     # The plan is made on working days (core.working_time): ten days into May, with its holidays,
     # is not a third of the month's work.
-    working = [day.toordinal() for day in working_time.company_calendar().working_days_between(start, end)]
-    days = len(working) or (end - start).days + 1
-    gone = bisect.bisect_right(working, today.toordinal()) if working else min(max((today - start).days + 1, 0), days)
-    expected = (plan.amount * gone / days).quantize(CENT)
+    working = list(working_time.company_calendar().working_days_between(start, end))
+    gone = bisect.bisect_right(working, today)
+    expected = (plan.amount * gone / max(len(working), 1)).quantize(CENT)
     result = PlanProgress(plan=plan, actual=actual, pipeline=weighted_pipeline(plan, today=today),
                           last_year=last_year, expected_to_date=expected)
     by_month = actual_by_month(plan)
