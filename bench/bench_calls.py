@@ -3,8 +3,8 @@
     KAM_DATA_DIR=... [KAM_DATABASE_URL=...] .venv/bin/python bench/bench_calls.py --rows 1000000
 
 1. Writes a Master.csv of ``--rows`` calls in the documented 18-column layout (with uniqueid), over
-   a year, between 50 extensions and 20,000 outside numbers of which half belong to contacts of
-   the database's accounts (as a real exchange's log repeats its numbers), then times
+   a year, between 50 extensions and ``--numbers`` distinct outside numbers (300,000: a distributor's
+   callers), half of them phones of the database's contacts, then times
    ``importers.import_calls`` on it (read in chunks from the open file; parse, validate, match,
    write in batches; one transaction), and again on the same file (every row a duplicate). Each
    import runs in a fresh process that reports its peak memory (VmHWM) and how much of it the
@@ -44,10 +44,11 @@ from keyaccount.timeline import importers  # noqa: E402
 from keyaccount.timeline.models import Interaction  # noqa: E402
 
 
-def write_master_csv(path: Path, rows: int, seed: int = 3) -> None:
+def write_master_csv(path: Path, rows: int, seed: int = 3, numbers: int = 300_000) -> None:
+    """``numbers`` distinct outside numbers, half of them contacts' (as many as there are)."""
     rng = random.Random(seed)
-    known = list(ContactPhone.objects.values_list("number", flat=True)[:10_000])
-    strangers = [f"+7916{rng.randrange(10**7):07d}" for _ in range(20_000 - len(known))]
+    known = list(ContactPhone.objects.values_list("number", flat=True)[:numbers // 2])
+    strangers = list({f"+7495{rng.randrange(10**7):07d}" for _ in range(numbers - len(known))})
     numbers = [number.replace("+7", "8", 1) for number in known + strangers]
     start = dt.datetime(2025, 11, 1, 8, 0)
     dispositions = ["ANSWERED"] * 7 + ["NO ANSWER", "BUSY", "FAILED"]
@@ -96,11 +97,11 @@ def import_once(path: Path, label: str) -> None:
           f"{report.duplicates:,} duplicates, {report.matched:,} matched, {report.unmatched:,} queued |", flush=True)
 
 
-def bench_import(rows: int) -> None:
+def bench_import(rows: int, numbers: int) -> None:
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "Master.csv"
         started = time.perf_counter()
-        write_master_csv(path, rows)
+        write_master_csv(path, rows, numbers=numbers)
         size = path.stat().st_size
         print(f"Master.csv: {rows:,} rows, {size / 1e6:.0f} MB, written in {time.perf_counter() - started:.1f} s")
         print("| database | run | rows | time | rate | peak memory (added by the import) | result |")
@@ -157,6 +158,7 @@ def bench_timeline(count: int, repeat: int) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--rows", type=int, default=1_000_000)
+    parser.add_argument("--numbers", type=int, default=300_000, help="distinct outside numbers")
     parser.add_argument("--timeline", type=int, default=100_000)
     parser.add_argument("--repeat", type=int, default=20)
     parser.add_argument("--skip-import", action="store_true")
@@ -167,7 +169,7 @@ def main() -> None:
         import_once(args.import_file, args.label)
         return
     if not args.skip_import:
-        bench_import(args.rows)
+        bench_import(args.rows, args.numbers)
     if args.timeline:
         bench_timeline(args.timeline, args.repeat)
 

@@ -343,7 +343,9 @@ def test_an_archive_from_an_older_keyaccount_is_loaded_at_its_own_state_then_mig
                     "tables/feedback.unmatchedmail.jsonl"]
 
     def before_the_support_desk(manifest):
-        manifest["migrations"]["feedback"].remove("0004_support_desk")
+        # The desk's migration and every one of the app's after it.
+        manifest["migrations"]["feedback"] = [name for name in manifest["migrations"]["feedback"]
+                                              if name < "0004_support_desk"]
         manifest["tables"] = [entry for entry in manifest["tables"] if entry["member"] not in support_desk]
 
     older = _craft(archive, tmp_path / "older.zip", drop=support_desk, edit=before_the_support_desk)

@@ -82,18 +82,48 @@ def _load_and_check_the_demo(client, capsys):
 
 
 @pytest.mark.django_db
-def test_kam_generate_streams_a_scale_data_set(capsys):
-    from keyaccount.accounts.models import Account, Contact
-    from keyaccount.accounts.queries import account_list
-    from keyaccount.orders.models import Order, OrderLine
+def test_kam_generate_streams_a_scale_data_set_a_company_can_be_tried_on(client, capsys):
+    from django.db.models import Count, F
 
-    call_command("generate", "--accounts", "40", "--order-lines", "800")
-    assert "Generated 40 accounts" in capsys.readouterr().out
-    assert Account.objects.count() == 40 and Contact.objects.count() == 80
-    assert OrderLine.objects.count() == 800 and Order.objects.filter(total=0).count() == 0
+    from keyaccount.accounts.models import Account, Contact, ContactPhone
+    from keyaccount.accounts.queries import account_list
+    from keyaccount.deals.models import Deal
+    from keyaccount.demo import scale
+    from keyaccount.feedback.models import Feedback, Ticket
+    from keyaccount.orders.models import Order, OrderLine
+    from keyaccount.timeline.models import Interaction, InteractionContact
+
+    call_command("generate", "--accounts", "300", "--order-lines", "8000")
+    out = capsys.readouterr().out
+    assert "Generated 300 accounts" in out and "password 'demo'" in out
+    assert Account.objects.count() == 300 and Contact.objects.count() == 600
+    assert OrderLine.objects.count() == 8000 and Order.objects.filter(total=0).count() == 0
     account = Account.objects.first()
-    admin = User.objects.create(username="root", role="admin")
+    admin = User.objects.get(username="scale-admin")
     assert account in account_list(admin, search=account.short_name)
+    # Everyone signs in with the password the command names, in each role.
+    roles = dict(User.objects.filter(username__startswith="scale").values_list("username", "role"))
+    assert {roles["scale-head-0"], roles["scale00"], roles["scale-support-1"], roles["scale-analyst"],
+            roles["scale-admin"]} == {"head", "kam", "support", "analyst", "admin"}
+    for username in ("scale-head-0", "scale00", "scale-support-1"):
+        signed_in = client.post("/login/", {"username": username, "password": scale.PASSWORD})
+        assert signed_in.status_code == 302, username
+        assert client.get("/", follow=True).status_code == 200
+    # Heavy-tailed sizes: one account with a twentieth of the lines, most buyers with an order or two,
+    # and prospects and lost accounts with none.
+    lines = sorted(OrderLine.objects.values("order__account").annotate(n=Count("id")).values_list("n", flat=True))
+    assert 8000 // 20 in lines and lines[len(lines) // 2] * 10 < 8000 // 20
+    assert not Order.objects.filter(account__status__in=["prospect", "lost"]).exists()
+    orders_of = {status: Order.objects.filter(account__status=status).count() for status in ("key", "one_time")}
+    assert orders_of["key"] > orders_of["one_time"]
+    # Around the buyers: deals, calls and meetings with their people, complaints and tickets.
+    assert Deal.objects.filter(stage__outcome="open").exists() and Deal.objects.filter(stage__outcome="won").exists()
+    calls = Interaction.objects.filter(kind="call")
+    assert calls.count() > 100 and Interaction.objects.filter(kind="meeting", meeting_status="planned").exists()
+    assert not InteractionContact.objects.exclude(contact__account=F("interaction__account")).exists()
+    call = calls.first()
+    assert ContactPhone.objects.filter(contact__interaction_links__interaction=call, number=call.their_number).exists()
+    assert Feedback.objects.filter(kind="complaint").exists() and Ticket.objects.exists()
 
 
 def _meetings_are_in_working_hours():

@@ -260,6 +260,51 @@ def test_calls_are_written_in_batches_and_a_repeat_in_a_later_batch_is_a_duplica
     assert CallImport.objects.order_by("pk").values_list("rows", "created", "duplicates")[0] == (7, 6, 1)
 
 
+def test_the_import_tells_its_progress_after_each_batch_to_the_end_of_the_file(people, monkeypatch):
+    monkeypatch.setattr(importers, "BATCH_ROWS", 2)
+    monkeypatch.setattr(importers, "CHUNK_BYTES", 200)  # read a few lines at a time, as a large file is
+    content = "".join(_asterisk_line(n) for n in range(7)).encode()
+    told = []
+    importers.import_calls(user=people["anna"], data=io.BytesIO(content), filename="Master.csv", fmt="asterisk",
+                           progress=lambda rows, done, size: told.append((rows, done, size)))
+    assert [rows for rows, _done, _size in told] == [2, 4, 6, 7]
+    assert {size for _rows, _done, size in told} == {len(content)}
+    assert [done for _rows, done, _size in told] == sorted(done for _rows, done, _size in told)
+    assert told[-1][1] == len(content)
+
+
+def test_kam_import_draws_a_progress_bar_on_a_terminal():
+    import importlib
+
+    from django.core.management.base import OutputWrapper
+
+    command = importlib.import_module("keyaccount.timeline.management.commands.import")  # "import" is a keyword
+    terminal = io.StringIO()
+    bar = command._ProgressBar(OutputWrapper(terminal))
+    bar(20_000, 500, 1000)
+    bar(40_000, 1000, 1000)
+    bar.done()
+    shown = terminal.getvalue()
+    assert "\r[###############...............]  50%  20,000 rows" in shown
+    assert "\r[##############################] 100%  40,000 rows" in shown and shown.endswith("\n")
+
+
+def test_numbers_and_keys_are_looked_up_unordered_so_each_is_an_index_lookup(people):
+    """With the models' default order the database may walk the order's index over every account
+    instead of looking each number up (0.24 s a lookup at 100,000 accounts on SQLite): the import's
+    lookups ask for no order."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    content = "".join(_asterisk_line(n, uniqueid=f"u{n}") for n in range(5)).encode()
+    with CaptureQueriesContext(connection) as captured:
+        importers.import_calls(user=people["anna"], data=content, filename="Master.csv", fmt="asterisk")
+    lookups = [query["sql"] for query in captured.captured_queries
+               if "SELECT" in query["sql"] and ("contactphone" in query["sql"] or '"phone" IN' in query["sql"]
+                                                or "external_key" in query["sql"])]
+    assert len(lookups) >= 3 and not [sql for sql in lookups if "ORDER BY" in sql]
+
+
 def test_a_bad_row_after_batches_were_written_undoes_them_all(people, monkeypatch):
     monkeypatch.setattr(importers, "BATCH_ROWS", 2)
     content = "".join(_asterisk_line(n) for n in range(9)) + _asterisk_line(9, disposition="MAYBE")

@@ -196,6 +196,7 @@ class Contact(VersionedModel):
         verbose_name = _("contact")
         verbose_name_plural = _("contacts")
         indexes = [
+            models.Index(fields=["last_name", "first_name", "id"], name="contact_list_order"),
             models.Index(fields=["account", "last_name"]),
             # Partial, like Account.parent: most people report to nobody we know.
             models.Index(fields=["reports_to"], condition=Q(reports_to__isnull=False), name="contact_reports_to_idx"),

@@ -32,6 +32,7 @@ class Product(VersionedModel):
         ordering = ["name", "id"]
         verbose_name = _("product")
         verbose_name_plural = _("products")
+        indexes = [models.Index(fields=["name", "id"], name="product_list_order")]
 
     def __str__(self) -> str:
         return f"{self.name} ({self.sku})"

@@ -63,7 +63,10 @@ class Contract(VersionedModel):
                                    name="contract_ends_after_start",
                                    violation_error_message=_("A contract cannot end before it starts.")),
         ]
-        indexes = [models.Index(fields=["status", "ends_on"], name="contract_status_end")]
+        indexes = [
+            models.Index(fields=["-starts_on", "-id"], name="contract_list_order"),
+            models.Index(fields=["status", "ends_on"], name="contract_status_end"),
+        ]
 
     def __str__(self) -> str:
         return _("Contract № %(number)s") % {"number": self.number}

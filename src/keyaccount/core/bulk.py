@@ -10,6 +10,7 @@ import datetime as dt
 from collections.abc import Iterable
 
 from django.db import connection
+from django.utils import timezone
 
 _BATCH = 20_000
 
@@ -43,6 +44,30 @@ def insert_rows(table: str, columns: list[str], rows: Iterable[tuple], datetime_
     raw.execute("PRAGMA cache_size = -262144")
     sql = f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})"  # noqa: S608
     return executemany_in_batches(raw, sql, _with_sqlite_datetimes(rows, positions), _BATCH)
+
+
+def insert_records(model, fields: list[str], rows: Iterable[tuple]) -> int:
+    """Insert ``rows`` (tuples of ``fields``, by column name: ``account_id``) into ``model``'s table, every
+    other column at its default (``auto_now`` ones at this moment), so a generator names only what it
+    sets and a new column with a default does not break it."""
+    now = timezone.now()
+    given = set(fields)
+    rest, defaults = [], []
+    for field in model._meta.concrete_fields:
+        if field.column in given or field.primary_key:
+            continue
+        stamped = getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False)
+        value = now if stamped else field.get_default()
+        rest.append(field.column)
+        defaults.append(field.get_db_prep_save(value, connection))
+    missing = given - {field.column for field in model._meta.concrete_fields}
+    if missing:
+        raise ValueError(f"{model._meta.label} has no column {', '.join(sorted(missing))}")
+    columns = [*fields, *rest]
+    datetimes = [field.column for field in model._meta.concrete_fields
+                 if field.column in given and field.get_internal_type() == "DateTimeField"]
+    tail = tuple(defaults)
+    return insert_rows(model._meta.db_table, columns, (tuple(row) + tail for row in rows), datetime_columns=datetimes)
 
 
 def executemany_in_batches(cursor, sql: str, rows: Iterable, size: int) -> int:

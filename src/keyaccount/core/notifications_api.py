@@ -9,7 +9,7 @@ from ninja import Query, Router, Schema
 from ninja.pagination import paginate
 
 from keyaccount.core import queries, services
-from keyaccount.core.api import DbId, ErrorOut, InputSchema, Pagination, ValidationErrorOut
+from keyaccount.core.api import DbId, ErrorOut, InputSchema, Listing, Pagination, ValidationErrorOut
 from keyaccount.core.choices import NOTIFICATION_DEFAULTS, NotificationChannel, NotificationKind
 from keyaccount.core.models import User
 
@@ -91,23 +91,7 @@ def list_entries(request, filters: Query[NotificationFilter]):
     """The entries the bell shows, newest first: a group ("7 accounts changed loyalty tier") with its
     notifications in ``items``."""
     groups = queries.notification_groups(request.user, unread_only=filters.unread)
-    return _Entries(request.user, groups, filters.unread)
-
-
-class _Entries:
-    """A page of groups turned into entries once the paginator has cut it (one query per page)."""
-
-    def __init__(self, user, groups, unread_only):
-        self.user, self.groups, self.unread_only = user, groups, unread_only
-
-    def count(self):
-        return self.groups.count()
-
-    def __len__(self):
-        return self.count()
-
-    def __getitem__(self, window):
-        return queries.notification_entries(self.user, self.groups[window], unread_only=self.unread_only)
+    return Listing(groups, lambda page: queries.notification_entries(request.user, page, unread_only=filters.unread))
 
 
 @router.get("/unread", response=UnreadOut)

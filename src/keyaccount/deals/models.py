@@ -96,6 +96,7 @@ class Deal(VersionedModel):
         verbose_name = _("deal")
         verbose_name_plural = _("deals")
         indexes = [
+            models.Index(fields=["expected_close_on", "id"], name="deal_list_order"),
             # The board: each column's cards in order of the expected close.
             models.Index(fields=["stage", "expected_close_on", "id"], name="deal_board"),
             models.Index(fields=["account", "-created_at"], name="deal_account"),
@@ -201,8 +202,11 @@ class Proposal(VersionedModel):
         verbose_name = _("commercial proposal")
         verbose_name_plural = _("commercial proposals")
         constraints = [models.UniqueConstraint(fields=["number", "revision"], name="proposal_number_revision")]
-        indexes = [models.Index(fields=["account", "-created_at"], name="proposal_account"),
-                   models.Index(fields=["owner", "sent_on"], name="proposal_owner_sent")]
+        indexes = [
+            models.Index(fields=["-created_at", "-id"], name="proposal_list_order"),
+            models.Index(fields=["account", "-created_at"], name="proposal_account"),
+            models.Index(fields=["owner", "sent_on"], name="proposal_owner_sent"),
+        ]
 
     def __str__(self) -> str:
         label = f"№ {self.number}" + (f"/{self.revision}" if self.revision > 1 else "")

@@ -198,8 +198,11 @@ class Survey(models.Model):
         ordering = ["-sent_at", "-id"]
         verbose_name = _("survey")
         verbose_name_plural = _("surveys")
-        indexes = [models.Index(fields=["account", "-sent_at"], name="survey_account"),
-                   models.Index(fields=["contact", "-sent_at"], name="survey_contact")]
+        indexes = [
+            models.Index(fields=["-sent_at", "-id"], name="survey_list_order"),
+            models.Index(fields=["account", "-sent_at"], name="survey_account"),
+            models.Index(fields=["contact", "-sent_at"], name="survey_contact"),
+        ]
         constraints = [models.CheckConstraint(condition=Q(score__isnull=True) | Q(score__lte=10),
                                               name="survey_score_range")]
 
@@ -235,8 +238,11 @@ class Ticket(VersionedModel):
         ordering = ["-created_at", "-id"]
         verbose_name = _("support ticket")
         verbose_name_plural = _("support tickets")
-        indexes = [models.Index(fields=["status", "-created_at"], name="ticket_queue"),
-                   models.Index(fields=["account", "-created_at"], name="ticket_account")]
+        indexes = [
+            models.Index(fields=["-created_at", "-id"], name="ticket_list_order"),
+            models.Index(fields=["status", "-created_at"], name="ticket_queue"),
+            models.Index(fields=["account", "-created_at"], name="ticket_account"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.reference} {self.subject}"

@@ -160,8 +160,9 @@ def orders_bulk_load(*, user, orders: list[Mapping[str, Any]], batch_size: int =
     require(access.can(user, access.Capability.EDIT_ORDERS))
     account_ids = {row["account_id"] for row in orders}
     product_ids = {line[0] for row in orders for line in row["lines"]}
-    known_accounts = set(Account.objects.filter(pk__in=account_ids).values_list("pk", flat=True))
-    known_products = set(Product.objects.filter(pk__in=product_ids).values_list("pk", flat=True))
+    # Unordered: the models' default order (by name) can make SQLite walk a name index instead.
+    known_accounts = set(Account.objects.filter(pk__in=account_ids).order_by().values_list("pk", flat=True))
+    known_products = set(Product.objects.filter(pk__in=product_ids).order_by().values_list("pk", flat=True))
     errors = []
     for number, row in enumerate(orders, start=1):
         if row["account_id"] not in known_accounts:

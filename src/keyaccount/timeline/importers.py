@@ -29,7 +29,7 @@ import re
 import zipfile
 import zoneinfo
 from collections import defaultdict
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import BinaryIO
@@ -621,15 +621,17 @@ def _match(numbers: set[str]) -> tuple[dict[str, tuple[int | None, list[int], st
     """For each outside number: (account id, contact ids, match status)."""
     outside = sorted(number for number in numbers if _is_outside(number))
     by_number: dict[str, list[tuple[int, int]]] = defaultdict(list)
+    # Unordered: with the models' default order (an account's name) SQLite walked the whole name index
+    # instead of looking each number up in the phone index, 0.24 s a query at 100,000 accounts.
     for chunk in _chunks(outside):
         for number, contact_id, account_id in ContactPhone.objects.filter(
-                number__in=chunk, contact__erased_at__isnull=True).values_list("number", "contact_id",
-                                                                                "contact__account_id"):
+                number__in=chunk, contact__erased_at__isnull=True).order_by().values_list(
+                    "number", "contact_id", "contact__account_id"):
             by_number[number].append((contact_id, account_id))
     switchboards: dict[str, list[int]] = defaultdict(list)
     rest = [number for number in outside if number not in by_number]
     for chunk in _chunks(rest):
-        for number, account_id in Account.objects.filter(phone__in=chunk).values_list("phone", "id"):
+        for number, account_id in Account.objects.filter(phone__in=chunk).order_by().values_list("phone", "id"):
             switchboards[number].append(account_id)
     result = {}
     for number in numbers:
@@ -664,7 +666,8 @@ def _existing_keys(keys: list[str]) -> set[str]:
         return found
     if len(keys) <= 5000:
         for chunk in _chunks(keys):
-            found.update(Interaction.objects.filter(external_key__in=chunk).values_list("external_key", flat=True))
+            found.update(Interaction.objects.filter(external_key__in=chunk).order_by()
+                         .values_list("external_key", flat=True))
         return found
     with connection.cursor() as cursor:
         cursor.execute("DROP TABLE IF EXISTS kam_import_keys")
@@ -686,30 +689,36 @@ _INTERACTION_COLUMNS = [
 
 
 def import_calls(*, user, data: bytes | BinaryIO, filename: str, fmt: str, mapping=None, skip_bad: bool = False,
-                 encoding: str | None = None, utc: bool = False, dry_run: bool = False) -> ImportReport:
+                 encoding: str | None = None, utc: bool = False, dry_run: bool = False,
+                 progress: Callable[[int, int, int], None] | None = None) -> ImportReport:
     """Import a call log: ``data`` is the file's bytes or, for a file of any size, a binary file
     open for reading (and seeking), read a megabyte at a time. Raises ``ImportFailed`` (nothing
     written) when the file has bad rows and ``skip_bad`` is off; with ``skip_bad`` the good rows
-    are imported and the bad ones reported."""
+    are imported and the bad ones reported. ``progress(rows, bytes read, file size)`` is told after
+    each batch written."""
     tz = dt.UTC if utc else zoneinfo.ZoneInfo(settings.KAM_CDR_TIME_ZONE)
     if fmt not in ("asterisk", "csv"):
         raise ImportFailed([_("Unknown format “%(fmt)s”: use asterisk or csv.") % {"fmt": fmt}])
     file = io.BytesIO(data) if isinstance(data, bytes | bytearray | memoryview) else data
+    size = file.seek(0, io.SEEK_END)
     file.seek(0)
     fields = parse_mapping(mapping) if fmt == "csv" else None
     records, used = open_records(file, filename=filename, fmt=fmt, encoding=encoding)
     calls = parse_asterisk(records, tz=tz) if fields is None else parse_mapped(records, fields, tz=tz)
     report = ImportReport(encoding=used)
-    with transaction.atomic():
-        _import(user=user, calls=calls, report=report, filename=filename, fmt=fmt, skip_bad=skip_bad,
-                dry_run=dry_run)
-        if dry_run:
-            transaction.set_rollback(True)
+    try:
+        with transaction.atomic():
+            _import(user=user, calls=calls, report=report, filename=filename, fmt=fmt, skip_bad=skip_bad,
+                    dry_run=dry_run, progress=(lambda rows: progress(rows, file.tell(), size)) if progress else None)
+            if dry_run:
+                transaction.set_rollback(True)
+    finally:
+        calls.close()  # the file's reader stops now, not when a refused import's traceback is let go
     return report
 
 
 def _import(*, user, calls: Iterator[CallRow | str], report: ImportReport, filename: str, fmt: str,
-            skip_bad: bool, dry_run: bool) -> None:
+            skip_bad: bool, dry_run: bool, progress: Callable[[int], None] | None = None) -> None:
     """Write the calls as they are parsed, BATCH_ROWS at a time. Once a bad row shows without
     ``skip_bad`` the file will be refused: nothing more is written, and the rest is read only to
     name up to MAX_ERRORS bad rows in all."""
@@ -737,12 +746,16 @@ def _import(*, user, calls: Iterator[CallRow | str], report: ImportReport, filen
         if len(batch) == BATCH_ROWS:
             writer.write(batch)
             batch = []
+            if progress:
+                progress(report.rows)
     if report.skipped_rows and not skip_bad:
         raise ImportFailed(report.skipped + ([_("…and more; fix these first.")]
                                              if report.skipped_rows > MAX_ERRORS else []))
     if not report.rows:
         raise ImportFailed([_("The file has no calls.")])
     writer.write(batch)
+    if progress:
+        progress(report.rows)
     if report.skipped_rows > len(report.skipped):
         report.skipped.append(_("…and %(count)s more bad rows.") % {
             "count": report.skipped_rows - len(report.skipped)})
@@ -788,6 +801,7 @@ class _CallWriter:
         ids = bulk.reserve_ids("timeline_interaction", len(fresh))
         now = timezone.now()
         links, rows = [], []
+        importer = user.pk or None
         for pk, call in zip(ids, fresh, strict=True):
             account_id, contact_ids, status = matches.get(call.their_number, (None, [], MatchStatus.UNMATCHED))
             if status == MatchStatus.MATCHED:
@@ -798,7 +812,7 @@ class _CallWriter:
                 report.unmatched += 1
             # The person on our line is responsible for the call; a call on no known line stays with
             # whoever imported it, so that it never waits in a queue nobody sees.
-            owner_id = self.extensions.get(call.our_line) or (user.pk if user.pk else None)
+            owner_id = self.extensions.get(call.our_line) or importer
             rows.append((pk, 1, now, now, InteractionKind.CALL, account_id, owner_id, call.starts_at, None, "", "",
                          call.direction, call.our_number[:40], call.our_line[:40], call.their_number[:40],
                          call.answered_at, call.duration, call.talk, call.outcome, call.recording_url, status, "", "",

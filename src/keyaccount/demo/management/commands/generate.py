@@ -32,5 +32,8 @@ class Command(BaseCommand):
         stats = scale.generate(accounts=accounts, order_lines=order_lines, seed=seed,
                                progress=lambda message: self.stderr.write(message))
         self.stdout.write(f"Generated {stats['accounts']:,} accounts, {stats['contacts']:,} contacts, "
-                          f"{stats['orders']:,} orders, {stats['order_lines']:,} lines in "
-                          f"{time.monotonic() - started:.0f} s.")
+                          f"{stats['orders']:,} orders, {stats['order_lines']:,} lines, {stats['deals']:,} deals, "
+                          f"{stats['interactions']:,} calls and meetings, {stats['complaints']:,} complaints, "
+                          f"{stats['tickets']:,} tickets in {time.monotonic() - started:.0f} s.\n"
+                          f"Sign in as scale-head-0, scale00, scale-support-1, scale-analyst or scale-admin, "
+                          f"password '{scale.PASSWORD}'.")

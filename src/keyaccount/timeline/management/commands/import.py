@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 from django.core.exceptions import ValidationError
@@ -42,15 +43,20 @@ class Command(BaseCommand):
                  User.objects.filter(is_active=True, is_superuser=True).order_by("pk").first()) or User()
         if user and not actor.pk:
             raise CommandError(f"No user “{user}”.", returncode=2)
+        bar = _ProgressBar(self.stderr) if self.stderr.isatty() else None
         try:
             with path.open("rb") as handle:
                 report = importers.import_calls(user=actor, data=handle, filename=path.name, fmt=file_format,
                                                 mapping=mapping, skip_bad=skip_bad, encoding=encoding, utc=utc,
-                                                dry_run=dry_run)
+                                                dry_run=dry_run, progress=bar)
         except ValidationError as error:
+            if bar:
+                bar.done()
             for message in error.messages:
                 self.stderr.write(f"{path.name}: {message}")
             raise CommandError("Nothing was imported.", returncode=2) from error
+        if bar:
+            bar.done()
         for message in report.skipped:
             self.stderr.write(f"{path.name}: skipped: {message}")
         verb = "Would import" if dry_run else "Imported"
@@ -59,3 +65,25 @@ class Command(BaseCommand):
             f"already there; {report.matched} matched, {report.unmatched} unmatched and {report.ambiguous} ambiguous "
             f"wait in the queue; {report.skipped_rows} bad rows skipped."
         )
+
+
+class _ProgressBar:
+    """One line on a terminal, rewritten after each batch: how far into the file, rows and their rate."""
+
+    WIDTH = 30
+
+    def __init__(self, out):
+        self.out, self.started, self.shown = out, time.monotonic(), False
+
+    def __call__(self, rows: int, done: int, size: int) -> None:
+        share = min(1.0, done / size) if size else 1.0
+        filled = round(share * self.WIDTH)
+        rate = rows / max(time.monotonic() - self.started, 1e-3)
+        self.out.write(f"\r[{'#' * filled}{'.' * (self.WIDTH - filled)}] {share:4.0%}  {rows:,} rows  "
+                       f"{rate:,.0f} rows/s", ending="")
+        self.out.flush()
+        self.shown = True
+
+    def done(self) -> None:
+        if self.shown:
+            self.out.write("")
