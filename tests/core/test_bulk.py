@@ -1,0 +1,25 @@
+"""``core.bulk``: ids reserved for rows written with explicit keys, and records with their defaults."""
+
+import pytest
+
+from keyaccount.core import bulk
+from keyaccount.core.models import Team
+
+pytestmark = pytest.mark.django_db(transaction=False)
+
+
+def test_reserved_ids_are_new_and_rows_made_after_them_take_others():
+    existing = Team.objects.create(name="Before")
+    ids = bulk.reserve_ids("core_team", 5)
+    assert len(set(ids)) == 5 and min(ids) > existing.pk
+    bulk.insert_rows("core_team", ["id", "name"], ((pk, f"Reserved {pk}") for pk in ids))
+    bulk.reset_sequence("core_team")
+    after = Team.objects.create(name="After")
+    assert after.pk not in ids and Team.objects.count() == 7
+
+
+def test_a_record_names_only_what_it_sets_and_the_rest_takes_its_default():
+    bulk.insert_records(Team, ["name"], [("Scale team X",)])
+    assert Team.objects.get(name="Scale team X")
+    with pytest.raises(ValueError, match="no column nickname"):
+        bulk.insert_records(Team, ["name", "nickname"], [("Y", "y")])
