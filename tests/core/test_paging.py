@@ -8,7 +8,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from keyaccount.accounts.models import Contact
+from keyaccount.accounts.models import Account, Contact
 from keyaccount.api.urls import api
 from keyaccount.core import paging
 from keyaccount.core import services as core_services
@@ -79,6 +79,14 @@ def test_nulls_sort_as_the_smallest_value_and_the_walk_finds_every_row(anna_acco
         walked += page
         page = list(paging.after(paging.ordered(rows, keys), keys, paging.values_of(page[-1], keys))[:2])
     assert [contact.pk for contact in walked] == [contact.pk for contact in everything]
+
+
+def test_a_list_sorted_by_a_relation_is_refused_and_by_its_key_is_paged(anna_account):
+    """Django sorts by a relation's own order (the owner's name), not by the key a cursor would hold."""
+    with pytest.raises(TypeError, match="owner_id"):
+        paging.keys_of(Account.objects.order_by("owner"))
+    keys = paging.keys_of(Account.objects.order_by("owner_id"))
+    assert [key.path for key in keys] == ["owner_id", "pk"]
 
 
 def test_a_cursor_not_of_this_list_is_refused_naming_the_cursor(api_get, people):

@@ -94,10 +94,11 @@ def keys_of(queryset: QuerySet) -> list[Key]:
 
 def _nullable(queryset: QuerySet, path: str) -> bool:
     """Whether ``path`` can come out NULL: a nullable field, a relation on the way that may be missing,
-    or an annotation (an aggregate of no rows)."""
+    or an annotation (an aggregate of no rows). A path ending in a relation is refused: Django sorts by
+    the related model's own order there, not by the key the cursor would hold (sort by ``owner_id``)."""
     if path in queryset.query.annotations:
         return True
-    model, nullable = queryset.model, False
+    model, nullable, field = queryset.model, False, None
     for part in path.split("__"):
         try:
             field = model._meta.get_field(part)
@@ -106,6 +107,8 @@ def _nullable(queryset: QuerySet, path: str) -> bool:
         nullable = nullable or bool(field.null) or (field.is_relation and (field.many_to_many or field.one_to_many))
         if field.is_relation and field.related_model is not None:
             model = field.related_model
+    if field is not None and field.is_relation and path.rsplit("__", 1)[-1] == field.name:
+        raise TypeError(f"keyset paging sorts by values, not by the relation {path!r} (sort by {path}_id)")
     return nullable
 
 
@@ -119,9 +122,9 @@ def ordered(queryset: QuerySet, keys: list[Key]) -> QuerySet:
 
 def after(queryset: QuerySet, keys: list[Key], values: list) -> QuerySet:
     """The rows of ``queryset`` (ordered by ``keys``) after the row whose sort values are ``values``."""
-    condition = _NEVER
     # Built from the last key back: after on key i, or equal on it and after on the rest.
-    for key, value in zip(reversed(keys), reversed(values), strict=True):
+    condition = keys[-1].after(values[-1])
+    for key, value in zip(reversed(keys[:-1]), reversed(values[:-1]), strict=True):
         condition = key.after(value) | (key.equal(value) & condition)
     start = keys[0].at_or_after(values[0])
     return queryset.filter(start & condition if start is not None else condition)
@@ -137,7 +140,7 @@ def values_of(row, keys: list[Key]) -> list:
         value = row
         for part in key.path.split("__"):
             value = getattr(value, part, None) if value is not None else None
-        values.append(value.pk if hasattr(value, "_meta") else value)
+        values.append(value)
     return values
 
 

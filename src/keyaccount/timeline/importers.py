@@ -39,7 +39,7 @@ import phonenumbers
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
-from django.utils import formats, timezone
+from django.utils import formats
 from django.utils.translation import gettext as _
 
 from keyaccount.accounts.models import Account, Contact, ContactPhone
@@ -724,12 +724,10 @@ def _existing_keys(keys: list[str]) -> set[str]:
     return found
 
 
-_INTERACTION_COLUMNS = [
-    "id", "version", "created_at", "updated_at", "kind", "account_id", "owner_id", "starts_at", "ends_at", "subject",
-    "summary", "direction", "our_number", "our_line", "their_number", "answered_at", "duration_seconds",
-    "talk_seconds", "outcome", "recording_url", "match_status", "email_from", "email_to", "place", "video_link",
-    "agenda", "meeting_status", "agreements", "external_key",
-]
+# What an imported call sets; every other column takes its default (core.bulk.insert_records).
+_CALL_FIELDS = ["id", "kind", "account_id", "owner_id", "starts_at", "direction", "our_number", "our_line",
+                "their_number", "answered_at", "duration_seconds", "talk_seconds", "outcome", "recording_url",
+                "match_status", "external_key"]
 
 
 def import_calls(*, user, data: bytes | BinaryIO, filename: str, fmt: str, mapping=None, skip_bad: bool = False,
@@ -843,7 +841,6 @@ class _CallWriter:
         report.duplicates += len(calls) - len(fresh)
         matches = self._matches_for({call.their_number for call in fresh})
         ids = bulk.reserve_ids("timeline_interaction", len(fresh))
-        now = timezone.now()
         links, rows = [], []
         importer = user.pk or None
         for pk, call in zip(ids, fresh, strict=True):
@@ -857,16 +854,14 @@ class _CallWriter:
             # The person on our line is responsible for the call; a call on no known line stays with
             # whoever imported it, so that it never waits in a queue nobody sees.
             owner_id = self.extensions.get(call.our_line) or importer
-            rows.append((pk, 1, now, now, InteractionKind.CALL, account_id, owner_id, call.starts_at, None, "", "",
-                         call.direction, call.our_number[:40], call.our_line[:40], call.their_number[:40],
-                         call.answered_at, call.duration, call.talk, call.outcome, call.recording_url, status, "", "",
-                         "", "", "", "", "", call.key))
+            rows.append((pk, InteractionKind.CALL, account_id, owner_id, call.starts_at, call.direction,
+                         call.our_number[:40], call.our_line[:40], call.their_number[:40], call.answered_at,
+                         call.duration, call.talk, call.outcome, call.recording_url, status, call.key))
             links.extend((pk, contact_id) for contact_id in contact_ids)
         # The user on our line is the call's owner; imported calls need no participant rows besides
         # (a million of them would double the import's writes for nothing the owner does not say).
         if rows:
-            bulk.insert_rows("timeline_interaction", _INTERACTION_COLUMNS, rows,
-                             datetime_columns=("created_at", "updated_at", "starts_at", "ends_at", "answered_at"))
+            bulk.insert_records(Interaction, _CALL_FIELDS, rows)
         if links:
             bulk.insert_rows("timeline_interactioncontact", ["interaction_id", "contact_id"], links)
         report.created += len(rows)
