@@ -69,6 +69,33 @@ def test_a_manager_works_through_the_day_with_the_keyboard(language, annas_day, 
     assert violations == []
 
 
+@pytest.mark.django_db(transaction=True)
+def test_the_bell_refreshing_while_an_item_leaves_does_not_take_the_focus_with_it(annas_day, browser, live_server,
+                                                                                 sign_in):
+    # The bell asks for its count on load and every minute; on a slow machine its answer can settle
+    # between the key and the section's answer. Hold the section's answer until the bell has settled.
+    obligation, complaint = annas_day["obligation"], annas_day["complaint"]
+    page = sign_in("anna", "en")
+    held = []
+    page.route("**/my-day/obligation/*/done/", lambda route: held.append(route))
+    page.keyboard.press("j")
+    page.keyboard.press("j")
+    expect(page.locator(f"#item-obligation-{obligation.pk}")).to_be_focused()
+    page.keyboard.press("x")
+    for _ in range(100):
+        if held:
+            break
+        page.wait_for_timeout(50)
+    assert held, "the obligation's action never left the page"
+    with page.expect_response("**/notifications/bell/"):
+        page.evaluate("htmx.trigger(document.body, 'notifications-changed')")
+    page.wait_for_timeout(100)
+    held[0].continue_()
+    expect(page.locator(f"#item-obligation-{obligation.pk}")).to_have_count(0)
+    # The item that took its place has the focus, not the page.
+    expect(page.locator(f"#item-complaint-{complaint.pk}")).to_be_focused()
+
+
 AXE = Path(__file__).parent / "vendor" / "axe-core-4.14.1.min.js"
 
 

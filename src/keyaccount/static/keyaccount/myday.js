@@ -49,8 +49,10 @@
       event.detail.isError = false;
     }
   });
-  document.addEventListener("htmx:afterSettle", function () {
-    if (leaving < 0) { return; }
+  // Only the settling of My day's own sections: the bell's request (on load, every minute) may settle
+  // between the key and the section's answer, and would move the focus onto the item still leaving.
+  document.addEventListener("htmx:afterSettle", function (event) {
+    if (leaving < 0 || !(event.target.closest && event.target.closest("#my-day"))) { return; }
     const list = items();
     if (list.length) { list[Math.min(leaving, list.length - 1)].focus(); }
     leaving = -1;
