@@ -767,6 +767,9 @@ EXEMPT: tuple[Exempt, ...] = (
            "of an account: every user reads and changes only their own (tests/core/test_notifications.py)"),
     Exempt(core_models.ApiToken, "credentials, shown once to their user; pinned by tests/core/test_security.py"),
     Exempt(core_models.AuditEntry, "audit entry, shown through the History tabs (the rows' history channels)"),
+    Exempt(insights_models.PortfolioSnapshot, "the portfolio's figures kept per access scope (core.access.scope_key), "
+           "shown only on the portfolio page (the AccountScore row's channel); one scope's figures never reach "
+           "another's users (tests/insights/test_portfolio.py)"),
     Exempt(core_models.WorkingTimeSettings, "the company's working hours, edited on the admin site; no account's"),
     Exempt(core_models.WorkingDayException, "a company-wide day off or working day, edited on the admin site"),
     Exempt(core_models.Company, "our own requisites, one record of no account, edited on the admin site "

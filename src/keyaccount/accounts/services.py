@@ -40,6 +40,7 @@ from keyaccount.core.concurrency import save_versioned
 from keyaccount.core.editing import assign_fields, delete_or_explain, require, validation_errors
 from keyaccount.core.identifiers import compact
 from keyaccount.core.models import AuditAction, User
+from keyaccount.core.signals import portfolio_changed
 
 ACCOUNT_FIELDS = (
     "name", "short_name", "inn", "kpp", "ogrn", "vat_number", "country", "industry", "size", "website", "phone",
@@ -158,6 +159,7 @@ def account_create(*, user, data: Mapping[str, Any]) -> Account:
     _apply_relations(account, data, creating=True)
     audit.record_create(actor=user, instance=account, after=audit.snapshot(account, **_account_extras(account)),
                         account_id=account.pk)
+    portfolio_changed.send(sender=Account, account_ids=[account.pk])
     return account
 
 
@@ -165,7 +167,7 @@ def account_create(*, user, data: Mapping[str, Any]) -> Account:
 def account_update(*, user, account: Account, data: Mapping[str, Any], version: int | None) -> Account:
     require(access.can_edit_account(user, account))
     before = audit.snapshot(account, **_account_extras(account))
-    previous_owner_id, previous_status = account.owner_id, account.status
+    previous_owner_id, previous_status, previous_team_id = account.owner_id, account.status, account.team_id
     assign_fields(account, data, ACCOUNT_FIELDS)
     if data.get("status"):
         account.status = data["status"]
@@ -179,8 +181,12 @@ def account_update(*, user, account: Account, data: Mapping[str, Any], version: 
     account.search_text = account_search_text(account)
     save_versioned(account, expected_version=version)
     _apply_relations(account, data, creating=False)
-    audit.record_update(actor=user, instance=account, before=before,
-                        after=audit.snapshot(account, **_account_extras(account)), account_id=account.pk)
+    after = audit.snapshot(account, **_account_extras(account))
+    audit.record_update(actor=user, instance=account, before=before, after=after, account_id=account.pk)
+    # Who sees it, or the status it is counted under, changed: the portfolios' figures follow.
+    if (account.owner_id, account.team_id, account.status, after.get("shared_with")) != (
+            previous_owner_id, previous_team_id, previous_status, before.get("shared_with")):
+        portfolio_changed.send(sender=Account, account_ids=[account.pk])
     return account
 
 
@@ -202,7 +208,9 @@ def account_delete(*, user, account: Account) -> None:
         raise ValidationError(_("This account has orders; mark it as lost instead of deleting it."))
     before = audit.snapshot(account, **_account_extras(account))
     audit.record_delete(actor=user, instance=account, before=before, account_id=account.pk)
+    account_id = account.pk
     delete_or_explain(account)
+    portfolio_changed.send(sender=Account, account_ids=[account_id])
 
 
 def contact_search_text(contact: Contact) -> str:

@@ -124,6 +124,31 @@ def account_q(user, prefix: str = "") -> Q:
     return scope
 
 
+def scope_key(user) -> str | None:
+    """A name for the set of accounts ``user`` sees by ``account_q``: the same for everyone who sees
+    every account, else the user's own (with their role and team, so a user moved to another role or
+    team gets a new name rather than figures kept under the old one). Figures kept per scope (the
+    portfolio's) are shared by the users of one name and by nobody else. None: sees no account."""
+    role = role_of(user)
+    if role is None:
+        return None
+    if role in _SEES_ALL_ACCOUNTS:
+        return "all"
+    return f"user:{user.pk}:{role}:{user.team_id or ''}"
+
+
+def scope_account_q(key: str) -> Q | None:
+    """``account_q`` of the users a ``scope_key`` names, or None when nobody has that name any more
+    (the user left, or changed role or team): what was kept under it must go."""
+    if key == "all":
+        return Q()
+    _kind, _sep, rest = key.partition(":")
+    user = User.objects.filter(pk=int(rest.split(":", 1)[0])).first() if rest.split(":", 1)[0].isdigit() else None
+    if user is None or scope_key(user) != key:
+        return None
+    return account_q(user)
+
+
 def colleagues_q(user) -> Q | None:
     """A filter over ``User`` keeping the people whose work ``user`` may read (reports, activity):
     everyone for administrators and analysts, the team for a head of sales, oneself for a manager;

@@ -4,3 +4,7 @@ from django.dispatch import Signal
 
 # A user changed when they want to be reminded (lead times, e-mail); sent with ``user=``.
 reminder_preferences_changed = Signal()
+
+# What a portfolio's figures are made of changed: orders were written, or accounts were added,
+# moved to another manager or team, shared, or changed status. Sent with ``account_ids=`` (None: many).
+portfolio_changed = Signal()

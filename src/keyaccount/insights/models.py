@@ -36,3 +36,24 @@ class AccountScore(models.Model):
 
     def __str__(self) -> str:
         return f"{self.account_id} @ {self.computed_on}"
+
+
+class PortfolioSnapshot(models.Model):
+    """The portfolio page's figures for one access scope (``core.access.scope_key``): counted when
+    first asked for, again by the nightly refresh, and in the worker when orders or accounts change,
+    so that the page reads one row however many orders there are."""
+
+    scope = models.CharField(_("scope"), max_length=80, unique=True)
+    computed_at = models.DateTimeField(_("computed at"))
+    # Marked when what the figures are made of changed; the worker counts them again. A change while
+    # they are being counted leaves them marked (``changed_at`` after the count began).
+    stale = models.BooleanField(_("being recounted"), default=False)
+    changed_at = models.DateTimeField(_("changed at"), null=True, blank=True)
+    figures = models.JSONField(_("figures"), default=dict)
+
+    class Meta:
+        verbose_name = _("portfolio snapshot")
+        verbose_name_plural = _("portfolio snapshots")
+
+    def __str__(self) -> str:
+        return f"{self.scope} @ {self.computed_at:%Y-%m-%d %H:%M}"

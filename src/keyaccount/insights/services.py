@@ -9,7 +9,7 @@ from decimal import Decimal
 
 import polars as pl
 from django.db import transaction
-from django.db.models import Count, F, Max, Q
+from django.db.models import Case, Count, F, Max, Q, Value, When
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -18,12 +18,13 @@ from keyaccount.accounts.models import Contact
 from keyaccount.analytics import pipeline
 from keyaccount.analytics.errors import InputError
 from keyaccount.contracts.models import Obligation
+from keyaccount.core import access
 from keyaccount.core import services as core_services
 from keyaccount.core.choices import NotificationKind
 from keyaccount.feedback.choices import OPEN_STATUSES, FeedbackKind
 from keyaccount.feedback.models import Feedback
-from keyaccount.insights import health
-from keyaccount.insights.models import AccountScore
+from keyaccount.insights import health, queries
+from keyaccount.insights.models import AccountScore, PortfolioSnapshot
 from keyaccount.orders.models import Order
 from keyaccount.timeline.choices import InteractionKind, MeetingStatus
 from keyaccount.timeline.models import Interaction
@@ -98,6 +99,7 @@ def refresh(*, today: dt.date | None = None) -> dict:
             AccountScore.objects.bulk_create(rows, batch_size=2000)
             scored |= {row.account_id for row in rows}
             alerts += churn_alerts(today=today, currency=currency)
+    recount_portfolios(only_stale=False)
     return {"scored": len(scored), "alerts": alerts}
 
 
@@ -180,3 +182,55 @@ def churn_alerts(*, today: dt.date, currency: str) -> int:
         sent += notification is not None
     return sent
 
+
+
+# The portfolio's figures, kept per access scope
+
+def _count_portfolio(scope: str, account_scope: Q) -> PortfolioSnapshot:
+    began = timezone.now()
+    figures = queries.portfolio_figures(account_scope)
+    snapshot, created = PortfolioSnapshot.objects.get_or_create(
+        scope=scope, defaults={"figures": figures, "computed_at": began})
+    if not created:
+        PortfolioSnapshot.objects.filter(pk=snapshot.pk).update(
+            figures=figures, computed_at=began,
+            stale=Case(When(changed_at__gt=began, then=Value(True)), default=Value(False)))
+        snapshot.refresh_from_db()
+    return snapshot
+
+
+def portfolio_snapshot(user) -> PortfolioSnapshot | None:
+    """The figures of the accounts ``user`` sees, as last counted; counted now the first time their
+    scope is asked for (a while on a long history; afterwards the worker keeps them). None for a user
+    who does not see insights."""
+    if not queries.sees_insights(user):
+        return None
+    scope = access.scope_key(user)
+    return PortfolioSnapshot.objects.filter(scope=scope).first() or _count_portfolio(scope, access.account_q(user))
+
+
+def recount_portfolios(*, only_stale: bool = True) -> int:
+    """Count the kept portfolios again (those marked stale, or all): each with the access rule of its
+    scope as it is now; a scope nobody has any more (the user left, or changed role or team) is dropped."""
+    snapshots = PortfolioSnapshot.objects.filter(stale=True) if only_stale else PortfolioSnapshot.objects.all()
+    counted = 0
+    for scope in list(snapshots.values_list("scope", flat=True)):
+        account_scope = access.scope_account_q(scope)
+        if account_scope is None:
+            PortfolioSnapshot.objects.filter(scope=scope).delete()
+            continue
+        _count_portfolio(scope, account_scope)
+        counted += 1
+    return counted
+
+
+def mark_portfolios_stale() -> int:
+    """What the figures are made of changed: every kept portfolio is marked (the page says it is being
+    recounted). Returns how many were not marked yet: when none, a count is already asked for."""
+    fresh = PortfolioSnapshot.objects.filter(stale=False).update(stale=True, changed_at=timezone.now())
+    PortfolioSnapshot.objects.filter(stale=True).update(changed_at=timezone.now())
+    return fresh
+
+
+def portfolios_left_stale() -> bool:
+    return PortfolioSnapshot.objects.filter(stale=True).exists()

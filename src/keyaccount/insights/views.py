@@ -11,19 +11,17 @@ from django.views.decorators.http import require_POST
 
 from keyaccount.core import access
 from keyaccount.core.editing import require
-from keyaccount.insights import queries
+from keyaccount.insights import queries, services
 from keyaccount.insights.tasks import refresh_now
 
 
 @login_required
 def portfolio(request):
-    if not queries.sees_insights(request.user):
+    snapshot = services.portfolio_snapshot(request.user)
+    if snapshot is None:
         raise Http404
     return render(request, "insights/portfolio.html", {
-        **queries.portfolio(request.user), "suggestions": queries.suggestions(request.user),
-        "market": queries.market_indicator(request.user),
-        "at_risk": queries.latest_scores(request.user).filter(health__isnull=False).select_related("account")
-        .order_by("health")[:15],
+        **queries.portfolio(request.user, snapshot),
         "can_refresh": access.can(request.user, access.Capability.REFRESH_SCORES),
     })
 

@@ -18,6 +18,7 @@ from keyaccount.core.concurrency import save_versioned
 from keyaccount.core.editing import assign_fields, delete_or_explain, require, validation_errors
 from keyaccount.core.models import AuditAction, AuditEntry
 from keyaccount.core.money import parse_decimal, validate_currency
+from keyaccount.core.signals import portfolio_changed
 from keyaccount.orders.models import Order, OrderLine
 
 ORDER_FIELDS = ("number", "account", "ordered_on", "currency", "status", "payment_due_on", "paid_on", "notes")
@@ -118,6 +119,7 @@ def order_create(*, user, data: Mapping[str, Any]) -> Order:
     OrderLine.objects.bulk_create(lines)
     audit.record_create(actor=user, instance=order, after=audit.snapshot(order, lines=_lines_snapshot(order)),
                         account_id=order.account_id)
+    portfolio_changed.send(sender=Order, account_ids=[order.account_id])
     return order
 
 
@@ -134,6 +136,7 @@ def order_update(*, user, order: Order, data: Mapping[str, Any], version: int | 
     save_versioned(order, expected_version=version)
     audit.record_update(actor=user, instance=order, before=before,
                         after=audit.snapshot(order, lines=_lines_snapshot(order)), account_id=order.account_id)
+    portfolio_changed.send(sender=Order, account_ids=[order.account_id])
     return order
 
 
@@ -142,7 +145,9 @@ def order_delete(*, user, order: Order) -> None:
     _require_order_editor(user, order.account)
     audit.record_delete(actor=user, instance=order, before=audit.snapshot(order, lines=_lines_snapshot(order)),
                         account_id=order.account_id)
+    account_id = order.account_id
     delete_or_explain(order)
+    portfolio_changed.send(sender=Order, account_ids=[account_id])
 
 
 @transaction.atomic
@@ -204,4 +209,5 @@ def orders_bulk_load(*, user, orders: list[Mapping[str, Any]], batch_size: int =
                                 "source": [None, "bulk load"]}, account_id=order.account_id)
             for order in objects
         )
+    portfolio_changed.send(sender=Order, account_ids=sorted(account_ids))
     return len(orders)

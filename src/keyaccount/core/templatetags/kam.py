@@ -77,9 +77,3 @@ def change(fraction):
 def get_item(mapping, key):
     """``mapping[key]`` in a template (None when absent)."""
     return mapping.get(key) if hasattr(mapping, "get") else None
-
-
-@register.filter
-def get_pair(mapping, first):
-    """From a dict keyed by pairs, the inner mapping of ``first``: ``matrix|get_pair:"A"|get_item:"X"``."""
-    return {second: value for (head, second), value in mapping.items() if head == first} if mapping else {}

@@ -1,0 +1,99 @@
+"""Time the head's pages that read over the whole order history: the portfolio (insights dashboard with
+the market indicator) and plan against actuals, on the configured database.
+
+Run against a database filled by `kam generate --accounts N --order-lines M` and `kam insights refresh`:
+
+    KAM_DATA_DIR=... [KAM_DATABASE_URL=postgresql://…] .venv/bin/python bench/bench_dashboards.py [--repeat 20]
+
+Requests go through Django's test client in this process (no network), as the head of a scale team
+(sees a fifth of the accounts) and as the administrator (sees all). The portfolio page reads the
+figures kept for the user's access scope; the script also times counting them (what the worker does
+once orders change, and what the page did on every request before). It gives the team's managers a
+yearly sales plan each when they have none, so that plan against actuals has rows to count.
+Prints the median and 95th percentile per page and the number of SQL queries each ran.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import time
+from decimal import Decimal
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "keyaccount.settings")
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.db import connection  # noqa: E402
+from django.test import Client  # noqa: E402
+from django.test.utils import CaptureQueriesContext  # noqa: E402
+from django.utils import timezone  # noqa: E402
+
+from keyaccount.accounts.models import Account  # noqa: E402
+from keyaccount.core import access  # noqa: E402
+from keyaccount.core.choices import Role  # noqa: E402
+from keyaccount.core.models import Team, User  # noqa: E402
+from keyaccount.insights import queries as insights_queries  # noqa: E402
+from keyaccount.insights import services as insights_services  # noqa: E402
+from keyaccount.orders.models import OrderLine  # noqa: E402
+from keyaccount.planning.models import SalesPlan  # noqa: E402
+
+
+def measure(client: Client, url: str, repeat: int) -> tuple[float, float, int]:
+    client.get(url)  # warm caches and connections (and count the scope's figures the first time)
+    timings = []
+    queries = 0
+    for _ in range(repeat):
+        with CaptureQueriesContext(connection) as captured:
+            started = time.perf_counter()
+            response = client.get(url)
+            timings.append((time.perf_counter() - started) * 1000)
+        assert response.status_code == 200, (url, response.status_code)
+        queries = len(captured)
+    timings.sort()
+    return statistics.median(timings), timings[max(0, int(len(timings) * 0.95) - 1)], queries
+
+
+def plans_for(team: Team) -> None:
+    year = timezone.localdate().year
+    for user in User.objects.filter(team=team, role=Role.KAM):
+        SalesPlan.objects.get_or_create(user=user, period_kind="year", period_start=f"{year}-01-01", category="",
+                                        defaults={"amount": Decimal("100000000"), "currency": "RUB"})
+    SalesPlan.objects.get_or_create(team=team, user=None, period_kind="year", period_start=f"{year}-01-01",
+                                    category="", defaults={"amount": Decimal("1000000000"), "currency": "RUB"})
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--repeat", type=int, default=20)
+    args = parser.parse_args()
+    team = Team.objects.filter(name="Scale team 0").first()
+    head, _ = User.objects.get_or_create(username="bench-head", defaults={"role": Role.HEAD, "team": team})
+    admin, _ = User.objects.get_or_create(username="bench-admin", defaults={"role": Role.ADMIN})
+    plans_for(team)
+    print(f"database: {connection.vendor}, accounts: {Account.objects.count():,}, "
+          f"order lines: {OrderLine.objects.count():,}")
+    rows = []
+    for user in (head, admin):
+        client = Client(SERVER_NAME="localhost")
+        client.force_login(user)
+        for name, url in (("portfolio (kept figures)", "/insights/"), ("plan against actuals", "/planning/")):
+            median, p95, queries = measure(client, url, args.repeat)
+            rows.append((user.username, name, median, p95, queries))
+        started = time.perf_counter()
+        with CaptureQueriesContext(connection) as captured:
+            insights_queries.portfolio_figures(access.account_q(user))
+        rows.append((user.username, "counting the portfolio's figures (worker)",
+                     (time.perf_counter() - started) * 1000, None, len(captured)))
+    insights_services.recount_portfolios(only_stale=False)
+    print("| user | page | median, ms | p95, ms | SQL queries |")
+    print("| --- | --- | ---: | ---: | ---: |")
+    for username, name, median, p95, queries in rows:
+        print(f"| {username} | {name} | {median:.1f} | {'' if p95 is None else f'{p95:.1f}'} | {queries} |")
+
+
+if __name__ == "__main__":
+    main()
