@@ -27,10 +27,9 @@ django.setup()
 from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
+from page_timing import bench_users  # noqa: E402
 
 from keyaccount.core import services  # noqa: E402
-from keyaccount.core.choices import Role  # noqa: E402
-from keyaccount.core.models import Team, User  # noqa: E402
 
 LISTS = ["/api/v1/accounts/", "/api/v1/contacts/", "/api/v1/orders/", "/api/v1/interactions/"]
 
@@ -73,9 +72,7 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--repeat", type=int, default=20)
     args = parser.parse_args()
-    team = Team.objects.filter(name="Scale team 0").first()
-    head, _ = User.objects.get_or_create(username="bench-head", defaults={"role": Role.HEAD, "team": team})
-    admin, _ = User.objects.get_or_create(username="bench-admin", defaults={"role": Role.ADMIN})
+    _team, head, admin = bench_users()
     client = Client(SERVER_NAME="localhost")
     print("| database | user | list | rows | page | median, ms | p95, ms | SQL queries |")
     print("| --- | --- | --- | ---: | --- | ---: | ---: | ---: |")

@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import statistics
 import time
 from decimal import Decimal
 
@@ -31,6 +30,7 @@ from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 from django.utils import timezone  # noqa: E402
+from page_timing import bench_users, measure  # noqa: E402
 
 from keyaccount.accounts.models import Account  # noqa: E402
 from keyaccount.core import access  # noqa: E402
@@ -40,21 +40,6 @@ from keyaccount.insights import queries as insights_queries  # noqa: E402
 from keyaccount.insights import services as insights_services  # noqa: E402
 from keyaccount.orders.models import OrderLine  # noqa: E402
 from keyaccount.planning.models import SalesPlan  # noqa: E402
-
-
-def measure(client: Client, url: str, repeat: int) -> tuple[float, float, int]:
-    client.get(url)  # warm caches and connections (and count the scope's figures the first time)
-    timings = []
-    queries = 0
-    for _ in range(repeat):
-        with CaptureQueriesContext(connection) as captured:
-            started = time.perf_counter()
-            response = client.get(url)
-            timings.append((time.perf_counter() - started) * 1000)
-        assert response.status_code == 200, (url, response.status_code)
-        queries = len(captured)
-    timings.sort()
-    return statistics.median(timings), timings[max(0, int(len(timings) * 0.95) - 1)], queries
 
 
 def plans_for(team: Team) -> None:
@@ -70,9 +55,7 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--repeat", type=int, default=20)
     args = parser.parse_args()
-    team = Team.objects.filter(name="Scale team 0").first()
-    head, _ = User.objects.get_or_create(username="bench-head", defaults={"role": Role.HEAD, "team": team})
-    admin, _ = User.objects.get_or_create(username="bench-admin", defaults={"role": Role.ADMIN})
+    team, head, admin = bench_users()
     plans_for(team)
     print(f"database: {connection.vendor}, accounts: {Account.objects.count():,}, "
           f"order lines: {OrderLine.objects.count():,}")

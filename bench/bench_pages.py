@@ -26,34 +26,16 @@ django.setup()
 from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
+from page_timing import bench_users, measure  # noqa: E402
 
 from keyaccount.accounts.models import Account, Contact  # noqa: E402
-from keyaccount.core.choices import Role  # noqa: E402
-from keyaccount.core.models import Team, User  # noqa: E402
-
-
-def measure(client: Client, url: str, repeat: int) -> tuple[float, float, int]:
-    client.get(url)  # warm caches and connections
-    timings = []
-    queries = 0
-    for _ in range(repeat):
-        with CaptureQueriesContext(connection) as captured:
-            started = time.perf_counter()
-            response = client.get(url)
-            timings.append((time.perf_counter() - started) * 1000)
-        assert response.status_code == 200, (url, response.status_code)
-        queries = len(captured)
-    timings.sort()
-    return statistics.median(timings), timings[int(len(timings) * 0.95) - 1], queries
 
 
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--repeat", type=int, default=30)
     args = parser.parse_args()
-    team = Team.objects.filter(name="Scale team 0").first()
-    head, _ = User.objects.get_or_create(username="bench-head", defaults={"role": Role.HEAD, "team": team})
-    admin, _ = User.objects.get_or_create(username="bench-admin", defaults={"role": Role.ADMIN})
+    team, head, admin = bench_users()
     rng = random.Random(1)
     total = Account.objects.count()
     sample = list(Account.objects.filter(team=team).values_list("pk", "short_name", "inn")[:: max(1, total // 2000)])
