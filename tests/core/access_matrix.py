@@ -767,6 +767,8 @@ EXEMPT: tuple[Exempt, ...] = (
            "of an account: every user reads and changes only their own (tests/core/test_notifications.py)"),
     Exempt(core_models.ApiToken, "credentials, shown once to their user; pinned by tests/core/test_security.py"),
     Exempt(core_models.AuditEntry, "audit entry, shown through the History tabs (the rows' history channels)"),
+    Exempt(orders_models.SalesDay, "sums of purchases per manager and day (orders.sales), read only by plan against "
+           "actuals, whose plans follow access.people_q (the SalesPlan row); never listed or shown by itself"),
     Exempt(insights_models.PortfolioSnapshot, "the portfolio's figures kept per access scope (core.access.scope_key), "
            "shown only on the portfolio page (the AccountScore row's channel); one scope's figures never reach "
            "another's users (tests/insights/test_portfolio.py)"),

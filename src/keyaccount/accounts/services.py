@@ -40,7 +40,7 @@ from keyaccount.core.concurrency import save_versioned
 from keyaccount.core.editing import assign_fields, delete_or_explain, require, validation_errors
 from keyaccount.core.identifiers import compact
 from keyaccount.core.models import AuditAction, User
-from keyaccount.core.signals import portfolio_changed
+from keyaccount.core.signals import account_moved, portfolio_changed
 
 ACCOUNT_FIELDS = (
     "name", "short_name", "inn", "kpp", "ogrn", "vat_number", "country", "industry", "size", "website", "phone",
@@ -183,6 +183,9 @@ def account_update(*, user, account: Account, data: Mapping[str, Any], version: 
     _apply_relations(account, data, creating=False)
     after = audit.snapshot(account, **_account_extras(account))
     audit.record_update(actor=user, instance=account, before=before, after=after, account_id=account.pk)
+    if (account.owner_id, account.team_id) != (previous_owner_id, previous_team_id):
+        account_moved.send(sender=Account, account_id=account.pk, previous_owner_id=previous_owner_id,
+                           previous_team_id=previous_team_id)
     # Who sees it, or the status it is counted under, changed: the portfolios' figures follow.
     if (account.owner_id, account.team_id, account.status, after.get("shared_with")) != (
             previous_owner_id, previous_team_id, previous_status, before.get("shared_with")):

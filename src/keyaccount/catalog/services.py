@@ -14,6 +14,7 @@ from keyaccount.core import access, audit, search
 from keyaccount.core.access import Capability
 from keyaccount.core.concurrency import save_versioned
 from keyaccount.core.editing import assign_fields, delete_or_explain, require
+from keyaccount.core.signals import product_recategorised
 
 PRODUCT_FIELDS = ("sku", "name", "category", "unit", "list_price", "currency", "description", "is_active")
 
@@ -44,10 +45,14 @@ def product_create(*, user, data: Mapping[str, Any]) -> Product:
 def product_update(*, user, product: Product, data: Mapping[str, Any], version: int | None) -> Product:
     _require_catalog_editor(user)
     before = audit.snapshot(product)
+    previous_category = product.category
     _assign(product, data)
     product.full_clean()
     save_versioned(product, expected_version=version)
     audit.record_update(actor=user, instance=product, before=before, after=audit.snapshot(product))
+    if product.category != previous_category:
+        product_recategorised.send(sender=Product, product_id=product.pk, previous=previous_category,
+                                   current=product.category)
     return product
 
 

@@ -20,9 +20,11 @@ from __future__ import annotations
 import datetime as dt
 import random
 from collections.abc import Callable
+from decimal import Decimal
 
 from django.contrib.auth.hashers import make_password
 from django.db import connection, transaction
+from django.db.models import Sum
 from django.utils import timezone
 
 from keyaccount.accounts import search_index
@@ -37,7 +39,10 @@ from keyaccount.core.search import fold
 from keyaccount.deals.choices import StageOutcome
 from keyaccount.deals.models import Deal, Stage
 from keyaccount.feedback.models import Feedback, Ticket, TicketMessage
-from keyaccount.orders.models import Order
+from keyaccount.orders import sales
+from keyaccount.orders.models import Order, SalesDay
+from keyaccount.planning.choices import PeriodKind
+from keyaccount.planning.models import SalesPlan
 from keyaccount.timeline.models import Interaction
 
 _SYLLABLES = ["сев", "ур", "ал", "тех", "но", "пром", "ст", "рой", "ма", "ш", "вол", "га", "сиб", "ир", "ка", "ма",
@@ -144,6 +149,9 @@ def generate(*, accounts: int, order_lines: int, seed: int = 7, progress: Callab
             cursor.execute(
                 "UPDATE orders_order SET total = (SELECT COALESCE(SUM(amount), 0) FROM orders_orderline "
                 "WHERE orders_orderline.order_id = orders_order.id) WHERE id >= %s", [first_order])
+        progress("sales by day and this year's plans")
+        sales.rebuild_sales_days()
+        _plans(owners, today)
 
         buyers = [(first_account + index, owners[(first_account + index) % len(owners)], rank_of[index] < key_ranks,
                    first_contact + 2 * index) for index in ranking[:repeat_ranks]]
@@ -189,6 +197,24 @@ def _people() -> tuple[list[User], list[User], list[User]]:
     person("scale-analyst", Role.ANALYST, None, "Аналитик", "")
     person("scale-admin", Role.ADMIN, None, "Администратор", "")
     return owners, heads, support
+
+
+def _plans(owners: list[User], today: dt.date) -> None:
+    """This year's plan for each manager (last year's sales and a tenth more) and each team (the sum of
+    its managers'), as a head of sales sets them in January."""
+    year = dt.date(today.year, 1, 1)
+    last_year = dict(SalesDay.objects.filter(day__year=today.year - 1, category="", currency="RUB")
+                     .values("owner_id").annotate(total=Sum("amount")).values_list("owner_id", "total"))
+    by_team: dict[int, Decimal] = {}
+    for owner in owners:
+        amount = max(Decimal("1000000"), (last_year.get(owner.pk) or Decimal("0")) * Decimal("1.1")).quantize(
+            Decimal("1000"))
+        SalesPlan.objects.update_or_create(user=owner, team=None, period_kind=PeriodKind.YEAR, period_start=year,
+                                           category="", defaults={"amount": amount, "currency": "RUB"})
+        by_team[owner.team_id] = by_team.get(owner.team_id, Decimal("0")) + amount
+    for team_id, amount in by_team.items():
+        SalesPlan.objects.update_or_create(user=None, team_id=team_id, period_kind=PeriodKind.YEAR, period_start=year,
+                                           category="", defaults={"amount": amount, "currency": "RUB"})
 
 
 def _products(rng) -> list[tuple[int, int]]:

@@ -81,3 +81,33 @@ class OrderLine(models.Model):
 
     def __str__(self) -> str:
         return f"{self.order_id}: {self.product_id} × {self.quantity}"
+
+
+class SalesDay(models.Model):
+    """Purchases summed per manager, account team, day, currency and product category: what plan
+    against actuals reads, so that its time does not grow with the orders. ``category`` "" holds the
+    orders' totals; a category's row holds its lines' amounts. Kept by the order services as orders
+    are written, moved when an account changes hands, rebuilt whole by the nightly job
+    (``orders.services.rebuild_sales_days``)."""
+
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    # The account's own team (0: none, the owner's team counts), as plans read it.
+    account_team = models.PositiveIntegerField(default=0)
+    day = models.DateField()
+    # The day's month (its first day): reports group by it without a date function per row (SQLite
+    # runs those in Python).
+    month = models.DateField()
+    currency = models.CharField(max_length=3)
+    category = models.CharField(max_length=120, blank=True)
+    amount = models.DecimalField(max_digits=MONEY_DIGITS + 4, decimal_places=MONEY_PLACES, default=Decimal("0"))
+
+    class Meta:
+        verbose_name = _("sales of a day")
+        verbose_name_plural = _("sales by day")
+        constraints = [models.UniqueConstraint(fields=["owner", "account_team", "day", "currency", "category"],
+                                               name="sales_day_key")]
+        indexes = [models.Index(fields=["owner", "currency", "category", "day"], name="sales_day_owner"),
+                   models.Index(fields=["account_team", "currency", "category", "day"], name="sales_day_team")]
+
+    def __str__(self) -> str:
+        return f"{self.owner_id}/{self.account_team} {self.day} {self.category or '*'}: {self.amount} {self.currency}"

@@ -19,6 +19,7 @@ from keyaccount.core.editing import assign_fields, delete_or_explain, require, v
 from keyaccount.core.models import AuditAction, AuditEntry
 from keyaccount.core.money import parse_decimal, validate_currency
 from keyaccount.core.signals import portfolio_changed
+from keyaccount.orders import sales
 from keyaccount.orders.models import Order, OrderLine
 
 ORDER_FIELDS = ("number", "account", "ordered_on", "currency", "status", "payment_due_on", "paid_on", "notes")
@@ -117,6 +118,7 @@ def order_create(*, user, data: Mapping[str, Any]) -> Order:
     order.total = sum((line.amount for line in lines), Decimal("0"))
     order.save()
     OrderLine.objects.bulk_create(lines)
+    sales.apply(sales.contribution([order.pk]))
     audit.record_create(actor=user, instance=order, after=audit.snapshot(order, lines=_lines_snapshot(order)),
                         account_id=order.account_id)
     portfolio_changed.send(sender=Order, account_ids=[order.account_id])
@@ -127,6 +129,7 @@ def order_create(*, user, data: Mapping[str, Any]) -> Order:
 def order_update(*, user, order: Order, data: Mapping[str, Any], version: int | None) -> Order:
     _require_order_editor(user, order.account)
     before = audit.snapshot(order, lines=_lines_snapshot(order))
+    sold_before = sales.contribution([order.pk])
     _assign(order, data)
     lines = _clean(order, data, user)
     if lines is not None:
@@ -134,6 +137,7 @@ def order_update(*, user, order: Order, data: Mapping[str, Any], version: int | 
         OrderLine.objects.bulk_create(lines)
         order.total = sum((line.amount for line in lines), Decimal("0"))
     save_versioned(order, expected_version=version)
+    sales.apply_change(sold_before, sales.contribution([order.pk]))
     audit.record_update(actor=user, instance=order, before=before,
                         after=audit.snapshot(order, lines=_lines_snapshot(order)), account_id=order.account_id)
     portfolio_changed.send(sender=Order, account_ids=[order.account_id])
@@ -146,7 +150,9 @@ def order_delete(*, user, order: Order) -> None:
     audit.record_delete(actor=user, instance=order, before=audit.snapshot(order, lines=_lines_snapshot(order)),
                         account_id=order.account_id)
     account_id = order.account_id
+    sold = sales.contribution([order.pk])
     delete_or_explain(order)
+    sales.apply(sold, sign=-1)
     portfolio_changed.send(sender=Order, account_ids=[account_id])
 
 
@@ -186,6 +192,7 @@ def orders_bulk_load(*, user, orders: list[Mapping[str, Any]], batch_size: int =
     if errors:
         raise ValidationError({"orders": errors[:50]})
     order_type = ContentType.objects.get_for_model(Order)
+    loaded: list[Order] = []
     for start in range(0, len(orders), batch_size):
         chunk = orders[start:start + batch_size]
         objects = []
@@ -197,6 +204,7 @@ def orders_bulk_load(*, user, orders: list[Mapping[str, Any]], batch_size: int =
                 paid_on=row.get("paid_on"), total=sum(amounts, Decimal("0")),
             ))
         Order.objects.bulk_create(objects)
+        loaded.extend(objects)
         OrderLine.objects.bulk_create(
             OrderLine(order=order, product_id=pid, quantity=q, unit_price=p, discount_percent=d,
                       amount=line_amount(q, p, d))
@@ -209,5 +217,6 @@ def orders_bulk_load(*, user, orders: list[Mapping[str, Any]], batch_size: int =
                                 "source": [None, "bulk load"]}, account_id=order.account_id)
             for order in objects
         )
+    sales.apply(sales.contribution(order.pk for order in loaded))
     portfolio_changed.send(sender=Order, account_ids=sorted(account_ids))
     return len(orders)

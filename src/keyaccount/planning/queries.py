@@ -16,7 +16,6 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.db.models import Count, Max, Q, QuerySet, Sum
-from django.db.models.functions import TruncMonth
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -28,7 +27,7 @@ from keyaccount.core.access import Capability
 from keyaccount.core.editing import get_or_404
 from keyaccount.deals.choices import StageOutcome
 from keyaccount.deals.models import Deal, DealStageChange, Proposal
-from keyaccount.orders.models import Order, OrderLine
+from keyaccount.orders.models import Order, OrderLine, SalesDay
 from keyaccount.orders.queries import NOT_PURCHASES
 from keyaccount.planning.choices import PeriodKind, ReportStatus
 from keyaccount.planning.models import AccountPlan, SalesPlan, WeeklyReport, period_end
@@ -59,34 +58,33 @@ def plan_get_for_user(*, plan_id, user) -> SalesPlan:
     return get_or_404(plans_visible_to(user).select_related("user", "team"), plan_id)
 
 
-def _orders_in_scope(plan: SalesPlan) -> QuerySet[Order]:
-    """The orders a plan counts: purchases in its currency of the manager's accounts, or of the
-    team's accounts (the account's team, else its manager's team)."""
-    orders = Order.objects.exclude(status__in=NOT_PURCHASES).filter(currency=plan.currency)
+def _sales_in_scope(plan: SalesPlan) -> QuerySet[SalesDay]:
+    """The sales by day a plan counts (``orders.sales``): purchases in its currency (and category, if it
+    has one) of the manager's accounts, or of the team's accounts (the account's team, else its
+    manager's team)."""
+    sales = SalesDay.objects.filter(currency=plan.currency, category=plan.category)
     if plan.user_id:
-        return orders.filter(account__owner_id=plan.user_id)
-    return orders.filter(Q(account__team_id=plan.team_id) | Q(account__team__isnull=True,
-                                                               account__owner__team_id=plan.team_id))
+        return sales.filter(owner_id=plan.user_id)
+    return sales.filter(Q(account_team=plan.team_id) | Q(account_team=0, owner__team_id=plan.team_id))
 
 
-def actual_between(plan: SalesPlan, start: dt.date, end: dt.date) -> Decimal:
-    orders = _orders_in_scope(plan).filter(ordered_on__gte=start, ordered_on__lte=end)
-    if plan.category:
-        total = OrderLine.objects.filter(order__in=orders, product__category=plan.category).aggregate(
-            total=Sum("amount"))["total"]
-    else:
-        total = orders.aggregate(total=Sum("total"))["total"]
-    return (total or Decimal("0")).quantize(CENT)
-
-
-def actual_by_month(plan: SalesPlan) -> dict[dt.date, Decimal]:
-    orders = _orders_in_scope(plan).filter(ordered_on__gte=plan.period_start, ordered_on__lte=plan.period_end)
-    if plan.category:
-        rows = (OrderLine.objects.filter(order__in=orders, product__category=plan.category)
-                .annotate(month=TruncMonth("order__ordered_on")).values("month").annotate(total=Sum("amount")))
-    else:
-        rows = orders.annotate(month=TruncMonth("ordered_on")).values("month").annotate(total=Sum("total"))
-    return {row["month"]: row["total"] or Decimal("0") for row in rows.order_by("month")}
+def _actuals(plan: SalesPlan, today: dt.date) -> tuple[Decimal, Decimal, dict[dt.date, Decimal]]:
+    """The plan's sales so far, in the same period a year before, and by month of the period: one
+    query over the kept sales by month (plans' periods are whole months)."""
+    start, end = plan.period_start, plan.period_end
+    last_start, last_end = _shift_year(start, -1), _shift_year(end, -1)
+    rows = (_sales_in_scope(plan).filter(Q(day__gte=start, day__lte=end) | Q(day__gte=last_start, day__lte=last_end))
+            .values("month").annotate(total=Sum("amount"), to_date=Sum("amount", filter=Q(day__lte=today)))
+            .order_by("month"))
+    actual, last_year, by_month = Decimal("0"), Decimal("0"), {}
+    for row in rows:
+        month = row["month"]
+        if start <= month <= end:
+            by_month[month] = row["total"] or Decimal("0")
+            actual += row["to_date"] or Decimal("0")
+        else:
+            last_year += row["total"] or Decimal("0")
+    return actual.quantize(CENT), last_year.quantize(CENT), by_month
 
 
 def weighted_pipeline(plan: SalesPlan, *, today: dt.date) -> Decimal:
@@ -147,8 +145,7 @@ def progress(plan: SalesPlan, *, today: dt.date | None = None) -> PlanProgress:
     gone."""
     today = today or timezone.localdate()
     start, end = plan.period_start, plan.period_end
-    actual = actual_between(plan, start, min(end, today) if start <= today else start - dt.timedelta(days=1))
-    last_year = actual_between(plan, _shift_year(start, -1), _shift_year(end, -1))
+    actual, last_year, by_month = _actuals(plan, today)
     # The plan is made on working days (core.working_time): ten days into May, with its holidays,
     # is not a third of the month's work.
     working = list(working_time.company_calendar().working_days_between(start, end))
@@ -156,7 +153,6 @@ def progress(plan: SalesPlan, *, today: dt.date | None = None) -> PlanProgress:
     expected = (plan.amount * gone / max(len(working), 1)).quantize(CENT)
     result = PlanProgress(plan=plan, actual=actual, pipeline=weighted_pipeline(plan, today=today),
                           last_year=last_year, expected_to_date=expected)
-    by_month = actual_by_month(plan)
     month_count = {PeriodKind.MONTH: 1, PeriodKind.QUARTER: 3, PeriodKind.YEAR: 12}[plan.period_kind]
     running = Decimal("0")
     month = start

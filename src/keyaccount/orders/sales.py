@@ -1,0 +1,107 @@
+"""Sales by day (``SalesDay``): purchases summed per manager, account team, day, currency and product
+category, kept as orders are written so that plan against actuals reads a few hundred rows instead of
+every order.
+
+Each write adds the difference it makes: the order's contribution before the change is taken away and
+its contribution after is added, in the write's transaction. An account that changes hands takes its
+sums from the old manager's rows to the new one's; a product moved to another category takes its lines
+along. ``rebuild_sales_days`` counts everything again from the orders (the nightly job, and after writes
+that bypass the services such as ``kam generate``).
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable
+from decimal import Decimal
+
+from django.db import transaction
+from django.db.models import F, Sum
+
+from keyaccount.orders.models import Order, OrderLine, SalesDay
+
+# Sums are Counters keyed by (owner, account team (0: none), day, currency, category ("": the totals)).
+CHUNK = 5000
+
+
+def _totals(orders) -> Counter:
+    sums: Counter = Counter()
+    rows = (orders.counted().order_by().values_list("account__owner_id", "account__team_id", "ordered_on", "currency")
+            .annotate(amount=Sum("total")))
+    for owner, team, day, currency, amount in rows:
+        sums[(owner, team or 0, day, currency, "")] += amount or Decimal("0")
+    lines = (OrderLine.objects.filter(order__in=orders.counted()).exclude(product__category="").order_by()
+             .values_list("order__account__owner_id", "order__account__team_id", "order__ordered_on",
+                          "order__currency", "product__category").annotate(amount=Sum("amount")))
+    for owner, team, day, currency, category, amount in lines:
+        sums[(owner, team or 0, day, currency, category)] += amount or Decimal("0")
+    return sums
+
+
+def contribution(order_ids: Iterable[int]) -> Counter:
+    """What these orders add to the sales by day as they are in the database now."""
+    ids = list(order_ids)
+    sums: Counter = Counter()
+    for start in range(0, len(ids), CHUNK):
+        sums.update(_totals(Order.objects.filter(pk__in=ids[start:start + CHUNK])))
+    return sums
+
+
+def apply(delta: Counter, sign: int = 1) -> None:
+    """Add ``delta`` (or take it away, ``sign=-1``) to the kept rows, creating those it needs."""
+    for (owner, team, day, currency, category), amount in delta.items():
+        if not amount:
+            continue
+        key = {"owner_id": owner, "account_team": team, "day": day, "currency": currency, "category": category}
+        if not SalesDay.objects.filter(**key).update(amount=F("amount") + sign * amount):
+            with transaction.atomic():
+                row, _created = SalesDay.objects.select_for_update().get_or_create(
+                    **key, defaults={"month": day.replace(day=1)})
+                SalesDay.objects.filter(pk=row.pk).update(amount=F("amount") + sign * amount)
+
+
+def apply_change(before: Counter, after: Counter) -> None:
+    """An order (or orders) changed from contributing ``before`` to contributing ``after``."""
+    delta: Counter = Counter()
+    for key in set(before) | set(after):
+        delta[key] = after.get(key, Decimal("0")) - before.get(key, Decimal("0"))
+    apply(delta)
+
+
+def _recast(sums: Counter, *, owner: int, team: int | None) -> Counter:
+    return Counter({(owner, team or 0, day, currency, category): amount
+                    for (_owner, _team, day, currency, category), amount in sums.items()})
+
+
+def account_moved(*, account_id: int, previous_owner_id: int, previous_team_id: int | None) -> None:
+    """The account's purchases leave its previous manager's (and team's) rows for the current ones."""
+    now = _totals(Order.objects.filter(account_id=account_id))
+    if now:
+        apply_change(_recast(now, owner=previous_owner_id, team=previous_team_id), now)
+
+
+def product_recategorised(*, product_id: int, previous: str, current: str) -> None:
+    """The product's lines leave the rows of its previous category for those of the current one."""
+    rows = (OrderLine.objects.filter(product_id=product_id, order__in=Order.objects.counted()).order_by()
+            .values_list("order__account__owner_id", "order__account__team_id", "order__ordered_on",
+                         "order__currency").annotate(amount=Sum("amount")))
+    before: Counter = Counter()
+    after: Counter = Counter()
+    for owner, team, day, currency, amount in rows:
+        if previous:
+            before[(owner, team or 0, day, currency, previous)] += amount
+        if current:
+            after[(owner, team or 0, day, currency, current)] += amount
+    apply_change(before, after)
+
+
+@transaction.atomic
+def rebuild_sales_days() -> int:
+    """Count the sales by day again from every order; returns the number of rows."""
+    SalesDay.objects.all().delete()
+    sums = _totals(Order.objects.all())
+    SalesDay.objects.bulk_create(
+        (SalesDay(owner_id=owner, account_team=team, day=day, month=day.replace(day=1), currency=currency,
+                  category=category, amount=amount)
+         for (owner, team, day, currency, category), amount in sums.items()), batch_size=2000)
+    return len(sums)
