@@ -7,8 +7,10 @@ safe default; the README lists them. Nothing else in the code reads the environm
 from __future__ import annotations
 
 import os
+import re
 import secrets
 from pathlib import Path
+from urllib.parse import parse_qs, unquote, urlsplit
 
 import dj_database_url
 import platformdirs
@@ -68,6 +70,33 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     }
     DATABASES["default"]["CONN_MAX_AGE"] = 0
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = False
+
+
+def as_replica(database: dict, *, primary: dict) -> dict:
+    """``database`` made the ``replica`` alias of ``primary``: the same engine, every connection
+    read-only (a write the router sent there by mistake fails loudly instead of going to a copy
+    that replication overwrites), and in tests a mirror of the primary's test database."""
+    if database["ENGINE"] != primary["ENGINE"]:
+        raise ImproperlyConfigured("KAM_DATABASE_REPLICA_URL must name the same kind of database as "
+                                   "KAM_DATABASE_URL (a PostgreSQL replica of a PostgreSQL primary).")
+    replica = {**database, "TEST": {**database.get("TEST", {}), "MIRROR": "default"}}
+    if replica["ENGINE"] == "django.db.backends.sqlite3":
+        replica["OPTIONS"] = {"timeout": 20, "init_command": "PRAGMA query_only=ON;"}
+    else:
+        options = {**replica.get("OPTIONS", {})}
+        options["options"] = f"{options.get('options', '')} -c default_transaction_read_only=on".strip()
+        replica["OPTIONS"] = options
+    return replica
+
+
+# Reads of pages marked read-only (core.routers explains the rule) go to a PostgreSQL read replica
+# when one is configured; every write, and every read that must see one, goes to the primary.
+DATABASE_REPLICA_URL = os.environ.get("KAM_DATABASE_REPLICA_URL", "")
+if DATABASE_REPLICA_URL:
+    DATABASES["replica"] = as_replica(
+        dj_database_url.parse(DATABASE_REPLICA_URL, conn_max_age=60, conn_health_checks=True),
+        primary=DATABASES["default"])
+    DATABASE_ROUTERS = ["keyaccount.core.routers.ReplicaRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 INSTALLED_APPS = [
@@ -195,8 +224,82 @@ STATIC_URL = "/static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 # Only needed to collect files for a CDN (`kam collectstatic`); the app serves them without it.
 STATIC_ROOT = os.environ.get("KAM_STATIC_ROOT") or None
+
+_BUCKET_NAME = re.compile(r"^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$")
+# What a storage address may say after "?", and the S3 backend's option each sets.
+STORAGE_URL_PARAMETERS = {"endpoint_url": "endpoint_url", "region": "region_name",
+                          "addressing_style": "addressing_style"}
+# A signed address to a stored file (the admin site's link to the company logo; the app itself
+# streams files through its own access checks) is good for this long.
+STORAGE_SIGNED_URL_SECONDS = 300
+STORAGE_MEMORY_BYTES = 5 * 1024 * 1024
+
+
+def storage_from_url(url: str) -> dict:
+    """``STORAGES["default"]`` for ``KAM_STORAGE_URL``: an S3-compatible object store, given as
+    ``s3://[KEY:SECRET@]bucket[/prefix][?endpoint_url=https://...&region=...&addressing_style=path]``.
+
+    Without KEY:SECRET the credentials come from the usual AWS variables (``AWS_ACCESS_KEY_ID``,
+    ``AWS_SECRET_ACCESS_KEY``) or the machine's role; a secret holding ``/`` is written ``%2F``.
+    Files are private (no ACL is set, so the bucket's own policy applies), a name already taken gets a
+    suffix rather than replacing a file, and signed addresses expire after five minutes. Raises
+    ``ImproperlyConfigured`` naming what is wrong (never echoing the secret)."""
+    expected = "expected s3://bucket/prefix?endpoint_url=https://host:port&region=name"
+    parts = urlsplit(url.strip())
+    if parts.scheme != "s3":
+        raise ImproperlyConfigured(f"KAM_STORAGE_URL must start with s3:// ({expected}).")
+    try:
+        port = parts.port
+    except ValueError:
+        port = -1
+    bucket = parts.hostname or ""
+    if port is not None or not _BUCKET_NAME.match(bucket) or ".." in bucket:
+        raise ImproperlyConfigured(f"KAM_STORAGE_URL names no valid bucket: 3 to 63 lower-case letters, digits, "
+                                   f"dots and hyphens after s3:// ({expected}).")
+    prefix = parts.path.strip("/")
+    if prefix and any(part in ("", ".", "..") or "\\" in part for part in prefix.split("/")):
+        raise ImproperlyConfigured("KAM_STORAGE_URL's prefix (the path after the bucket) must be plain folder "
+                                   "names, without “.”, “..” or empty parts.")
+    if parts.fragment:
+        raise ImproperlyConfigured(f"KAM_STORAGE_URL must not have a #fragment ({expected}).")
+    query = parse_qs(parts.query, keep_blank_values=True)
+    unknown = sorted(set(query) - set(STORAGE_URL_PARAMETERS))
+    if unknown:
+        raise ImproperlyConfigured(f"KAM_STORAGE_URL has unknown parameters: {', '.join(unknown)} (known: "
+                                   f"{', '.join(STORAGE_URL_PARAMETERS)}).")
+    options = {"bucket_name": bucket, "location": prefix, "default_acl": None, "file_overwrite": False,
+               "querystring_auth": True, "querystring_expire": STORAGE_SIGNED_URL_SECONDS,
+               # AWS, MinIO and the other stores all take version 4 signatures; version 2 is retired.
+               "signature_version": "s3v4",
+               # A file read back (a download, a call log being imported) is held in memory up to this
+               # size and spooled to a temporary file beyond it (the backend's default keeps it all in memory).
+               "max_memory_size": STORAGE_MEMORY_BYTES}
+    for name, values in query.items():
+        if len(values) != 1 or not values[0]:
+            raise ImproperlyConfigured(f"KAM_STORAGE_URL must give {name} one value.")
+        options[STORAGE_URL_PARAMETERS[name]] = values[0]
+    if options.get("addressing_style", "path") not in ("path", "virtual", "auto"):
+        raise ImproperlyConfigured("KAM_STORAGE_URL's addressing_style must be path, virtual or auto.")
+    if "endpoint_url" in options:
+        endpoint = urlsplit(options["endpoint_url"])
+        if endpoint.scheme not in ("http", "https") or not endpoint.hostname:
+            raise ImproperlyConfigured("KAM_STORAGE_URL's endpoint_url must be an http:// or https:// address.")
+        # MinIO and most self-hosted stores answer at one host name, not at a name per bucket.
+        options.setdefault("addressing_style", "path")
+    if parts.username is not None or parts.password is not None:
+        if not parts.username or not parts.password:
+            raise ImproperlyConfigured("KAM_STORAGE_URL must give both the access key and the secret "
+                                       "(s3://KEY:SECRET@bucket), or neither.")
+        options.update(access_key=unquote(parts.username), secret_key=unquote(parts.password))
+    return {"BACKEND": "storages.backends.s3.S3Storage", "OPTIONS": options}
+
+
+# Uploaded and stored files: a folder in the data directory, or an S3-compatible object store that
+# every app host shares when KAM_STORAGE_URL is set (docs/deployment.md).
+KAM_STORAGE_URL = os.environ.get("KAM_STORAGE_URL", "")
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": {"location": DATA_DIR / "media"}},
+    "default": storage_from_url(KAM_STORAGE_URL) if KAM_STORAGE_URL else {
+        "BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": {"location": DATA_DIR / "media"}},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 # Static files are served by the app itself (whitenoise) straight from the installed package, so a
@@ -290,10 +393,12 @@ KAM_BASE_URL = os.environ.get("KAM_BASE_URL", "http://127.0.0.1:8000").rstrip("/
 # default (no extra service) and in Redis when KAM_REDIS_URL is set. ``kam worker`` runs them.
 # KAM_JOB_QUEUE=memory keeps the queue in the process (the test suite).
 KAM_JOB_QUEUE = os.environ.get("KAM_JOB_QUEUE") or ("redis" if KAM_REDIS_URL else "sqlite")
+# huey's classes with one change (core.job_queue): of all the workers running, one queues each periodic
+# job at its minute, so any number of them may run, on any number of hosts.
 _HUEY_STORAGE = {
-    "redis": ("huey.RedisHuey", {"url": KAM_REDIS_URL}),
-    "sqlite": ("huey.SqliteHuey", {"filename": str(DATA_DIR / "jobs.sqlite3")}),
-    "memory": ("huey.MemoryHuey", {}),
+    "redis": ("keyaccount.core.job_queue.RedisHuey", {"url": KAM_REDIS_URL}),
+    "sqlite": ("keyaccount.core.job_queue.SqliteHuey", {"filename": str(DATA_DIR / "jobs.sqlite3")}),
+    "memory": ("keyaccount.core.job_queue.MemoryHuey", {}),
 }
 if KAM_JOB_QUEUE not in _HUEY_STORAGE or (KAM_JOB_QUEUE == "redis" and not KAM_REDIS_URL):
     raise ImproperlyConfigured("KAM_JOB_QUEUE must be sqlite, memory or redis (with KAM_REDIS_URL set).")
@@ -305,7 +410,10 @@ HUEY = {
     "utc": True,
     "huey_class": _HUEY_STORAGE[KAM_JOB_QUEUE][0],
     "connection": _HUEY_STORAGE[KAM_JOB_QUEUE][1],
-    "consumer": {"workers": 1, "worker_type": "thread", "periodic": True, "check_worker_health": True},
+    # SIGTERM (what systemd and Docker send to stop a service) lets running jobs finish: a job killed
+    # half-way would leave its lock_task lock behind, and no worker would run that job again.
+    "consumer": {"workers": 1, "worker_type": "thread", "periodic": True, "check_worker_health": True,
+                 "graceful_signal": "TERM"},
 }
 
 # The cache holds the rate limits' counts, so it must be one store that every app process shares:

@@ -782,7 +782,13 @@ def _insert_rows(connection, table: str, columns: list[str], rows) -> int:
 
 
 class _CheckedReader:
-    """A member being copied into the storage, hashed on the way."""
+    """A member being copied into the storage, hashed on the way. It reads forward only (rewound, it
+    would hash bytes twice): it says so to the object store's uploader, which asks before it seeks."""
+
+    closed = False
+
+    def seekable(self) -> bool:
+        return False
 
     def __init__(self, member, size: int):
         self.member = member

@@ -31,6 +31,7 @@ from keyaccount.core.generic import (
     filter_values,
     is_htmx_fragment,
 )
+from keyaccount.core.routers import read_only_view
 from keyaccount.core.uploads import safe_filename
 from keyaccount.timeline import briefs, calendar, importers, queries, reports, services
 from keyaccount.timeline.choices import LOGGED_KINDS, InteractionKind
@@ -320,6 +321,7 @@ def calendar_link_rotate(request):
 
 
 @login_required
+@read_only_view
 def activity_report(request):
     """Punctuality and activity of the managers the user may see, for a period (default: 30 days)."""
     form = ActivityFilterForm(request.GET or None)
