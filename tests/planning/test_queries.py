@@ -88,6 +88,30 @@ def test_the_forecast_adds_the_weighted_pipeline_of_the_rest_of_the_period(peopl
     assert result.forecast == D("210000.00") and result.forecast_percent == D("105.0")
 
 
+def test_many_plans_at_once_give_each_plans_own_figures_in_two_queries_per_period(people, book,
+                                                                                  django_assert_max_num_queries):
+    anna, boris = people["anna"], people["boris"]
+    deal_services.deal_create(user=boris, account=book["gamma"], data={
+        "title": "Pumps for Gamma", "amount": D("100000"), "expected_close_on": dt.date(2026, 3, 28),
+        "probability": 50})
+    march = {"period_kind": "month", "period_start": dt.date(2026, 3, 1)}
+    plans = [plan(user=anna, amount=D("200000"), **march), plan(user=boris, amount=D("50000"), **march),
+             plan(team=anna.team, amount=D("300000"), **march),
+             plan(team=people["other_head"].team, amount=D("10000"), **march),
+             plan(team=anna.team, period_kind="quarter", period_start=dt.date(2026, 1, 1), amount=D("600000"))]
+    one_by_one = [queries.progress(each, today=TODAY) for each in plans]
+    # A month's plans share their queries; the quarter has its own two.
+    with django_assert_max_num_queries(4):
+        together = queries.progress_of(plans, today=TODAY)
+    figures = [(row.actual, row.last_year, row.pipeline, row.expected_to_date, row.months) for row in together]
+    assert figures == [(row.actual, row.last_year, row.pipeline, row.expected_to_date, row.months)
+                       for row in one_by_one]
+    assert [row.actual for row in together] == [D("170000.00"), D("40000.00"), D("210000.00"), D("0.00"),
+                                               D("210000.00")]
+    assert [row.pipeline for row in together] == [D("0.00"), D("50000.00"), D("50000.00"), D("0.00"),
+                                                 D("50000.00")]
+
+
 def test_an_account_plan_against_the_accounts_purchases(people, book):
     account_plan = services.account_plan_create(user=people["anna"], account=book["beta"], data={
         "year": 2026, "target_revenue": D("50000")})

@@ -95,7 +95,7 @@ def plans_progress(request, filters: Query[PlanFilters]):
     """Plan against actuals for every plan matching the filters (at most 500)."""
     plans = queries.plan_list(request.user, {"year": filters.year, "period_kind": filters.period_kind,
                                              "user": filters.user_id, "team": filters.team_id})[:500]
-    return [queries.progress(plan) for plan in plans]
+    return queries.progress_of(plans)
 
 
 @router.get("/{int:plan_id}", response=PlanOut)

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.conf import settings
-from django.db.models import Count, Max, Q, QuerySet, Sum
+from django.db.models import Count, DecimalField, F, Max, Q, QuerySet, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -58,50 +58,82 @@ def plan_get_for_user(*, plan_id, user) -> SalesPlan:
     return get_or_404(plans_visible_to(user).select_related("user", "team"), plan_id)
 
 
-def _sales_in_scope(plan: SalesPlan) -> QuerySet[SalesDay]:
-    """The sales by day a plan counts (``orders.sales``): purchases in its currency (and category, if it
-    has one) of the manager's accounts, or of the team's accounts (the account's team, else its
-    manager's team)."""
-    sales = SalesDay.objects.filter(currency=plan.currency, category=plan.category)
-    if plan.user_id:
-        return sales.filter(owner_id=plan.user_id)
-    return sales.filter(Q(account_team=plan.team_id) | Q(account_team=0, owner__team_id=plan.team_id))
+def _plan_people(plans: list[SalesPlan]) -> tuple[set[int], set[int]]:
+    """The managers of personal plans and the teams of team plans."""
+    return ({plan.user_id for plan in plans if plan.user_id}, {plan.team_id for plan in plans if not plan.user_id})
 
 
-def _actuals(plan: SalesPlan, today: dt.date) -> tuple[Decimal, Decimal, dict[dt.date, Decimal]]:
-    """The plan's sales so far, in the same period a year before, and by month of the period: one
-    query over the kept sales by month (plans' periods are whole months)."""
+def _plans_of(plans: list[SalesPlan]):
+    """Who a row of sales or a deal counts for: its owner's personal plans and its team's plans. A
+    sale's team is its account's team, else its owner's (``account_team`` 0); a deal's, its owner's."""
+    by_user, by_team = defaultdict(list), defaultdict(list)
+    for plan in plans:
+        (by_user[plan.user_id] if plan.user_id else by_team[plan.team_id]).append(plan)
+
+    def plans_for(owner_id, owner_team_id, account_team: int = 0) -> list[SalesPlan]:
+        return by_user.get(owner_id, []) + by_team.get(account_team or owner_team_id, [])
+    return plans_for
+
+
+def _actuals(plans: list[SalesPlan], today: dt.date) -> dict[int, tuple[Decimal, Decimal, dict[dt.date, Decimal]]]:
+    """Plans sharing a period, currency and category: each one's sales so far, in the same period a
+    year before, and by month of the period. One query over the kept sales by month (``orders.sales``;
+    plans' periods are whole months) for all of them, grouped by manager and team."""
+    plan = plans[0]
     start, end = plan.period_start, plan.period_end
     last_start, last_end = _shift_year(start, -1), _shift_year(end, -1)
-    rows = (_sales_in_scope(plan).filter(Q(day__gte=start, day__lte=end) | Q(day__gte=last_start, day__lte=last_end))
-            .values("month").annotate(total=Sum("amount"), to_date=Sum("amount", filter=Q(day__lte=today)))
-            .order_by("month"))
-    actual, last_year, by_month = Decimal("0"), Decimal("0"), {}
+    users, teams = _plan_people(plans)
+    rows = (SalesDay.objects.filter(currency=plan.currency, category=plan.category)
+            .filter(Q(day__gte=start, day__lte=end) | Q(day__gte=last_start, day__lte=last_end))
+            .filter(Q(owner_id__in=users) | Q(account_team__in=teams) | Q(account_team=0, owner__team_id__in=teams))
+            .values("owner_id", "owner__team_id", "account_team", "month")
+            .annotate(total=Sum("amount"), to_date=Sum("amount", filter=Q(day__lte=today)))
+            .order_by())
+    result = {each.pk: (Decimal("0"), Decimal("0"), defaultdict(Decimal)) for each in plans}
+    plans_for = _plans_of(plans)
     for row in rows:
-        month = row["month"]
-        if start <= month <= end:
-            by_month[month] = row["total"] or Decimal("0")
-            actual += row["to_date"] or Decimal("0")
-        else:
-            last_year += row["total"] or Decimal("0")
-    return actual.quantize(CENT), last_year.quantize(CENT), by_month
+        month, total, to_date = row["month"], row["total"] or Decimal("0"), row["to_date"] or Decimal("0")
+        for each in plans_for(row["owner_id"], row["owner__team_id"], row["account_team"]):
+            actual, last_year, by_month = result[each.pk]
+            if start <= month <= end:
+                by_month[month] += total
+                actual += to_date
+            else:
+                last_year += total
+            result[each.pk] = (actual, last_year, by_month)
+    return {pk: (actual.quantize(CENT), last_year.quantize(CENT), dict(by_month))
+            for pk, (actual, last_year, by_month) in result.items()}
 
 
-def weighted_pipeline(plan: SalesPlan, *, today: dt.date) -> Decimal:
-    """Open deals expected to close in what is left of the period, each at amount × probability."""
+def _weighted_pipelines(plans: list[SalesPlan], *, today: dt.date) -> dict[int, Decimal]:
+    """Plans sharing a period, currency and category: open deals expected to close in what is left of
+    the period, each at amount × probability, in one query grouped by the deals' owners."""
+    plan = plans[0]
+    result = {each.pk: Decimal("0.00") for each in plans}
     start = max(plan.period_start, today)
     if start > plan.period_end:
-        return Decimal("0.00")
+        return result
     deals = Deal.objects.filter(stage__outcome=StageOutcome.OPEN, currency=plan.currency,
                                 expected_close_on__gte=start, expected_close_on__lte=plan.period_end)
-    deals = deals.filter(owner_id=plan.user_id) if plan.user_id else deals.filter(owner__team_id=plan.team_id)
+    users, teams = _plan_people(plans)
+    deals = deals.filter(Q(owner_id__in=users) | Q(owner__team_id__in=teams))
     if plan.category:
         deals = deals.filter(pk__in=Deal.products.through.objects.filter(
             product__category=plan.category).values("deal_id"))
-    total = Decimal("0")
-    for amount, probability in deals.values_list("amount", "probability"):
-        total += amount * probability / HUNDRED
-    return total.quantize(CENT)
+    # amount has two decimal places and probability is a whole percent: the products are exact.
+    rows = (deals.values("owner_id", "owner__team_id").order_by()
+            .annotate(weighted=Sum(F("amount") * F("probability"),
+                                   output_field=DecimalField(max_digits=30, decimal_places=2))))
+    plans_for = _plans_of(plans)
+    for row in rows:
+        for each in plans_for(row["owner_id"], row["owner__team_id"]):
+            result[each.pk] += (row["weighted"] or Decimal("0")) / HUNDRED
+    return {pk: total.quantize(CENT) for pk, total in result.items()}
+
+
+def weighted_pipeline(plan: SalesPlan, *, today: dt.date) -> Decimal:
+    """Open deals expected to close in what is left of the plan's period, each at amount × probability."""
+    return _weighted_pipelines([plan], today=today)[plan.pk]
 
 
 @dataclass
@@ -140,22 +172,42 @@ def _shift_year(day: dt.date, years: int) -> dt.date:
 
 
 def progress(plan: SalesPlan, *, today: dt.date | None = None) -> PlanProgress:
-    """Plan against actuals (orders so far), forecast (plus the weighted pipeline for the rest of
-    the period), the same period a year before (trend), and the plan's share for the working days
-    gone."""
+    """One plan against actuals (``progress_of``)."""
+    return progress_of([plan], today=today)[0]
+
+
+def progress_of(plans, *, today: dt.date | None = None) -> list[PlanProgress]:
+    """Plans against actuals (orders so far), forecast (plus the weighted pipeline for the rest of
+    the period), the same period a year before (trend), and each plan's share for the working days
+    gone. Two queries per distinct period, currency and category, however many plans share it: the
+    administrator's page of every manager's and team's plan is as quick as a manager's one."""
     today = today or timezone.localdate()
-    start, end = plan.period_start, plan.period_end
-    actual, last_year, by_month = _actuals(plan, today)
-    # The plan is made on working days (core.working_time): ten days into May, with its holidays,
-    # is not a third of the month's work.
-    working = list(working_time.company_calendar().working_days_between(start, end))
-    gone = bisect.bisect_right(working, today)
-    expected = (plan.amount * gone / max(len(working), 1)).quantize(CENT)
-    result = PlanProgress(plan=plan, actual=actual, pipeline=weighted_pipeline(plan, today=today),
-                          last_year=last_year, expected_to_date=expected)
+    plans = list(plans)
+    groups: dict[tuple, list[SalesPlan]] = defaultdict(list)
+    for plan in plans:
+        groups[(plan.period_start, plan.period_end, plan.currency, plan.category)].append(plan)
+    actuals, pipelines, working = {}, {}, {}
+    calendar = working_time.company_calendar()
+    for (start, end, _currency, _category), members in groups.items():
+        actuals.update(_actuals(members, today))
+        pipelines.update(_weighted_pipelines(members, today=today))
+        # The plan is made on working days (core.working_time): ten days into May, with its holidays,
+        # is not a third of the month's work.
+        days = list(calendar.working_days_between(start, end))
+        working[(start, end)] = (bisect.bisect_right(days, today), max(len(days), 1))
+    return [_progress(plan, actuals[plan.pk], pipelines[plan.pk], working[(plan.period_start, plan.period_end)],
+                      today) for plan in plans]
+
+
+def _progress(plan: SalesPlan, actuals, pipeline: Decimal, working: tuple[int, int], today: dt.date) -> PlanProgress:
+    actual, last_year, by_month = actuals
+    gone, days = working
+    expected = (plan.amount * gone / days).quantize(CENT)
+    result = PlanProgress(plan=plan, actual=actual, pipeline=pipeline, last_year=last_year,
+                          expected_to_date=expected)
     month_count = {PeriodKind.MONTH: 1, PeriodKind.QUARTER: 3, PeriodKind.YEAR: 12}[plan.period_kind]
     running = Decimal("0")
-    month = start
+    month = plan.period_start
     for index in range(1, month_count + 1):
         running += by_month.get(month, Decimal("0"))
         result.months.append({"month": month, "actual": by_month.get(month, Decimal("0")), "cumulative": running,

@@ -41,7 +41,7 @@ def plan_progress(request):
     form = PlanFilterForm(request.GET or None, user=request.user)
     filters = filter_values(form)
     filters["year"] = filters.get("year") or timezone.localdate().year
-    rows = [queries.progress(plan) for plan in queries.plan_list(request.user, filters)[:200]]
+    rows = queries.progress_of(queries.plan_list(request.user, filters)[:200])
     if request.GET.get("format") == "xlsx":
         header = [_("Manager or team"), _("Period"), _("Category"), _("Currency"), _("Plan"), _("Actual"), "%",
                   _("Weighted pipeline"), _("Forecast"), _("Forecast, %"), _("Same period last year"),

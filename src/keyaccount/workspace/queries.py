@@ -414,8 +414,7 @@ def plan(scope: Scope, moments: Moments) -> Section:
              .filter(whose, period_kind=PeriodKind.MONTH, period_start=month)
              .select_related("user", "team").order_by("team_id", "user__last_name", "category", "id")[:PLAN_LIMIT])
     rows = []
-    for sales_plan in plans:
-        progress = planning_queries.progress(sales_plan, today=moments.today)
+    for progress in planning_queries.progress_of(plans, today=moments.today):
         percent = progress.percent if progress.percent is not None else Decimal(0)
         rows.append(PlanRow(progress=progress, bar=int(max(0, min(100, percent)))))
     return Section(key="plan", title=gettext_lazy("The month's plan against actual"), items=[],
