@@ -324,6 +324,9 @@ FILE_UPLOAD_HANDLERS = [
 KAM_UPLOAD_MAX_UNPACKED_BYTES = int(os.environ.get("KAM_UPLOAD_MAX_UNPACKED_BYTES", str(1024 * 1024 * 1024)))
 # The most rows one import takes (a call log); a larger file is refused before anything is written.
 KAM_IMPORT_MAX_ROWS = int(os.environ.get("KAM_IMPORT_MAX_ROWS", "5000000"))
+# An import through the web of a file up to this size runs in the request; a larger one in the worker,
+# with a progress bar (core.import_jobs). 2 MB is about 20,000 calls, a few seconds.
+KAM_IMPORT_INLINE_BYTES = int(os.environ.get("KAM_IMPORT_INLINE_BYTES", str(2 * 1024 * 1024)))
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_AGE = 60 * 60 * 12

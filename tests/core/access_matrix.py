@@ -765,6 +765,8 @@ EXEMPT: tuple[Exempt, ...] = (
     Exempt(core_models.User, "the company's people, managed by administrators (tests/core)"),
     Exempt(core_models.NotificationPreference, "a user's own setting of how notifications reach them, no record "
            "of an account: every user reads and changes only their own (tests/core/test_notifications.py)"),
+    Exempt(core_models.ImportJob, "one person's run of an import through the web (a file and its report), seen "
+           "only by that person, not even an administrator (tests/core/test_import_jobs.py)"),
     Exempt(core_models.ApiToken, "credentials, shown once to their user; pinned by tests/core/test_security.py"),
     Exempt(core_models.AuditEntry, "audit entry, shown through the History tabs (the rows' history channels)"),
     Exempt(orders_models.SalesDay, "sums of purchases per manager and day (orders.sales), read only by plan against "

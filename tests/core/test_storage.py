@@ -152,7 +152,8 @@ def test_a_file_gone_from_the_bucket_answers_404_not_an_error_page(bucket, clien
 def test_a_call_log_is_previewed_from_the_bucket_imported_and_then_removed_from_it(bucket, client_for, people):
     client = client_for(people["anna"])
     preview = client.post(reverse("timeline:call_import"), {
-        "file": SimpleUploadedFile("Master.csv", MASTER_CSV.encode()), "file_format": "asterisk", "preview": "1"})
+        "file": SimpleUploadedFile("Master.csv", MASTER_CSV.encode()), "file_format": "asterisk", "preview": "1"},
+        follow=True)
     upload = preview.content.decode().split('name="upload" value="')[1].split('"')[0]
     assert bucket.keys() == [f"{PREFIX}/{upload}"] and upload.startswith("imports/")
     done = client.post(reverse("timeline:call_import"), {"upload": upload, "file_format": "asterisk", "import": "1"})

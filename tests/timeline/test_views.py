@@ -78,8 +78,11 @@ def test_log_this_call_in_one_click(people, anna_contact, client_for):
 def test_import_page_previews_then_imports(people, client_for):
     client = client_for(people["anna"])
     preview = client.post("/timeline/calls/import/", {
-        "file": SimpleUploadedFile("Master.csv", MASTER_CSV.encode()), "file_format": "asterisk", "preview": "1"})
+        "file": SimpleUploadedFile("Master.csv", MASTER_CSV.encode()), "file_format": "asterisk", "preview": "1"},
+        follow=True)
     html = preview.content.decode()
+    # A small file is read in the request; the preview is on the import's own page.
+    assert preview.redirect_chain[0][0].startswith("/imports/")
     assert preview.status_code == 200 and "nothing is saved yet" in html
     assert not Interaction.objects.exists()
     upload = html.split('name="upload" value="')[1].split('"')[0]

@@ -156,6 +156,50 @@ class NotificationPreference(models.Model):
         return f"{self.user}: {self.get_kind_display()} – {self.get_channel_display()}"
 
 
+class ImportJobStatus(models.TextChoices):
+    QUEUED = "queued", _("waiting")
+    RUNNING = "running", _("running")
+    DONE = "done", _("done")
+    FAILED = "failed", _("refused")
+
+
+class ImportJob(models.Model):
+    """One run of an import through the web (a preview, or the import itself), in the worker when the
+    file is large (``core.import_jobs``). Its person watches it on its own page; nobody else sees it.
+    The import's own records (``timeline.CallImport`` …) are written by the import, all or nothing."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    kind = models.CharField(max_length=30)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="import_jobs")
+    file_name = models.CharField(_("file"), max_length=200)
+    # The uploaded file's name in the storage (``imports/…``), removed once it has been imported.
+    upload = models.CharField(max_length=300)
+    size = models.BigIntegerField(default=0)
+    # The form's choices (format, encoding, mapping …), as the kind's runner takes them.
+    options = models.JSONField(default=dict)
+    dry_run = models.BooleanField(default=True)
+    status = models.CharField(_("status"), max_length=10, choices=ImportJobStatus.choices,
+                              default=ImportJobStatus.QUEUED)
+    created_at = models.DateTimeField(default=timezone.now)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    # What the runner reported (counts, a preview, skipped rows), or the reasons the file was refused.
+    result = models.JSONField(default=dict)
+    errors = models.JSONField(default=list)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("import")
+        verbose_name_plural = _("imports")
+
+    def __str__(self) -> str:
+        return self.file_name
+
+    @property
+    def finished(self) -> bool:
+        return self.status in (ImportJobStatus.DONE, ImportJobStatus.FAILED)
+
+
 class VersionedModel(models.Model):
     """Base of every record users edit: timestamps and an optimistic-lock version.
 

@@ -8,6 +8,7 @@ from huey.contrib.djhuey import db_periodic_task, lock_task
 
 from keyaccount.core import services
 from keyaccount.core.cache import DatabaseCache
+from keyaccount.core.import_jobs import run_import_job
 
 
 @db_periodic_task(crontab(minute="17"))
@@ -25,3 +26,8 @@ def notification_digests():
     """The morning digest of unread notifications, to each user who wants one, once a day at their
     morning."""
     return {"sent": services.digests_send()}
+
+
+# An import too large for a request is a job of core.import_jobs (run_import_job), found by the worker
+# through this module.
+__all__ = ["cache_sweep", "notification_digests", "run_import_job"]

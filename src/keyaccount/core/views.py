@@ -9,7 +9,7 @@ from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import JsonResponse
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import translation
@@ -19,7 +19,7 @@ from django.views import i18n as i18n_views
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from keyaccount.core import access, queries, services, throttle
+from keyaccount.core import access, import_jobs, queries, services, throttle
 from keyaccount.core.api import API_PREFIX
 from keyaccount.core.forms import NotificationSettingsForm, ProfileForm, TokenForm
 from keyaccount.core.generic import is_htmx_fragment, submit_form
@@ -238,3 +238,19 @@ def notification_settings(request):
             messages.success(request, _("Saved."))
             return redirect("core:notification_settings")
     return render(request, "core/notification_settings.html", {"form": form})
+
+
+@login_required
+@never_cache
+def import_job(request, pk):
+    """An import's page: its progress while it runs (the bar asks again every second), then its report."""
+    job = import_jobs.job_for_user(job_id=pk, user=request.user)
+    if is_htmx_fragment(request):
+        if job.finished:  # the whole page shows the report
+            response = HttpResponse(status=204)
+            response["HX-Refresh"] = "true"
+            return response
+        return render(request, "core/_import_progress.html", {"job": job, "progress": import_jobs.progress_of(job)})
+    kind = import_jobs.kind_of(job)
+    return render(request, "core/import_job.html", {
+        "job": job, "kind": kind, "progress": import_jobs.progress_of(job), **kind.context(job)})

@@ -865,3 +865,23 @@ class _CallWriter:
         if links:
             bulk.insert_rows("timeline_interactioncontact", ["interaction_id", "contact_id"], links)
         report.created += len(rows)
+
+
+# --- an import through the web (core.import_jobs) -------------------------------------------------
+
+def run_import_job(job, file: BinaryIO, progress: Callable[[int, int], None]) -> dict:
+    """The call import of a web upload (``core.ImportJob`` of kind "calls"), with the options the form
+    gave; its report as plain data for the job's page."""
+    options = job.options
+    report = import_calls(user=job.user, data=file, filename=job.file_name, fmt=options.get("file_format", ""),
+                          mapping=options.get("mapping") or None, skip_bad=bool(options.get("skip_bad")),
+                          encoding=options.get("encoding") or None, utc=bool(options.get("utc")),
+                          dry_run=job.dry_run, progress=lambda rows, read, _size: progress(rows, read))
+    return {
+        "rows": report.rows, "created": report.created, "duplicates": report.duplicates,
+        "matched": report.matched, "unmatched": report.unmatched, "ambiguous": report.ambiguous,
+        "encoding": report.encoding, "skipped": report.skipped, "skipped_rows": report.skipped_rows,
+        "preview": [{"line": call.line, "starts_at": call.starts_at.isoformat(), "direction": call.direction,
+                     "their_number": call.their_number, "outcome": call.outcome, "talk": call.talk}
+                    for call in report.preview],
+    }

@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from keyaccount.accounts.queries import account_get_for_user, contact_get_for_user, contact_list
+from keyaccount.core import import_jobs
 from keyaccount.core import services as core_services
 from keyaccount.core.documents import pdf_response, render_pdf
 from keyaccount.core.editing import require
@@ -31,10 +32,11 @@ from keyaccount.core.generic import (
     filter_values,
     is_htmx_fragment,
 )
+from keyaccount.core.models import ImportJobStatus
 from keyaccount.core.routers import read_only_view
 from keyaccount.core.uploads import safe_filename
-from keyaccount.timeline import briefs, calendar, importers, queries, reports, services
-from keyaccount.timeline.choices import LOGGED_KINDS, InteractionKind
+from keyaccount.timeline import briefs, calendar, queries, reports, services
+from keyaccount.timeline.choices import LOGGED_KINDS, CallDirection, CallOutcome, InteractionKind
 from keyaccount.timeline.forms import (
     ActivityFilterForm,
     CallImportForm,
@@ -260,10 +262,10 @@ def _forget_old_uploads(max_age=dt.timedelta(days=1)) -> None:
 
 @login_required
 def call_import(request):
-    """Upload a call log, see a preview (nothing is saved), then import it."""
+    """Upload a call log and choose how to read it; then a preview (nothing is saved) and the import,
+    each on the import's own page (``core.import_jobs``: a large file runs in the worker, with progress)."""
     require(services.can_log(request.user))
     form = CallImportForm(request.POST or None, request.FILES or None)
-    context = {"form": form}
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         upload_name = data["upload"]
@@ -275,27 +277,40 @@ def call_import(request):
         if not upload_name or not upload_name.startswith("imports/") or ".." in upload_name \
                 or not default_storage.exists(upload_name):
             form.add_error("file", _("Choose the file to import."))
-            return render(request, "timeline/call_import.html", context, status=400)
-        confirm = "import" in request.POST
-        try:
-            with default_storage.open(upload_name, "rb") as handle:
-                report = importers.import_calls(
-                    user=request.user, data=handle, filename=upload_name.split("-", 1)[-1],
-                    fmt=data["file_format"], mapping=data["mapping"] or None, skip_bad=data["skip_bad"],
-                    encoding=data["encoding"] or None, utc=data["utc"], dry_run=not confirm)
-        except ValidationError as error:
-            context["errors"] = error.messages
-            return render(request, "timeline/call_import.html", context, status=400)
-        if confirm:
-            default_storage.delete(upload_name)
-            messages.success(request, _("Imported %(created)s calls (%(duplicates)s were already there); "
-                                        "%(queued)s wait in the queue.") % {
-                "created": report.created, "duplicates": report.duplicates,
-                "queued": report.unmatched + report.ambiguous})
+            return render(request, "timeline/call_import.html", {"form": form}, status=400)
+        options = {name: data[name] for name in ("file_format", "mapping", "encoding", "utc", "skip_bad")}
+        job = import_jobs.start(user=request.user, kind="calls", upload=upload_name,
+                                file_name=upload_name.split("-", 1)[-1], options=options,
+                                dry_run="import" not in request.POST)
+        if job.status == ImportJobStatus.FAILED:  # a small file refused at once: the form again, with why
+            return render(request, "timeline/call_import.html", {
+                "form": CallImportForm(initial={**options, "upload": upload_name}), "errors": job.errors},
+                status=400)
+        if job.status == ImportJobStatus.DONE and not job.dry_run:
+            messages.success(request, imported_message(job.result))
             return redirect("timeline:call_queue")
-        form = CallImportForm(initial={**data, "upload": upload_name, "file": None})
-        context.update(form=form, report=report, upload=upload_name)
-    return render(request, "timeline/call_import.html", context)
+        return redirect("core:import_job", pk=job.pk)
+    return render(request, "timeline/call_import.html", {"form": form})
+
+
+def imported_message(report: dict) -> str:
+    return _("Imported %(created)s calls (%(duplicates)s were already there); %(queued)s wait in the queue.") % {
+        "created": report["created"], "duplicates": report["duplicates"],
+        "queued": report["unmatched"] + report["ambiguous"]}
+
+
+def call_import_context(job) -> dict:
+    """What a call import's page shows once it is done: the report (its preview rows as the page
+    formats them) and, after a preview, the form to import the same file."""
+    report = dict(job.result)
+    directions, outcomes = dict(CallDirection.choices), dict(CallOutcome.choices)
+    report["preview"] = [{**call, "starts_at": dt.datetime.fromisoformat(call["starts_at"]),
+                          "direction": directions.get(call["direction"], call["direction"]),
+                          "outcome": outcomes.get(call["outcome"], call["outcome"])}
+                         for call in report.get("preview", [])]
+    form = CallImportForm(initial={**job.options, "upload": job.upload})
+    done = imported_message(report) if job.status == ImportJobStatus.DONE and not job.dry_run else ""
+    return {"report": report, "form": form, "upload": job.upload, "imported": done}
 
 
 def calendar_feed(request, secret):
