@@ -2,6 +2,7 @@ import os
 
 import pytest
 import time_machine
+from django.utils import translation
 
 from tests.browser.conftest import CHROMIUM
 from tests.clock import FROZEN_NOW
@@ -36,6 +37,10 @@ def _test_settings(settings, media_root):
     from keyaccount.core import working_time
 
     working_time.forget_company_calendar()
+    yield
+    # A request as a user who reads Russian leaves Russian active in the thread (the middleware
+    # activates the user's language); the next test starts in the default one.
+    translation.deactivate()
 
 
 @pytest.fixture

@@ -4,6 +4,7 @@ with the call import, the first kind registered."""
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import translation
 from huey.contrib.djhuey import HUEY
 
 from keyaccount.core import import_jobs
@@ -19,6 +20,14 @@ def large(settings):
     HUEY.flush()
     yield
     HUEY.flush()
+
+
+def _work_off_the_queue():
+    """What `kam worker` does with the queued message: run its job. (Not through ``HUEY.execute``: huey's
+    ``db_task`` closes the database connection after each task, the test's own on PostgreSQL.)"""
+    message = HUEY.dequeue()
+    assert message.name == "run_import_job"
+    import_jobs.run(*message.args)
 
 
 def _upload(client):
@@ -37,7 +46,7 @@ def test_a_large_file_is_queued_for_the_worker_and_its_page_shows_the_report_whe
     page = client.get(f"/imports/{job.pk}/").content.decode()
     assert "Waiting for its turn" in page and 'hx-trigger="every 1s"' in page
 
-    HUEY.execute(HUEY.dequeue())  # what `kam worker` does
+    _work_off_the_queue()
     job.refresh_from_db()
     assert job.status == ImportJobStatus.DONE and job.result["rows"] == 3 and job.result["created"] == 3
     assert not Interaction.objects.exists()  # a preview saves nothing
@@ -46,7 +55,7 @@ def test_a_large_file_is_queued_for_the_worker_and_its_page_shows_the_report_whe
 
     with django_capture_on_commit_callbacks(execute=True):
         client.post("/timeline/calls/import/", {"upload": job.upload, "file_format": "asterisk", "import": "1"})
-    HUEY.execute(HUEY.dequeue())
+    _work_off_the_queue()
     imported = ImportJob.objects.get(dry_run=False)
     assert imported.status == ImportJobStatus.DONE and Interaction.objects.count() == 3
     page = client.get(f"/imports/{imported.pk}/").content.decode()
@@ -79,6 +88,17 @@ def test_a_bad_row_at_the_end_of_the_file_refuses_it_in_the_worker_and_writes_no
     assert not Interaction.objects.exists()
     page = client.get(f"/imports/{job.pk}/").content.decode()
     assert "Nothing was imported" in page and "Line 1201" in page
+
+
+def test_the_worker_tells_the_problems_in_the_language_of_the_person_who_imports(people, client_for, large):
+    people["anna"].language = "ru"
+    people["anna"].save()
+    client_for(people["anna"]).post("/timeline/calls/import/", {
+        "file": SimpleUploadedFile("Master.csv", MASTER_CSV.encode() + b'"","1","2"\n'), "file_format": "asterisk",
+        "import": "1"})
+    with translation.override("en"):  # the worker's own
+        import_jobs.run(ImportJob.objects.get().pk)
+    assert ImportJob.objects.get().errors[0].startswith("Строка 4: колонок 3")
 
 
 def test_a_job_runs_once_even_if_it_is_queued_twice(people, client_for, large):

@@ -9,6 +9,7 @@ import zoneinfo
 import pytest
 from django.core.exceptions import ValidationError
 
+from keyaccount.core import tabular
 from keyaccount.timeline import importers
 from keyaccount.timeline.choices import CallDirection, CallOutcome, MatchStatus
 from keyaccount.timeline.models import CallImport, Interaction
@@ -199,7 +200,7 @@ class ChunksOnly(io.BytesIO):
     """A file that refuses to be read whole."""
 
     def read(self, size=-1):
-        assert 0 < size <= importers.CHUNK_BYTES, f"read({size})"
+        assert 0 < size <= tabular.CHUNK_BYTES, f"read({size})"
         return super().read(size)
 
 
@@ -212,7 +213,7 @@ def test_the_file_is_read_in_chunks_never_whole(people):
 
 @pytest.mark.parametrize("chunk", [1, 2, 3, 7])
 def test_characters_and_line_ends_cut_between_chunks_read_the_same(people, numbers, monkeypatch, chunk):
-    monkeypatch.setattr(importers, "CHUNK_BYTES", chunk)
+    monkeypatch.setattr(tabular, "CHUNK_BYTES", chunk)
     for data, encoding in ((CP1251_EXPORT.encode(), "utf-8"), (CP1251_EXPORT.encode("cp1251"), "cp1251"),
                            (CP1251_EXPORT.replace("\r\n", "\r").encode(), "utf-8")):
         report = importers.import_calls(user=people["anna"], data=data, filename="calls.csv", fmt="csv",
@@ -221,9 +222,9 @@ def test_characters_and_line_ends_cut_between_chunks_read_the_same(people, numbe
         assert report.preview[0].their_number == "+79161234567" and report.preview[1].line == 3
 
 
-@pytest.mark.parametrize("chunk", [importers.CHUNK_BYTES, 4096, 333])
+@pytest.mark.parametrize("chunk", [tabular.CHUNK_BYTES, 4096, 333])
 def test_a_decoding_error_far_into_the_file_names_its_line(people, monkeypatch, chunk):
-    monkeypatch.setattr(importers, "CHUNK_BYTES", chunk)
+    monkeypatch.setattr(tabular, "CHUNK_BYTES", chunk)
     good = "".join(_asterisk_line(n) for n in range(3000)).encode()  # ~600 KB, many chunks
     bad = _asterisk_line(3000).replace("Dial", "Звонок").encode("cp1251")
     with pytest.raises(ValidationError) as error:
@@ -234,7 +235,7 @@ def test_a_decoding_error_far_into_the_file_names_its_line(people, monkeypatch, 
 
 
 def test_the_whole_file_decides_its_encoding_not_its_first_lines(people, monkeypatch):
-    monkeypatch.setattr(importers, "CHUNK_BYTES", 4096)
+    monkeypatch.setattr(tabular, "CHUNK_BYTES", 4096)
     ascii_lines = "".join(_asterisk_line(n) for n in range(3000))
     cyrillic = _asterisk_line(3000).replace("Dial", "Звонок")
     report = importers.import_calls(user=people["anna"], data=(ascii_lines + cyrillic).encode("cp1251"),
@@ -262,7 +263,7 @@ def test_calls_are_written_in_batches_and_a_repeat_in_a_later_batch_is_a_duplica
 
 def test_the_import_tells_its_progress_after_each_batch_to_the_end_of_the_file(people, monkeypatch):
     monkeypatch.setattr(importers, "BATCH_ROWS", 2)
-    monkeypatch.setattr(importers, "CHUNK_BYTES", 200)  # read a few lines at a time, as a large file is
+    monkeypatch.setattr(tabular, "CHUNK_BYTES", 200)  # read a few lines at a time, as a large file is
     content = "".join(_asterisk_line(n) for n in range(7)).encode()
     told = []
     importers.import_calls(user=people["anna"], data=io.BytesIO(content), filename="Master.csv", fmt="asterisk",
@@ -278,11 +279,11 @@ def test_kam_import_draws_a_progress_bar_on_a_terminal():
 
     from django.core.management.base import OutputWrapper
 
-    command = importlib.import_module("keyaccount.timeline.management.commands.import")  # "import" is a keyword
+    command = importlib.import_module("keyaccount.core.management.commands.import")  # "import" is a keyword
     terminal = io.StringIO()
-    bar = command._ProgressBar(OutputWrapper(terminal))
-    bar(20_000, 500, 1000)
-    bar(40_000, 1000, 1000)
+    bar = command._ProgressBar(OutputWrapper(terminal), 1000)
+    bar(20_000, 500)
+    bar(40_000, 1000)
     bar.done()
     shown = terminal.getvalue()
     assert "\r[###############...............]  50%  20,000 rows" in shown

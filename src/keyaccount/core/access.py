@@ -223,6 +223,16 @@ def can_edit_account(user, account) -> bool:
     return account.owner_id == user.pk or account.shares.filter(user_id=user.pk).exists()
 
 
+def editable_account_q(user, prefix: str = "") -> Q:
+    """The accounts ``user`` may change, as a filter (``can_edit_account`` for many at once: an import)."""
+    if not can(user, Capability.EDIT_ACCOUNTS):
+        return Q(pk__in=[])
+    visible = account_q(user, prefix=prefix)
+    if role_of(user) in (Role.ADMIN, Role.HEAD):
+        return visible
+    return visible & (Q(**{f"{prefix}owner_id": user.pk}) | Q(**{f"{prefix}shares__user_id": user.pk}))
+
+
 def can_edit_deals_of(user, account) -> bool:
     """Whether ``user`` may open, move and document deals, proposals and contracts of ``account``."""
     return can(user, Capability.EDIT_DEALS) and can_edit_account(user, account)

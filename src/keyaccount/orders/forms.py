@@ -46,3 +46,15 @@ class OrderLineForm(forms.ModelForm):
 
 
 OrderLineFormSet = forms.inlineformset_factory(Order, OrderLine, form=OrderLineForm, extra=3, can_delete=True)
+
+
+class OrderImportForm(forms.Form):
+    file = forms.FileField(label=_("order lines file"), required=False,
+                           help_text=_("CSV or XLSX, a row per order line: number, date, INN (and KPP), SKU, "
+                                       "quantity, price or amount; discount, currency and status if you have them"))
+    mapping = forms.CharField(label=_("column mapping"), required=False, max_length=2000,
+                              help_text=_("Only if your headers are not the usual ones: number=Док,inn=ИНН покупателя"))
+    encoding = forms.ChoiceField(label=_("encoding"), required=False, choices=[
+        ("", _("Detect (UTF-8 or Windows-1251)")), ("utf-8", "UTF-8"), ("cp1251", "Windows-1251")])
+    skip_bad = forms.BooleanField(label=_("skip bad rows (and list them) instead of refusing the file"), required=False)
+    upload = forms.CharField(required=False, widget=forms.HiddenInput)

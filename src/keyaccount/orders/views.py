@@ -4,17 +4,19 @@ from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from keyaccount.core import access
+from keyaccount.core import access, import_jobs
 from keyaccount.core.access import Capability
+from keyaccount.core.editing import require
 from keyaccount.core.errors import AccessDenied
 from keyaccount.core.generic import EntityDeleteView, EntityFormView, EntityListView, HistoryView
+from keyaccount.core.models import ImportJobStatus
 from keyaccount.orders import queries, services
 from keyaccount.orders.filters import OrderFilterForm
-from keyaccount.orders.forms import OrderForm, OrderLineFormSet
+from keyaccount.orders.forms import OrderForm, OrderImportForm, OrderLineFormSet
 
 
 class OrderListView(EntityListView):
@@ -31,6 +33,35 @@ class OrderListView(EntityListView):
 
     def extra_context(self, request):
         return {"can_create": access.can(request.user, Capability.EDIT_ORDERS)}
+
+
+@login_required
+def order_import(request):
+    """Upload order lines and choose how to read them; the preview (nothing is saved) and the import
+    are each on the import's own page (``core.import_jobs``: a large file runs in the worker)."""
+    require(access.can(request.user, Capability.EDIT_ORDERS))
+    form = OrderImportForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        upload_name = import_jobs.save_upload(data["file"]) if data["file"] is not None else data["upload"]
+        if not import_jobs.is_upload(upload_name):
+            form.add_error("file", _("Choose the file to import."))
+            return render(request, "orders/order_import.html", {"form": form}, status=400)
+        options = {name: data[name] for name in ("mapping", "encoding", "skip_bad")}
+        job = import_jobs.start(user=request.user, kind="orders", upload=upload_name, options=options,
+                                dry_run="import" not in request.POST)
+        if job.status == ImportJobStatus.FAILED:  # a small file refused at once: the form again, with why
+            return render(request, "orders/order_import.html", {
+                "form": OrderImportForm(initial={**options, "upload": upload_name}), "errors": job.errors},
+                status=400)
+        return redirect("core:import_job", pk=job.pk)
+    return render(request, "orders/order_import.html", {"form": form})
+
+
+def order_import_context(job) -> dict:
+    """What an order import's page shows once it is done: the report and, after a preview, the form
+    to import the same file."""
+    return {"report": job.result, "form": OrderImportForm(initial={**job.options, "upload": job.upload})}
 
 
 @login_required

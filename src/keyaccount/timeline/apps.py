@@ -21,6 +21,6 @@ class TimelineConfig(AppConfig):
         erasure.register(contact_erased)
         panels.register()
         import_jobs.register("calls", import_jobs.ImportKind(
-            run=importers.run_import_job, result_template="timeline/_call_import_result.html",
+            run=importers.run_import, summary=importers.summary, result_template="timeline/_call_import_result.html",
             title=_("Import a call log"), back_url="timeline:call_import", back_title=_("Import a call log"),
             context=views.call_import_context))

@@ -17,17 +17,11 @@ spreadsheet is opened only once ``core.uploads.check_zip`` has passed it.
 
 from __future__ import annotations
 
-import codecs
 import contextlib
-import csv
 import datetime as dt
-import difflib
 import hashlib
 import io
-import itertools
-import json
 import re
-import zipfile
 import zoneinfo
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping
@@ -37,15 +31,13 @@ from typing import BinaryIO
 
 import phonenumbers
 from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.db import connection, transaction
-from django.utils import formats
 from django.utils.translation import gettext as _
 
 from keyaccount.accounts.models import Account, Contact, ContactPhone
-from keyaccount.core import audit, bulk
+from keyaccount.core import audit, bulk, tabular
 from keyaccount.core.models import User
-from keyaccount.core.uploads import UnsafeArchive, check_zip
+from keyaccount.core.tabular import ImportFailed, too_many_rows
 from keyaccount.timeline.choices import CallDirection, CallOutcome, InteractionKind, MatchStatus
 from keyaccount.timeline.models import CallImport, Interaction
 
@@ -72,17 +64,10 @@ _INBOUND_CONTEXT = re.compile(r"from-(trunk|pstn|external|did)|incoming|inbound|
 _EXTENSION = re.compile(r"^\d{2,6}$")
 _CHANNEL_EXTENSION = re.compile(r"^[A-Za-z0-9]+/(\d{2,6})-")
 MAX_ERRORS = 200
-# The file is read this much at a time; rows are written this many at a time.
-CHUNK_BYTES = 1024 * 1024
+# Rows are written this many at a time (core.tabular reads the file a megabyte at a time).
 BATCH_ROWS = 20_000
-# A "line" longer than this is no call record (csv bounds each field at 128 KB by itself).
-MAX_LINE_CHARS = 1024 * 1024
 # Numbers matched to people are remembered across batches (a log repeats them), up to this many.
 MATCH_CACHE = 200_000
-
-
-class ImportFailed(ValidationError):
-    """The file cannot be imported; ``messages`` name the line and the column of each problem."""
 
 
 @dataclass
@@ -116,203 +101,14 @@ class ImportReport:
     preview: list[CallRow] = field(default_factory=list)
 
 
-# --- reading files ------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class _Encoding:
-    codec: str
-    label: str  # what the report says
-    errors: str = "strict"
-
-
-def _survey(file: BinaryIO, encoding: str | None) -> tuple[_Encoding, int]:
-    """One pass over the bytes, at memory speed, before any row is parsed: the file's text encoding
-    and how many line ends it has (for the row limit). The encoding is the one the caller names,
-    else UTF-8 (with or without BOM) if the whole file is valid UTF-8, else Windows-1251: the usual
-    encodings of Russian telephony exports. The whole file decides, not a sample of its start: a
-    Windows-1251 call log may show its first Cyrillic caller name a hundred thousand lines in."""
-    chosen = None
-    if encoding:
-        try:
-            codecs.lookup(encoding)
-        except LookupError as error:
-            raise ImportFailed([_("The file is not in the encoding %(encoding)s: %(error)s")
-                                % {"encoding": encoding, "error": error}]) from error
-        chosen = _Encoding(encoding, encoding)
-    utf8 = None if chosen else codecs.getincrementaldecoder("utf-8")()
-    lines, undefined_in_cp1251 = 0, False
-    chunk = file.read(CHUNK_BYTES)
-    if utf8 is not None and chunk.startswith(codecs.BOM_UTF8):
-        # The file says it is UTF-8: a damaged character stays a visible mark in its cell.
-        chosen, utf8 = _Encoding("utf-8-sig", "utf-8-sig", "replace"), None
-    while chunk:
-        lines += chunk.count(b"\n")
-        if chosen is None:
-            undefined_in_cp1251 = undefined_in_cp1251 or b"\x98" in chunk
-            if utf8 is not None:
-                try:
-                    utf8.decode(chunk)
-                except UnicodeDecodeError:
-                    utf8 = None
-        chunk = file.read(CHUNK_BYTES)
-    file.seek(0)
-    if chosen is None and utf8 is not None:
-        try:
-            utf8.decode(b"", final=True)
-        except UnicodeDecodeError:
-            utf8 = None
-        else:
-            chosen = _Encoding("utf-8", "utf-8")
-    if chosen is None:
-        if undefined_in_cp1251:
-            raise ImportFailed([_("Cannot tell the file's text encoding (tried UTF-8 and Windows-1251); "
-                                  "name it with --encoding.")])
-        chosen = _Encoding("cp1251", "cp1251")
-    return chosen, lines
-
-
-def _text_lines(file: BinaryIO, encoding: _Encoding) -> Iterator[str]:
-    """The file's lines, read and decoded a megabyte at a time, with their line ends (as csv wants
-    them) split where Python's universal newlines split: \\n, \\r\\n and \\r."""
-    decoder = codecs.getincrementaldecoder(encoding.codec)(encoding.errors)
-    pending, line, first = "", 1, True
-    while True:
-        chunk = file.read(CHUNK_BYTES)
-        buffered = len(decoder.getstate()[0])
-        try:
-            text = decoder.decode(chunk, final=not chunk)
-        except UnicodeDecodeError as error:
-            where = line + pending.count("\n") + chunk[:max(error.start - buffered, 0)].count(b"\n")
-            raise ImportFailed([_("Line %(line)s is not %(encoding)s text (%(reason)s); name the file's encoding "
-                                  "(UTF-8 or Windows-1251).") % {
-                "line": where, "encoding": encoding.label, "reason": error.reason}]) from error
-        if first:
-            if "\x00" in text[:4096]:
-                raise ImportFailed([_("This looks like a binary file, not a CSV export.")])
-            first = False
-        pending += text
-        if not chunk:
-            break
-        cut = pending.rfind("\n")
-        if cut < 0:
-            cut = pending.rfind("\r", 0, len(pending) - 1)
-        if cut >= 0:
-            complete, pending = pending[:cut + 1], pending[cut + 1:]
-            line += complete.count("\n")
-            yield from io.StringIO(complete, newline="")
-        if len(pending) > MAX_LINE_CHARS:
-            raise ImportFailed([_("Line %(line)s is longer than %(limit)s characters: this is not a call log.")
-                                % {"line": line, "limit": MAX_LINE_CHARS}])
-    if pending:
-        yield from io.StringIO(pending, newline="")
-
-
-def _csv_records(lines: Iterable[str], dialect) -> Iterator[list[str]]:
-    reader = csv.reader(lines, dialect)
-    try:
-        yield from reader
-    except csv.Error as error:  # a field over csv's 128 KB limit, a quote never closed
-        raise ImportFailed([_("Line %(line)s: %(error)s") % {"line": reader.line_num, "error": error}]) from error
-
-
-def _sniffed(lines: Iterator[str]) -> tuple[type[csv.Dialect] | csv.Dialect, Iterator[str]]:
-    """The CSV dialect of a provider's export, guessed from its first 20,000 characters."""
-    head, size = [], 0
-    for line in lines:
-        head.append(line)
-        size += len(line)
-        if size >= 20000:
-            break
-    try:
-        dialect = csv.Sniffer().sniff("".join(head)[:20000], delimiters=",;\t|")
-    except csv.Error:
-        dialect = csv.excel
-    return dialect, itertools.chain(head, lines)
-
-
-def _text_records(file: BinaryIO, encoding: _Encoding, fmt: str) -> Iterator[list[str]]:
-    lines = _text_lines(file, encoding)
-    if fmt == "asterisk":
-        # Master.csv is always comma-separated with double quotes; no sniffing (a short file would fool it).
-        return _csv_records(lines, csv.excel)
-    dialect, lines = _sniffed(lines)
-    return _csv_records(lines, dialect)
-
-
-def _cell_text(value) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, dt.datetime):
-        return value.strftime("%Y-%m-%d %H:%M:%S")
-    return str(value)
-
-
-def _too_many_rows(limit: int) -> ImportFailed:
-    return ImportFailed([_("The file has more than %(limit)s rows, the most one import takes; split it into "
-                           "smaller files.") % {"limit": formats.number_format(limit, force_grouping=True)}])
-
-
-def _xlsx_records(file: BinaryIO, max_rows: int) -> Iterator[list[str]]:
-    """The rows of a spreadsheet's first sheet, streamed; the file is opened only once its ZIP
-    directory has passed ``check_zip`` and its declared size is within the row limit."""
-    from openpyxl import load_workbook
-
-    unreadable = _("This is not a readable XLSX file: %(error)s")
-    try:
-        check_zip(file)
-    except UnsafeArchive as error:
-        raise ImportFailed(error.messages) from error
-    except (zipfile.BadZipFile, OSError) as error:
-        raise ImportFailed([unreadable % {"error": error}]) from error
-    try:
-        workbook = load_workbook(file, read_only=True, data_only=True)
-        sheet = workbook.active
-        declared_rows = sheet.max_row if sheet is not None else None
-    except Exception as error:  # noqa: BLE001 - openpyxl raises many kinds for a broken file
-        raise ImportFailed([unreadable % {"error": error}]) from error
-    if sheet is None:
-        raise ImportFailed([_("The file is empty.")])
-    if declared_rows and declared_rows - 1 > max_rows:
-        raise _too_many_rows(max_rows)
-
-    def rows() -> Iterator[list[str]]:
-        try:
-            for row in sheet.iter_rows(values_only=True):
-                yield [_cell_text(value) for value in row]
-        except ImportFailed:
-            raise
-        except Exception as error:  # noqa: BLE001 - openpyxl again: a damaged part shows only when it is read
-            raise ImportFailed([unreadable % {"error": error}]) from error
-        finally:
-            workbook.close()
-
-    return rows()
-
-
-def _check_row_count(file: BinaryIO, encoding: _Encoding, fmt: str, lines: int, max_rows: int) -> None:
-    """Refuse a text file of more than ``max_rows`` rows before anything is written. A file of no
-    more lines than that passes at once; one with more (a quoted cell may span lines) has its rows
-    counted one by one."""
-    if lines + 1 <= max_rows:
-        return
-    header = 0 if fmt == "asterisk" else 1
-    rows = sum(1 for row in _text_records(file, encoding, fmt) if any(cell.strip() for cell in row))
-    file.seek(0)
-    if rows - header > max_rows:
-        raise _too_many_rows(max_rows)
-
+# --- reading files (core.tabular) ----------------------------------------------------------------
 
 def open_records(file: BinaryIO, *, filename: str, fmt: str, encoding: str | None = None,
                  max_rows: int | None = None) -> tuple[Iterator[list[str]], str]:
-    """The rows of a call log as lists of strings, lazily, and the text encoding (or "xlsx"). The
-    checks that need no row (encoding, row count, the spreadsheet's archive) are made here."""
-    max_rows = settings.KAM_IMPORT_MAX_ROWS if max_rows is None else max_rows
-    if fmt == "csv" and filename.lower().endswith((".xlsx", ".xlsm")):
-        return _xlsx_records(file, max_rows), "xlsx"
-    used, lines = _survey(file, encoding)
-    _check_row_count(file, used, fmt, lines, max_rows)
-    return _text_records(file, used, fmt), used.label
+    """The rows of a call log: Master.csv is always comma-separated with double quotes and has no
+    header (no sniffing: a short file would fool it); a provider's export is sniffed, or a spreadsheet."""
+    return tabular.open_records(file, filename=filename, sniff=fmt != "asterisk", header=fmt != "asterisk",
+                                encoding=encoding, max_rows=max_rows)
 
 
 # --- values -------------------------------------------------------------------------------------
@@ -509,20 +305,7 @@ def parse_mapping(spec: str | Mapping[str, str] | None) -> dict[str, str]:
     if spec is None or spec == "":
         raise ImportFailed([_("A generic CSV/XLSX import needs a column mapping, e.g. "
                               "start=Date,src=From,dst=To,duration=Duration,outcome=Status.")])
-    if isinstance(spec, Mapping):
-        mapping = dict(spec)
-    elif spec.strip().startswith("{"):
-        try:
-            mapping = json.loads(spec)
-        except json.JSONDecodeError as error:
-            raise ImportFailed([_("The mapping is not valid JSON: %(error)s") % {"error": error}]) from error
-    else:
-        mapping = {}
-        for pair in spec.split(","):
-            if "=" not in pair:
-                raise ImportFailed([_("Mapping item “%(item)s” is not field=Column.") % {"item": pair.strip()}])
-            key, _sep, column = pair.partition("=")
-            mapping[key.strip()] = column.strip()
+    mapping = tabular.parse_pairs(spec)
     unknown = [key for key in mapping if key not in MAPPING_FIELDS]
     if unknown:
         raise ImportFailed([_("Unknown mapping fields: %(fields)s (known: %(known)s).")
@@ -530,20 +313,6 @@ def parse_mapping(spec: str | Mapping[str, str] | None) -> dict[str, str]:
     if "start" not in mapping or not ("their_number" in mapping or {"src", "dst"} <= mapping.keys()):
         raise ImportFailed([_("The mapping must name “start” and either “their_number” or both “src” and “dst”.")])
     return mapping
-
-
-def closest_name(name: str, names: list[str]) -> str | None:
-    """The column a person most likely meant: same letters in another case, a column that starts
-    with or contains what they typed, else the most similar spelling."""
-    folded = name.casefold().strip()
-    for candidate in names:
-        if candidate.casefold().strip() == folded:
-            return candidate
-    for candidate in names:
-        if folded and (candidate.casefold().startswith(folded) or folded in candidate.casefold()):
-            return candidate
-    similar = difflib.get_close_matches(name, names, n=1, cutoff=0.5)
-    return similar[0] if similar else None
 
 
 def parse_mapped(records: Iterable[list[str]], mapping: Mapping[str, str], *,
@@ -561,7 +330,7 @@ def parse_mapped(records: Iterable[list[str]], mapping: Mapping[str, str], *,
         if column in header:
             positions[key] = header.index(column)
             continue
-        closest = closest_name(column, header)
+        closest = tabular.closest_name(column, header)
         hint = _(" Did you mean “%(name)s”?") % {"name": closest} if closest else ""
         errors.append(_("Column “%(column)s” (for %(field)s) is not in the file.%(hint)s")
                       % {"column": column, "field": key, "hint": hint})
@@ -772,7 +541,7 @@ def _import(*, user, calls: Iterator[CallRow | str], report: ImportReport, filen
     for call in calls:
         report.rows += 1
         if report.rows > max_rows:
-            raise _too_many_rows(max_rows)
+            raise too_many_rows(max_rows)
         if isinstance(call, str):
             report.skipped_rows += 1
             if len(report.skipped) < MAX_ERRORS:
@@ -869,14 +638,15 @@ class _CallWriter:
 
 # --- an import through the web (core.import_jobs) -------------------------------------------------
 
-def run_import_job(job, file: BinaryIO, progress: Callable[[int, int], None]) -> dict:
-    """The call import of a web upload (``core.ImportJob`` of kind "calls"), with the options the form
-    gave; its report as plain data for the job's page."""
-    options = job.options
-    report = import_calls(user=job.user, data=file, filename=job.file_name, fmt=options.get("file_format", ""),
+def run_import(*, user, file: BinaryIO, filename: str, options: dict, dry_run: bool,
+               progress: Callable[[int, int], None] | None = None) -> dict:
+    """The call import as ``core.import_jobs`` runs it (the web page's job, ``kam import calls``): the
+    options the form or the command line gave; the report as plain data."""
+    report = import_calls(user=user, data=file, filename=filename, fmt=options.get("file_format") or "asterisk",
                           mapping=options.get("mapping") or None, skip_bad=bool(options.get("skip_bad")),
                           encoding=options.get("encoding") or None, utc=bool(options.get("utc")),
-                          dry_run=job.dry_run, progress=lambda rows, read, _size: progress(rows, read))
+                          dry_run=dry_run,
+                          progress=(lambda rows, read, _size: progress(rows, read)) if progress else None)
     return {
         "rows": report.rows, "created": report.created, "duplicates": report.duplicates,
         "matched": report.matched, "unmatched": report.unmatched, "ambiguous": report.ambiguous,
@@ -885,3 +655,11 @@ def run_import_job(job, file: BinaryIO, progress: Callable[[int, int], None]) ->
                      "their_number": call.their_number, "outcome": call.outcome, "talk": call.talk}
                     for call in report.preview],
     }
+
+
+def summary(report: dict, dry_run: bool) -> str:
+    verb = "Would import" if dry_run else "Imported"
+    return (f"{verb} {report['created']} calls from {report['rows']} rows ({report['encoding']}); "
+            f"{report['duplicates']} were already there; {report['matched']} matched, {report['unmatched']} "
+            f"unmatched and {report['ambiguous']} ambiguous wait in the queue; {report['skipped_rows']} bad rows "
+            f"skipped.")

@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
-import uuid
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.core.files.storage import default_storage
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
@@ -34,7 +32,6 @@ from keyaccount.core.generic import (
 )
 from keyaccount.core.models import ImportJobStatus
 from keyaccount.core.routers import read_only_view
-from keyaccount.core.uploads import safe_filename
 from keyaccount.timeline import briefs, calendar, queries, reports, services
 from keyaccount.timeline.choices import LOGGED_KINDS, CallDirection, CallOutcome, InteractionKind
 from keyaccount.timeline.forms import (
@@ -247,19 +244,6 @@ def call_assign(request, pk):
     return render(request, template, {"call": call, "candidates": candidates, "q": term})
 
 
-def _forget_old_uploads(max_age=dt.timedelta(days=1)) -> None:
-    """Previewed files nobody imported are kept a day, then removed."""
-    try:
-        _folders, names = default_storage.listdir("imports")
-    except FileNotFoundError:
-        return
-    cutoff = timezone.now() - max_age
-    for name in names:
-        path = f"imports/{name}"
-        if default_storage.get_modified_time(path) < cutoff:
-            default_storage.delete(path)
-
-
 @login_required
 def call_import(request):
     """Upload a call log and choose how to read it; then a preview (nothing is saved) and the import,
@@ -268,19 +252,12 @@ def call_import(request):
     form = CallImportForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        upload_name = data["upload"]
-        if data["file"] is not None:
-            _forget_old_uploads()
-            # Saved as it arrived (in chunks), under a name of ours with the file's cleaned name after it.
-            upload_name = default_storage.save(
-                f"imports/{uuid.uuid4().hex}-{safe_filename(data['file'].name, max_length=80)}", data["file"])
-        if not upload_name or not upload_name.startswith("imports/") or ".." in upload_name \
-                or not default_storage.exists(upload_name):
+        upload_name = import_jobs.save_upload(data["file"]) if data["file"] is not None else data["upload"]
+        if not import_jobs.is_upload(upload_name):
             form.add_error("file", _("Choose the file to import."))
             return render(request, "timeline/call_import.html", {"form": form}, status=400)
         options = {name: data[name] for name in ("file_format", "mapping", "encoding", "utc", "skip_bad")}
-        job = import_jobs.start(user=request.user, kind="calls", upload=upload_name,
-                                file_name=upload_name.split("-", 1)[-1], options=options,
+        job = import_jobs.start(user=request.user, kind="calls", upload=upload_name, options=options,
                                 dry_run="import" not in request.POST)
         if job.status == ImportJobStatus.FAILED:  # a small file refused at once: the form again, with why
             return render(request, "timeline/call_import.html", {
