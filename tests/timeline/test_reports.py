@@ -69,3 +69,16 @@ def test_the_page_and_the_api_show_the_same_numbers(people, march, client_for):
     assert (anna["meetings_held"], anna["meetings_late"], anna["calls_made"]) == (3, 2, 3)
     assert client.get("/api/v1/interactions/activity?date_from=2026-03-31&date_to=2026-03-01").status_code == 422
     assert client.get("/timeline/activity/?date_from=2026-03-31&date_to=2026-03-01").status_code == 200
+
+
+def test_a_large_team_is_read_in_a_fixed_number_of_queries_and_names_the_first_silent_accounts(
+        people, march, client_for, django_assert_max_num_queries):
+    for n in range(12):
+        AccountFactory(name=f"Silent {n:02d}", owner=people["boris"], status="prospect")
+    with django_assert_max_num_queries(12):  # the same for 3 managers or 300
+        rows = reports.activity(people["head"], date_from=dt.date(2026, 3, 1), date_to=dt.date(2026, 3, 31), now=NOW)
+    boris = next(row for row in rows if row.manager == people["boris"])
+    assert boris.silent_count == 12 and [account.name for account in boris.silent_accounts] == [
+        f"Silent {n:02d}" for n in range(reports.SILENT_SHOWN)]
+    page = client_for(people["head"]).get("/timeline/activity/?date_from=2026-03-01&date_to=2026-03-31")
+    assert "Silent 07</a> and 4 more" in page.content.decode()

@@ -36,6 +36,10 @@ def serve(*, bind: str, workers: int, threads: int) -> None:
             self.cfg.set("worker_class", "gthread")
             self.cfg.set("accesslog", "-")
             self.cfg.set("timeout", 120)
+            # An idle connection is kept longer than a person's or an API client's pause between two
+            # requests (gunicorn's default is 2 s): otherwise the server closes it just as the client
+            # sends on it, and the client sees no answer at all (the load test's only errors).
+            self.cfg.set("keepalive", 75)
             self.cfg.set("post_worker_init", _warm_up_printing)
             if "control_socket_disable" in self.cfg.settings:
                 # Gunicorn's control socket would be written under the home directory; we need none.

@@ -259,7 +259,7 @@ def activity(request, filters: Query[ActivityFilters]):
         "meetings_late": row.meetings_late, "late_share": row.late_share,
         "average_lateness_minutes": row.average_lateness_minutes, "calls_made": row.calls_made,
         "missed_calls": row.missed_calls, "missed_not_returned": row.missed_not_returned,
-        "silent_accounts": [account.pk for account in row.silent_accounts],
+        "silent_accounts": row.silent_account_ids,
     } for row in reports.activity(request.user, date_from=filters.date_from, date_to=filters.date_to)]
 
 

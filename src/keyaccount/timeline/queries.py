@@ -120,6 +120,15 @@ def outbound_calls_since(since: dt.datetime, *, numbers, contact_ids) -> list[tu
     call back by a colleague returns the call too, and only the fact is used, nothing is shown."""
     if not numbers and not contact_ids:
         return []
+    # Two lookups rather than one with OR: the OR of a column and a joined table made PostgreSQL read
+    # every link between calls and people (170,000 at 100k accounts) for each My day.
     calls = Interaction.objects.filter(kind=InteractionKind.CALL, direction=CallDirection.OUTBOUND, starts_at__gt=since)
-    calls = calls.filter(Q(their_number__in=list(numbers)) | Q(contact_links__contact_id__in=list(contact_ids)))
-    return list(calls.values_list("their_number", "starts_at", "contact_links__contact_id")[:2000])
+    found = [(number, moment, None) for number, moment in
+             calls.filter(their_number__in=list(numbers)).values_list("their_number", "starts_at")[:2000]]
+    if contact_ids:
+        found += InteractionContact.objects.filter(
+            contact_id__in=list(contact_ids), interaction__kind=InteractionKind.CALL,
+            interaction__direction=CallDirection.OUTBOUND, interaction__starts_at__gt=since) \
+            .order_by("-interaction__starts_at") \
+            .values_list("interaction__their_number", "interaction__starts_at", "contact_id")[:2000]
+    return found
