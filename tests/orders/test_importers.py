@@ -12,6 +12,7 @@ from keyaccount.core.models import AuditEntry
 from keyaccount.core.tabular import ImportFailed
 from keyaccount.orders import importers, sales
 from keyaccount.orders.models import Order, OrderLine, SalesDay
+from tests import bombs
 from tests.factories import AccountFactory, ProductFactory
 
 D = Decimal
@@ -183,3 +184,22 @@ def test_the_import_page_previews_then_imports(people, book, client_for):
     done = client.post("/orders/import/", {"upload": upload, "import": "1"}, follow=True)
     assert "Imported" in done.content.decode() and Order.objects.count() == 2
     assert client_for(people["support"]).get("/orders/import/").status_code == 403
+
+
+def test_a_zip_bomb_posing_as_a_spreadsheet_is_refused_before_it_is_inflated(people, book):
+    workbook = Workbook()
+    workbook.active.append(["number", "date", "inn", "sku", "quantity", "price"])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    bomb = bombs.with_bomb(buffer.getvalue(), "xl/worksheets/sheet1.xml", megabytes=1024)
+    with pytest.raises(ImportFailed):
+        importers.import_orders(user=people["anna"], data=bomb, filename="orders.xlsx")
+    assert not Order.objects.exists()
+
+
+def test_the_page_imports_only_a_file_it_kept_never_a_path_sent_back(people, book, client_for, settings):
+    client = client_for(people["anna"])
+    for crafted in ("../../settings.py", "/etc/passwd", "imports/../../secret.csv", "imports/nope.csv"):
+        response = client.post("/orders/import/", {"upload": crafted, "import": "1"})
+        assert response.status_code == 400 and "Choose the file to import." in response.content.decode()
+    assert not Order.objects.exists()

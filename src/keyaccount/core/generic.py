@@ -18,8 +18,9 @@ from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from django.views import View
 
+from keyaccount.core import import_jobs
 from keyaccount.core.errors import AccessDenied, ConflictError
-from keyaccount.core.models import MAX_ID
+from keyaccount.core.models import MAX_ID, ImportJob, ImportJobStatus
 from keyaccount.core.queries import history_of
 
 
@@ -51,6 +52,32 @@ def submit_form(form: forms.Form, action: Callable[[], Any]) -> tuple[bool, Any]
     except ValidationError as error:
         add_service_errors(form, error)
     return False, None
+
+
+def import_upload_page(request, *, kind: str, form_class: type[forms.Form], template: str,
+                       option_names: tuple[str, ...], when_imported: Callable[[ImportJob], Any] | None = None):
+    """The upload page of an import (``core.import_jobs``): the file and how to read it; a preview
+    (nothing is saved) or the import then runs on the job's own page. The form has ``file`` and the
+    hidden ``upload`` (the previewed file, sent back), and ``option_names``, which the job keeps.
+    A small file refused at once comes back as the form with why; ``when_imported(job)`` may answer a
+    small file imported at once (else its job's page does)."""
+    form = form_class(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        upload_name = import_jobs.save_upload(data["file"]) if data["file"] is not None else data["upload"]
+        if not import_jobs.is_upload(upload_name):
+            form.add_error("file", _("Choose the file to import."))
+            return render(request, template, {"form": form}, status=400)
+        options = {name: data[name] for name in option_names}
+        job = import_jobs.start(user=request.user, kind=kind, upload=upload_name, options=options,
+                                dry_run="import" not in request.POST)
+        if job.status == ImportJobStatus.FAILED:
+            return render(request, template, {
+                "form": form_class(initial={**options, "upload": upload_name}), "errors": job.errors}, status=400)
+        if job.status == ImportJobStatus.DONE and not job.dry_run and when_imported is not None:
+            return when_imported(job)
+        return redirect("core:import_job", pk=job.pk)
+    return render(request, template, {"form": form})
 
 
 def filter_values(form: forms.Form) -> dict:

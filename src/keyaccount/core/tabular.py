@@ -31,6 +31,8 @@ from keyaccount.core.uploads import UnsafeArchive, check_zip
 CHUNK_BYTES = 1024 * 1024
 # A line longer than this is no export of records (and csv would hold it whole).
 MAX_LINE_CHARS = 1024 * 1024
+# How many bad rows an import names (it counts the rest); with more and no skipping, it stops reading.
+MAX_ERRORS = 200
 
 
 class ImportFailed(ValidationError):

@@ -61,7 +61,7 @@ COLUMNS = {
 }
 REQUIRED = ("number", "date", "inn", "sku", "quantity")
 DATE_FORMATS = ("%d.%m.%Y", "%d.%m.%y", "%d/%m/%Y", "%Y/%m/%d")
-MAX_ERRORS = 200
+MAX_ERRORS = tabular.MAX_ERRORS
 BATCH_LINES = 20_000
 _STATUS_WORDS = {
     **{status.value: status.value for status in OrderStatus},

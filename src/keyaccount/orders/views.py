@@ -4,16 +4,15 @@ from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from keyaccount.core import access, import_jobs
+from keyaccount.core import access
 from keyaccount.core.access import Capability
 from keyaccount.core.editing import require
 from keyaccount.core.errors import AccessDenied
-from keyaccount.core.generic import EntityDeleteView, EntityFormView, EntityListView, HistoryView
-from keyaccount.core.models import ImportJobStatus
+from keyaccount.core.generic import EntityDeleteView, EntityFormView, EntityListView, HistoryView, import_upload_page
 from keyaccount.orders import queries, services
 from keyaccount.orders.filters import OrderFilterForm
 from keyaccount.orders.forms import OrderForm, OrderImportForm, OrderLineFormSet
@@ -37,25 +36,11 @@ class OrderListView(EntityListView):
 
 @login_required
 def order_import(request):
-    """Upload order lines and choose how to read them; the preview (nothing is saved) and the import
-    are each on the import's own page (``core.import_jobs``: a large file runs in the worker)."""
+    """Upload order lines and choose how to read them; the preview and the import run on the import's
+    own page (a large file in the worker)."""
     require(access.can(request.user, Capability.EDIT_ORDERS))
-    form = OrderImportForm(request.POST or None, request.FILES or None)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        upload_name = import_jobs.save_upload(data["file"]) if data["file"] is not None else data["upload"]
-        if not import_jobs.is_upload(upload_name):
-            form.add_error("file", _("Choose the file to import."))
-            return render(request, "orders/order_import.html", {"form": form}, status=400)
-        options = {name: data[name] for name in ("mapping", "encoding", "skip_bad")}
-        job = import_jobs.start(user=request.user, kind="orders", upload=upload_name, options=options,
-                                dry_run="import" not in request.POST)
-        if job.status == ImportJobStatus.FAILED:  # a small file refused at once: the form again, with why
-            return render(request, "orders/order_import.html", {
-                "form": OrderImportForm(initial={**options, "upload": upload_name}), "errors": job.errors},
-                status=400)
-        return redirect("core:import_job", pk=job.pk)
-    return render(request, "orders/order_import.html", {"form": form})
+    return import_upload_page(request, kind="orders", form_class=OrderImportForm, template="orders/order_import.html",
+                              option_names=("mapping", "encoding", "skip_bad"))
 
 
 def order_import_context(job) -> dict:

@@ -63,7 +63,7 @@ _OUTCOME_WORDS = (
 _INBOUND_CONTEXT = re.compile(r"from-(trunk|pstn|external|did)|incoming|inbound|from-sip-external", re.I)
 _EXTENSION = re.compile(r"^\d{2,6}$")
 _CHANNEL_EXTENSION = re.compile(r"^[A-Za-z0-9]+/(\d{2,6})-")
-MAX_ERRORS = 200
+MAX_ERRORS = tabular.MAX_ERRORS
 # Rows are written this many at a time (core.tabular reads the file a megabyte at a time).
 BATCH_ROWS = 20_000
 # Numbers matched to people are remembered across batches (a log repeats them), up to this many.

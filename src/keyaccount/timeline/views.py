@@ -17,7 +17,6 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from keyaccount.accounts.queries import account_get_for_user, contact_get_for_user, contact_list
-from keyaccount.core import import_jobs
 from keyaccount.core import services as core_services
 from keyaccount.core.documents import pdf_response, render_pdf
 from keyaccount.core.editing import require
@@ -28,6 +27,7 @@ from keyaccount.core.generic import (
     HistoryView,
     add_service_errors,
     filter_values,
+    import_upload_page,
     is_htmx_fragment,
 )
 from keyaccount.core.models import ImportJobStatus
@@ -246,28 +246,17 @@ def call_assign(request, pk):
 
 @login_required
 def call_import(request):
-    """Upload a call log and choose how to read it; then a preview (nothing is saved) and the import,
-    each on the import's own page (``core.import_jobs``: a large file runs in the worker, with progress)."""
+    """Upload a call log and choose how to read it; the preview and the import run on the import's own
+    page (a large file in the worker, with progress). A small log imported at once goes to the queue."""
     require(services.can_log(request.user))
-    form = CallImportForm(request.POST or None, request.FILES or None)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        upload_name = import_jobs.save_upload(data["file"]) if data["file"] is not None else data["upload"]
-        if not import_jobs.is_upload(upload_name):
-            form.add_error("file", _("Choose the file to import."))
-            return render(request, "timeline/call_import.html", {"form": form}, status=400)
-        options = {name: data[name] for name in ("file_format", "mapping", "encoding", "utc", "skip_bad")}
-        job = import_jobs.start(user=request.user, kind="calls", upload=upload_name, options=options,
-                                dry_run="import" not in request.POST)
-        if job.status == ImportJobStatus.FAILED:  # a small file refused at once: the form again, with why
-            return render(request, "timeline/call_import.html", {
-                "form": CallImportForm(initial={**options, "upload": upload_name}), "errors": job.errors},
-                status=400)
-        if job.status == ImportJobStatus.DONE and not job.dry_run:
-            messages.success(request, imported_message(job.result))
-            return redirect("timeline:call_queue")
-        return redirect("core:import_job", pk=job.pk)
-    return render(request, "timeline/call_import.html", {"form": form})
+
+    def to_the_queue(job):
+        messages.success(request, imported_message(job.result))
+        return redirect("timeline:call_queue")
+
+    return import_upload_page(request, kind="calls", form_class=CallImportForm, template="timeline/call_import.html",
+                              option_names=("file_format", "mapping", "encoding", "utc", "skip_bad"),
+                              when_imported=to_the_queue)
 
 
 def imported_message(report: dict) -> str:
