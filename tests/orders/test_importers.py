@@ -69,6 +69,23 @@ def test_the_kept_sales_by_day_take_the_imported_orders(people, book):
     assert SalesDay.objects.filter(category="").get().amount == D("3000.90")  # the cancelled order does not count
 
 
+def test_the_kept_sales_are_the_orders_sums_whatever_the_batches(people, book, monkeypatch):
+    # Small batches, and the sales summed over several of them before they are written: the kept rows
+    # (per manager, team, day, currency and category) are still what counting every order gives.
+    monkeypatch.setattr(importers, "BATCH_LINES", 7)
+    monkeypatch.setattr(importers, "SALES_KEYS", 5)
+    buyers = ["7707083893;770701001", "7736207543;"]
+    rows = "".join(f"N-{n};2026-03-{1 + n % 5:02d};{buyers[n % 2]};{['P-100', 'S-1'][n // 2 % 2]};{1 + n % 4};"
+                   f"{10 + n}.5;{['', 'Отменён', 'Выполнен'][n % 3]}\n" for n in range(60))
+    _import(people["admin"], "number;date;inn;kpp;sku;quantity;price;status\n" + rows)
+    fields = ("owner_id", "account_team", "day", "currency", "category", "amount")
+    kept = sorted(SalesDay.objects.values_list(*fields))
+    sales.rebuild_sales_days()
+    assert kept == sorted(SalesDay.objects.values_list(*fields))
+    assert {row[0] for row in kept} == {people["anna"].pk, people["boris"].pk}
+    assert {row[4] for row in kept} == {"", "Pumps", "Service"}
+
+
 def test_a_bad_row_at_the_very_end_of_a_large_file_refuses_it_whole(people, book, monkeypatch):
     monkeypatch.setattr(importers, "BATCH_LINES", 100)  # many batches written before the bad row
     rows = "".join(f"N-{n};2026-03-{1 + n % 28:02d};7736207543;;S-1;1;10\n" for n in range(1000))

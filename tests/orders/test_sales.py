@@ -3,6 +3,7 @@ orders, changed lines, a cancellation, a deletion, a bulk load, an account hande
 product moved to another category), the kept rows are what counting every order again gives."""
 
 import datetime as dt
+from collections import Counter
 from decimal import Decimal
 
 from keyaccount.accounts import services as account_services
@@ -61,3 +62,19 @@ def test_the_kept_sales_are_what_counting_the_orders_again_gives(people, anna_ac
     sales.rebuild_sales_days()
     assert as_kept == kept()
     assert sum(amount for key, amount in as_kept.items() if key[-1] == "") == D("70.00") + 3 * D("900.00")
+
+
+def test_a_large_change_adds_to_the_kept_rows_and_creates_the_missing_ones(people):
+    # Over a few hundred rows PostgreSQL takes them in bulk (COPY and one upsert): same result.
+    owner = people["anna"]
+    start = dt.date(2026, 1, 1)
+    days = [start + dt.timedelta(days=n) for n in range(700)]
+    first = Counter({(owner.pk, 0, day, "RUB", ""): Decimal("10.50") for day in days[:400]})
+    sales.apply(first)
+    sales.apply(Counter({(owner.pk, 0, day, "RUB", ""): Decimal("1.25") for day in days}))
+    sales.apply(Counter({(owner.pk, 0, days[0], "RUB", ""): Decimal("0.75")}), sign=-1)
+    kept = dict(SalesDay.objects.values_list("day", "amount"))
+    assert len(kept) == 700
+    assert kept[days[0]] == Decimal("11.00") and kept[days[399]] == Decimal("11.75")
+    assert kept[days[400]] == Decimal("1.25")
+    assert SalesDay.objects.get(day=days[450]).month == dt.date(2027, 3, 1)

@@ -41,7 +41,7 @@ def insert_rows(table: str, columns: list[str], rows: Iterable[tuple], datetime_
     connection.ensure_connection()
     raw = connection.connection  # the sqlite3 connection: no placeholder rewriting per batch
     # A large page cache keeps the indexes being filled in memory (the default is 2 MB).
-    raw.execute("PRAGMA cache_size = -262144")
+    raw.execute("PRAGMA cache_size = -65536")
     sql = f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})"  # noqa: S608
     return executemany_in_batches(raw, sql, _with_sqlite_datetimes(rows, positions), _BATCH)
 

@@ -259,7 +259,9 @@ class AuditEntry(models.Model):
         on_delete=models.SET_NULL, related_name="+",
     )
     action = models.CharField(_("action"), max_length=10, choices=AuditAction.choices)
-    content_type = models.ForeignKey("contenttypes.ContentType", on_delete=models.PROTECT, related_name="+")
+    # Indexed by (content_type, object_id, -at) below.
+    content_type = models.ForeignKey("contenttypes.ContentType", on_delete=models.PROTECT, related_name="+",
+                                     db_index=False)
     object_id = models.BigIntegerField()
     object_repr = models.CharField(max_length=300)
     changes = models.JSONField(default=dict, blank=True)

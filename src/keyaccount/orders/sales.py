@@ -15,10 +15,11 @@ from collections import Counter
 from collections.abc import Iterable
 from decimal import Decimal
 
-from django.db import transaction
-from django.db.models import F, Sum
+from django.db import connection, transaction
+from django.db.models import Sum
 
-from keyaccount.orders.models import Order, OrderLine, SalesDay
+from keyaccount.core.bulk import executemany_in_batches
+from keyaccount.orders.models import UNCOUNTED_STATUSES, Order, OrderLine, SalesDay
 
 # Sums are Counters keyed by (owner, account team (0: none), day, currency, category ("": the totals)).
 CHUNK = 5000
@@ -47,17 +48,50 @@ def contribution(order_ids: Iterable[int]) -> Counter:
     return sums
 
 
-def apply(delta: Counter, sign: int = 1) -> None:
-    """Add ``delta`` (or take it away, ``sign=-1``) to the kept rows, creating those it needs."""
-    for (owner, team, day, currency, category), amount in delta.items():
-        if not amount:
+def contribution_of_new(orders: Iterable[tuple]) -> Counter:
+    """What orders about to be written add, from what the writer already holds instead of reading them
+    back (an import's batch): tuples of (owner, account team or None, day, currency, status, total, and
+    the lines as (product category, amount) pairs). The same sums as ``contribution``."""
+    sums: Counter = Counter()
+    for owner, team, day, currency, status, total, lines in orders:
+        if status in UNCOUNTED_STATUSES:
             continue
-        key = {"owner_id": owner, "account_team": team, "day": day, "currency": currency, "category": category}
-        if not SalesDay.objects.filter(**key).update(amount=F("amount") + sign * amount):
-            with transaction.atomic():
-                row, _created = SalesDay.objects.select_for_update().get_or_create(
-                    **key, defaults={"month": day.replace(day=1)})
-                SalesDay.objects.filter(pk=row.pk).update(amount=F("amount") + sign * amount)
+        sums[(owner, team or 0, day, currency, "")] += total
+        for category, amount in lines:
+            if category:
+                sums[(owner, team or 0, day, currency, category)] += amount
+    return sums
+
+
+_KEY = "owner_id, account_team, day, currency, category"
+_COLUMNS = f"{_KEY.replace('day,', 'day, month,')}, amount"
+# Above this many rows PostgreSQL gets them by COPY into a scratch table and one upsert from it: an
+# executemany is a round trip per row (81 s for the rows of a million order lines, against 3 s).
+_COPY_ABOVE = 500
+
+
+def apply(delta: Counter, sign: int = 1) -> None:
+    """Add ``delta`` (or take it away, ``sign=-1``) to the kept rows, creating those it needs, by upserts
+    sent in bulk (an import touches hundreds of thousands of rows; a row at a time took 90 s for 20,000
+    order lines). Rows are written in key order, so two writers lock them in the same order."""
+    table = SalesDay._meta.db_table
+    upsert = f"ON CONFLICT ({_KEY}) DO UPDATE SET amount = {table}.amount + excluded.amount"
+    rows = ((owner, team, day, day.replace(day=1), currency, category, sign * amount)
+            for (owner, team, day, currency, category), amount in sorted(delta.items()) if amount)
+    with transaction.atomic(), connection.cursor() as cursor:
+        if connection.vendor == "postgresql" and len(delta) > _COPY_ABOVE:
+            cursor.execute("CREATE TEMPORARY TABLE IF NOT EXISTS sales_delta (owner_id bigint, account_team integer, "
+                           "day date, month date, currency varchar(3), category varchar(120), amount numeric) "
+                           "ON COMMIT DROP")
+            with cursor.cursor.copy(f"COPY sales_delta ({_COLUMNS}) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(row)
+            cursor.execute(f"INSERT INTO {table} ({_COLUMNS}) SELECT {_COLUMNS} FROM sales_delta "  # noqa: S608
+                           f"ORDER BY {_KEY} {upsert}")
+            cursor.execute("TRUNCATE sales_delta")
+            return
+        sql = f"INSERT INTO {table} ({_COLUMNS}) VALUES (%s, %s, %s, %s, %s, %s, %s) {upsert}"  # noqa: S608
+        executemany_in_batches(cursor, sql, rows, 2000)
 
 
 def apply_change(before: Counter, after: Counter) -> None:
