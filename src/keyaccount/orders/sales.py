@@ -18,7 +18,7 @@ from decimal import Decimal
 from django.db import connection, transaction
 from django.db.models import Sum
 
-from keyaccount.core.bulk import executemany_in_batches
+from keyaccount.core.bulk import executemany_in_batches, insert_rows
 from keyaccount.orders.models import UNCOUNTED_STATUSES, Order, OrderLine, SalesDay
 
 # Sums are Counters keyed by (owner, account team (0: none), day, currency, category ("": the totals)).
@@ -63,10 +63,10 @@ def contribution_of_new(orders: Iterable[tuple]) -> Counter:
     return sums
 
 
-_KEY = "owner_id, account_team, day, currency, category"
-_COLUMNS = f"{_KEY.replace('day,', 'day, month,')}, amount"
+_KEY = "owner_id, account_team, day, currency, category"  # the table's unique key
+_COLUMNS = ["owner_id", "account_team", "day", "month", "currency", "category", "amount"]
 # Above this many rows PostgreSQL gets them by COPY into a scratch table and one upsert from it: an
-# executemany is a round trip per row (81 s for the rows of a million order lines, against 3 s).
+# executemany is a round trip per row (81 s for the rows of a million order lines, against 21 s).
 _COPY_ABOVE = 500
 
 
@@ -83,14 +83,13 @@ def apply(delta: Counter, sign: int = 1) -> None:
             cursor.execute("CREATE TEMPORARY TABLE IF NOT EXISTS sales_delta (owner_id bigint, account_team integer, "
                            "day date, month date, currency varchar(3), category varchar(120), amount numeric) "
                            "ON COMMIT DROP")
-            with cursor.cursor.copy(f"COPY sales_delta ({_COLUMNS}) FROM STDIN") as copy:
-                for row in rows:
-                    copy.write_row(row)
-            cursor.execute(f"INSERT INTO {table} ({_COLUMNS}) SELECT {_COLUMNS} FROM sales_delta "  # noqa: S608
+            insert_rows("sales_delta", _COLUMNS, rows)
+            columns = ", ".join(_COLUMNS)
+            cursor.execute(f"INSERT INTO {table} ({columns}) SELECT {columns} FROM sales_delta "  # noqa: S608
                            f"ORDER BY {_KEY} {upsert}")
             cursor.execute("TRUNCATE sales_delta")
             return
-        sql = f"INSERT INTO {table} ({_COLUMNS}) VALUES (%s, %s, %s, %s, %s, %s, %s) {upsert}"  # noqa: S608
+        sql = f"INSERT INTO {table} ({', '.join(_COLUMNS)}) VALUES ({', '.join(['%s'] * len(_COLUMNS))}) {upsert}"  # noqa: S608
         executemany_in_batches(cursor, sql, rows, 2000)
 
 
