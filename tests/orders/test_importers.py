@@ -152,6 +152,26 @@ def test_an_orders_lines_must_be_together(people, book):
     assert refused.value.messages == ["Line 4: the lines of order A are not together; sort the file by order number."]
 
 
+@pytest.mark.parametrize("batch_lines", [1, 2, 1000])
+def test_an_orders_lines_apart_are_found_in_the_same_batch_or_in_a_later_one(people, book, monkeypatch,
+                                                                              batch_lines):
+    # The importer keeps no list of every number it read (memory must not grow with the file): what it
+    # wrote in an earlier batch it finds in the database, and tells from an order that was already there.
+    monkeypatch.setattr(importers, "BATCH_LINES", batch_lines)
+    _import(people["admin"], "number;date;inn;kpp;sku;quantity;price\nOLD;2026-02-01;7736207543;;S-1;1;10\n")
+    text = ("number;date;inn;kpp;sku;quantity;price\n"
+            "OLD;2026-02-01;7736207543;;S-1;1;10\n"
+            "A;2026-03-01;7707083893;770701001;P-100;1;10\n"
+            "B;2026-03-02;7707083893;770701001;P-100;1;10\n"
+            "OLD;2026-02-01;7736207543;;S-1;1;10\n"
+            "A;2026-03-01;7707083893;770701001;S-1;1;10\n")
+    report = _import(people["admin"], text, skip_bad=True)
+    assert report.skipped == ["Line 6: the lines of order A are not together; sort the file by order number."]
+    assert (report.orders, report.duplicates) == (2, 2)
+    assert sorted(Order.objects.values_list("number", flat=True)) == ["A", "B", "OLD"]
+    assert Order.objects.get(number="A").lines.count() == 1
+
+
 def test_a_file_without_the_needed_columns_says_which_and_a_mapping_names_them(people, book):
     with pytest.raises(ImportFailed) as refused:
         _import(people["anna"], "Док;Когда;ИНН покупателя;Код;Кол;Сумма\nA;2026-03-01;7736207543;S-1;1;10\n")

@@ -3,6 +3,8 @@ from django.utils.translation import gettext_lazy as _
 
 # Imported for its side effect of registering the system checks (``kam check``).
 from keyaccount.core import checks  # noqa: F401
+# Imported for its side effect of registering ``field__any_of`` (core.lookups).
+from keyaccount.core import lookups  # noqa: F401
 from keyaccount.core.calendar_bounds import bound_every_date_field
 
 

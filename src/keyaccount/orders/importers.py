@@ -9,8 +9,9 @@ the importing person may change, and each line to the product with its SKU. An o
 already there is skipped, so importing the same file again adds nothing.
 
 The file streams (``core.tabular``) and orders are written in batches of about ``BATCH_LINES`` lines
-(COPY on PostgreSQL, executemany on SQLite; ``core.bulk``), the accounts, products and known numbers
-looked up per batch through their indexes, so memory does not grow with the file. The import is one
+(COPY on PostgreSQL, executemany on SQLite; ``core.bulk``), the known numbers looked up per batch and
+the accounts and products once per import (``core.lookups``: one bound list a query, through their
+indexes), so memory does not grow with the file beyond those bounded lookups. The import is one
 transaction: all or nothing, unless the caller asks to skip bad rows (then an order with a bad line is
 skipped whole and reported). The kept sales by day (``orders.sales``) take each batch's orders, and
 each order gets its audit entry.
@@ -21,11 +22,11 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import io
-import json
 from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
+from json.encoder import encode_basestring
 from typing import BinaryIO
 
 from django.conf import settings
@@ -38,6 +39,7 @@ from keyaccount.accounts.models import Account
 from keyaccount.catalog.models import Product
 from keyaccount.core import access, bulk, tabular
 from keyaccount.core.editing import require
+from keyaccount.core.lookups import index_lookups
 from keyaccount.core.models import AuditAction, AuditEntry
 from keyaccount.core.money import MONEY_DIGITS, parse_decimal, validate_currency
 from keyaccount.core.signals import portfolio_changed
@@ -79,6 +81,10 @@ _MAX_MONEY = Decimal(10) ** (MONEY_DIGITS - 2)
 _ZERO = Decimal("0")
 _ORDER_FIELDS = ["id", "number", "account_id", "ordered_on", "currency", "status", "total"]
 _LINE_FIELDS = ["order_id", "product_id", "quantity", "unit_price", "discount_percent", "amount"]
+# An imported order's audit entry, what json.dumps of {"number": [None, …], "total": [None, …], "source":
+# [None, "import"]} writes, formatted instead (json.dumps was a twentieth of a large import's time).
+_AUDIT_CHANGES = '{"number": [null, %s], "total": [null, "%s"], "source": [null, "import"]}'
+CACHED_KEYS = 200_000
 
 
 @dataclass
@@ -254,6 +260,11 @@ def _parse_line(line: int, row: list[str], positions: tuple[int | None, ...], na
     return order, _Line(line=line, sku=sku, quantity=quantity, unit_price=price, discount=discount, amount=amount)
 
 
+def _not_together(line: int, number: str) -> str:
+    return _("Line %(line)s: the lines of order %(number)s are not together; sort the file by order number.") % {
+        "line": line, "number": number}
+
+
 def read_header(records: Iterator[list[str]], mapping: dict[str, str] | None) -> dict[str, tuple[str, int]]:
     """The file's first row: our field → (the file's own name of its column, for messages; its position)."""
     header = next(records, None)
@@ -267,12 +278,13 @@ def parse_orders(records: Iterator[list[str]], *, header: dict[str, tuple[str, i
                  report: OrderImportReport) -> Iterator[_Order]:
     """The file's orders after its header (``read_header``), each with its lines, as they come; a bad
     row is reported and its order dropped. An order's lines must be consecutive rows: a number that
-    comes back later is a bad row."""
+    comes back later is refused by the writer, which knows what it wrote (here only the numbers of
+    dropped orders are kept, so that memory does not grow with the file)."""
     positions = tuple(header[key][1] if key in header else None for key in _FIELDS)
     names = {key: name for key, (name, _position) in header.items()}
     default_currency = settings.KAM_DEFAULT_CURRENCY
     number_at = header["number"][1]
-    seen: set[str] = set()
+    dropped: set[str] = set()  # the numbers of orders with a bad line
     current: _Order | None = None
     broken: str | None = None  # the number of an order with a bad line: it is dropped whole
     max_rows = settings.KAM_IMPORT_MAX_ROWS
@@ -290,7 +302,7 @@ def parse_orders(records: Iterator[list[str]], *, header: dict[str, tuple[str, i
             if current is not None and number != current.number:
                 yield current
             current, broken = None, number
-            seen.add(number)
+            dropped.add(number)
             continue
         if order.number == broken:
             continue
@@ -301,17 +313,16 @@ def parse_orders(records: Iterator[list[str]], *, header: dict[str, tuple[str, i
                 report.bad(_("Line %(line)s: order %(number)s has another %(field)s than on line %(first)s.") % {
                     "line": line, "number": order.number, "field": differs[0], "first": current.line})
                 current, broken = None, order.number
+                dropped.add(order.number)
                 continue
             current.lines.append(order_line)
             continue
         if current is not None:
             yield current
-        if order.number in seen:
-            report.bad(_("Line %(line)s: the lines of order %(number)s are not together; sort the file by order "
-                         "number.") % {"line": line, "number": order.number})
+        if order.number in dropped:
+            report.bad(_not_together(line, order.number))
             current, broken = None, order.number
             continue
-        seen.add(order.number)
         current, broken = order, None
         current.lines.append(order_line)
     if current is not None:
@@ -329,20 +340,33 @@ class _OrderWriter:
         self.accounts = Account.objects.filter(access.editable_account_q(user)).order_by()
         self.order_type = ContentType.objects.get_for_model(Order)
         self.account_ids: set[int] = set()
-        self.managed_by: dict[int, tuple[int, int | None]] = {}  # account → (owner, team), for the sales by day
+        # Looked up once an import, not once a batch (a large client's orders are in every batch), and
+        # forgotten past CACHED_KEYS so that a file of a million distinct INNs cannot grow them for ever:
+        # INN → the accounts (id, KPP) with it; account → (owner, team), for the sales by day; SKU → (id,
+        # category) or None.
+        self.by_inn: dict[str, list[tuple[int, str]]] = {}
+        self.managed_by: dict[int, tuple[int, int | None]] = {}
+        self.products: dict[str, tuple[int, str] | None] = {}
+        self.written: list[tuple[int, int]] = []  # the first and last order id of each batch written
         # The batches' sales by day, summed until SALES_KEYS rows are due (a day's rows recur in every
         # batch of a file not sorted by date), then written.
         self.sales: Counter = Counter()
 
     def _account_for(self, orders: list[_Order]) -> dict[tuple[str, str], int | str]:
         """(INN, KPP) → the account's id, or why there is none."""
-        by_inn: dict[str, list[tuple[int, str]]] = {}
-        inns = sorted({order.inn for order in orders})
-        for start in range(0, len(inns), 900):
-            chunk = self.accounts.filter(inn__in=inns[start:start + 900])
-            for pk, inn, kpp, owner, team in chunk.values_list("pk", "inn", "kpp", "owner_id", "team_id"):
-                by_inn.setdefault(inn, []).append((pk, kpp))
-                self.managed_by[pk] = (owner, team)
+        by_inn = self.by_inn
+        if len(by_inn) > CACHED_KEYS:
+            by_inn.clear()
+            self.managed_by.clear()
+        inns = sorted({order.inn for order in orders if order.inn not in by_inn})
+        if inns:
+            for inn in inns:
+                by_inn[inn] = []
+            with index_lookups():
+                rows = self.accounts.filter(inn__any_of=inns).values_list("pk", "inn", "kpp", "owner_id", "team_id")
+                for pk, inn, kpp, owner, team in rows:
+                    by_inn[inn].append((pk, kpp))
+                    self.managed_by[pk] = (owner, team)
         found: dict[tuple[str, str], int | str] = {}
         for order in orders:
             key = (order.inn, order.kpp)
@@ -363,24 +387,45 @@ class _OrderWriter:
                 found[key] = _("several accounts have INN %(inn)s (branches); add a KPP column") % {"inn": order.inn}
         return found
 
+    def _wrote(self, pk: int) -> bool:
+        """Whether the order with this id is one this import wrote (its batches' ids, a range each)."""
+        return any(first <= pk <= last for first, last in self.written)
+
+    def _products_for(self, orders: list[_Order]) -> dict[str, tuple[int, str] | None]:
+        """SKU → (the product's id, its category), or None when there is no such product."""
+        products = self.products
+        if len(products) > CACHED_KEYS:
+            products.clear()
+        skus = sorted({line.sku for order in orders for line in order.lines if line.sku not in products})
+        if skus:
+            products.update(dict.fromkeys(skus))
+            with index_lookups():
+                rows = Product.objects.filter(sku__any_of=skus).order_by().values_list("sku", "pk", "category")
+                for sku, pk, category in rows:
+                    products[sku] = (pk, category)
+        return products
+
     def write(self, orders: list[_Order]) -> None:
         if not orders:
             return
         report = self.report
-        numbers = [order.number for order in orders]
-        existing = set()
-        for start in range(0, len(numbers), 900):
-            existing.update(Order.objects.filter(number__in=numbers[start:start + 900]).order_by()
-                            .values_list("number", flat=True))
-        fresh = [order for order in orders if order.number not in existing]
-        report.duplicates += len(orders) - len(fresh)
+        with index_lookups():
+            known = dict(Order.objects.filter(number__any_of=[order.number for order in orders]).order_by()
+                         .values_list("number", "pk"))
+        fresh = []
+        numbers: set[str] = set()
+        for order in orders:
+            pk = known.get(order.number)
+            # A number this import wrote before, or twice in this batch: the order's lines are not together.
+            if order.number in numbers or (pk is not None and self._wrote(pk)):
+                report.bad(_not_together(order.line, order.number))
+            elif pk is not None:
+                report.duplicates += 1
+            else:
+                fresh.append(order)
+                numbers.add(order.number)
         accounts = self._account_for(fresh)
-        skus = sorted({line.sku for order in fresh for line in order.lines})
-        products: dict[str, tuple[int, str]] = {}  # SKU → (id, category)
-        for start in range(0, len(skus), 900):
-            for sku, pk, category in (Product.objects.filter(sku__in=skus[start:start + 900]).order_by()
-                                      .values_list("sku", "pk", "category")):
-                products[sku] = (pk, category)
+        products = self._products_for(fresh)
         good = []
         for order in fresh:
             account = accounts[(order.inn, order.kpp)]
@@ -388,7 +433,7 @@ class _OrderWriter:
                 report.bad(_("Line %(line)s, column %(column)s: %(message)s") % {
                     "line": order.line, "column": f"“{self.inn_column}”", "message": account})
                 continue
-            unknown = [line for line in order.lines if line.sku not in products]
+            unknown = [line for line in order.lines if products.get(line.sku) is None]
             if unknown:
                 report.bad(_("Line %(line)s, column %(column)s: %(message)s") % {
                     "line": unknown[0].line, "column": f"“{self.sku_column}”",
@@ -398,6 +443,13 @@ class _OrderWriter:
         if report.skipped_rows and not self.skip_bad:
             return  # the file will be refused: nothing more is written
         ids = bulk.reserve_ids(Order._meta.db_table, len(good))
+        if ids:
+            # On PostgreSQL another writer may draw ids between a batch's first and last; it could only
+            # collide here by writing one of this file's numbers meanwhile, and that is refused too.
+            if self.written and self.written[-1][1] + 1 == min(ids):
+                self.written[-1] = (self.written[-1][0], max(ids))
+            else:
+                self.written.append((min(ids), max(ids)))
         order_rows, line_rows, audit_rows, sold = [], [], [], []
         actor = self.user.pk or None
         for pk, (order, account) in zip(ids, good, strict=True):
@@ -409,8 +461,7 @@ class _OrderWriter:
             sold.append((owner, team, order.ordered_on, order.currency, order.status, total,
                          [(products[line.sku][1], line.amount) for line in order.lines]))
             audit_rows.append((actor, AuditAction.CREATE, self.order_type.pk, pk, order.number[:200],
-                               json.dumps({"number": [None, order.number], "total": [None, format(total, "f")],
-                                           "source": [None, "import"]}, ensure_ascii=False), account))
+                               _AUDIT_CHANGES % (encode_basestring(order.number), format(total, "f")), account))
             self.account_ids.add(account)
         if order_rows:
             bulk.insert_records(Order, _ORDER_FIELDS, order_rows)

@@ -17,7 +17,6 @@ spreadsheet is opened only once ``core.uploads.check_zip`` has passed it.
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import hashlib
 import io
@@ -31,11 +30,12 @@ from typing import BinaryIO
 
 import phonenumbers
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import transaction
 from django.utils.translation import gettext as _
 
-from keyaccount.accounts.models import Account, Contact, ContactPhone
+from keyaccount.accounts.models import Account, ContactPhone
 from keyaccount.core import audit, bulk, tabular
+from keyaccount.core.lookups import index_lookups
 from keyaccount.core.models import User
 from keyaccount.core.tabular import ImportFailed, too_many_rows
 from keyaccount.timeline.choices import CallDirection, CallOutcome, InteractionKind, MatchStatus
@@ -382,67 +382,30 @@ def _mapped_call(line: int, values: Mapping[str, str], tz: dt.tzinfo) -> CallRow
 # --- matching and writing -----------------------------------------------------------------------
 
 
-def _chunks(items: list, size: int = 900) -> Iterator[list]:
+def _chunks(items: list, size: int) -> Iterator[list]:
     for start in range(0, len(items), size):
         yield items[start:start + size]
 
 
-@contextlib.contextmanager
-def _index_lookups():
-    """On PostgreSQL, sequential scans off for the lookups inside (in the import's transaction only).
-
-    PostgreSQL plans by the tables' last statistics, which a large import outruns (a fresh database, a
-    first year of history), and for a list of hundreds of values it would rather scan a table of
-    200,000 phones than look each one up (20 ms against 1.5 ms a lookup of 900 numbers)."""
-    if connection.vendor != "postgresql":
-        yield
-        return
-    with connection.cursor() as cursor:
-        cursor.execute("SET LOCAL enable_seqscan = off")
-    try:
-        yield
-    finally:
-        with connection.cursor() as cursor:
-            cursor.execute("SET LOCAL enable_seqscan TO DEFAULT")
-
-
 def _match(numbers: set[str]) -> tuple[dict[str, tuple[int | None, list[int], str]], int]:
     """For each outside number: (account id, contact ids, match status)."""
-    with _index_lookups():
+    with index_lookups():
         return _match_numbers(numbers)
 
 
 def _phones_of_people(numbers: list[str]) -> Iterator[tuple[str, int, int]]:
     """(number, contact id, account id) of the people (not erased) with one of ``numbers``."""
-    if connection.vendor == "postgresql":
-        # An array: one parameter however many numbers, where 900 placeholders cost more to bind and plan
-        # than the lookups themselves.
-        with connection.cursor() as cursor:
-            for chunk in _chunks(numbers, 5000):
-                cursor.execute(
-                    f"SELECT p.number, p.contact_id, c.account_id FROM {ContactPhone._meta.db_table} p "  # noqa: S608
-                    f"JOIN {Contact._meta.db_table} c ON c.id = p.contact_id "
-                    "WHERE p.number = ANY(%s) AND c.erased_at IS NULL", [chunk])
-                yield from cursor.fetchall()
-        return
     # Unordered: with the models' default order (an account's name) SQLite walked the whole name index
     # instead of looking each number up in the phone index, 0.24 s a query at 100,000 accounts.
-    for chunk in _chunks(numbers):
-        yield from ContactPhone.objects.filter(number__in=chunk, contact__erased_at__isnull=True).order_by() \
+    for chunk in _chunks(numbers, 5000):
+        yield from ContactPhone.objects.filter(number__any_of=chunk, contact__erased_at__isnull=True).order_by() \
             .values_list("number", "contact_id", "contact__account_id")
 
 
 def _switchboards(numbers: list[str]) -> Iterator[tuple[str, int]]:
     """(number, account id) of the accounts whose own phone is one of ``numbers``."""
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            for chunk in _chunks(numbers, 5000):
-                cursor.execute(f"SELECT phone, id FROM {Account._meta.db_table} WHERE phone = ANY(%s)",  # noqa: S608
-                               [chunk])
-                yield from cursor.fetchall()
-        return
-    for chunk in _chunks(numbers):
-        yield from Account.objects.filter(phone__in=chunk).order_by().values_list("phone", "id")
+    for chunk in _chunks(numbers, 5000):
+        yield from Account.objects.filter(phone__any_of=chunk).order_by().values_list("phone", "id")
 
 
 def _match_numbers(numbers: set[str]) -> tuple[dict[str, tuple[int | None, list[int], str]], int]:
@@ -467,29 +430,12 @@ def _match_numbers(numbers: set[str]) -> tuple[dict[str, tuple[int | None, list[
 
 
 def _existing_keys(keys: list[str]) -> set[str]:
-    """The keys among one batch's ``keys`` already imported, each looked up in the unique index:
-    arrays of a thousand on PostgreSQL (see :func:`_index_lookups`), a temporary table joined to the
-    index on SQLite, plain ``IN`` for a few."""
+    """The keys among one batch's ``keys`` already imported, each looked up in the unique index."""
     found: set[str] = set()
-    if connection.vendor == "postgresql":
-        with _index_lookups(), connection.cursor() as cursor:
-            for chunk in _chunks(keys, 1000):
-                cursor.execute("SELECT external_key FROM timeline_interaction WHERE external_key = ANY(%s)", [chunk])
-                found.update(row[0] for row in cursor.fetchall())
-        return found
-    if len(keys) <= 5000:
-        for chunk in _chunks(keys):
-            found.update(Interaction.objects.filter(external_key__in=chunk).order_by()
+    with index_lookups():
+        for chunk in _chunks(keys, 5000):
+            found.update(Interaction.objects.filter(external_key__any_of=chunk).order_by()
                          .values_list("external_key", flat=True))
-        return found
-    with connection.cursor() as cursor:
-        cursor.execute("DROP TABLE IF EXISTS kam_import_keys")
-        cursor.execute("CREATE TEMPORARY TABLE kam_import_keys (external_key VARCHAR(120) PRIMARY KEY)")
-        bulk.insert_rows("kam_import_keys", ["external_key"], ((key,) for key in keys))
-        cursor.execute("SELECT k.external_key FROM kam_import_keys k "
-                       "JOIN timeline_interaction i ON i.external_key = k.external_key")
-        found = {row[0] for row in cursor.fetchall()}
-        cursor.execute("DROP TABLE kam_import_keys")
     return found
 
 
