@@ -1,10 +1,9 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
-# Imported for its side effect of registering the system checks (``kam check``).
-from keyaccount.core import checks  # noqa: F401
-# Imported for its side effect of registering ``field__any_of`` (core.lookups).
-from keyaccount.core import lookups  # noqa: F401
+# Imported for their side effects: the system checks (``kam check``) and the
+# ``field__any_of`` lookup (core.lookups) register themselves.
+from keyaccount.core import checks, lookups  # noqa: F401
 from keyaccount.core.calendar_bounds import bound_every_date_field
 
 
