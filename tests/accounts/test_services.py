@@ -104,6 +104,23 @@ def test_contact_phones_are_stored_as_e164_and_found_by_account_search(people, a
     assert list(account_list(people["anna"], search="орлова")) == [anna_account]
 
 
+def test_the_people_search_index_follows_renames_and_erasure(people, anna_account):
+    # The contact list and the top bar find people through an index of their own (FTS5 trigram on
+    # SQLite, pg_trgm on PostgreSQL), kept in step with each write.
+    from keyaccount.accounts.queries import contact_list
+
+    anna = people["anna"]
+    contact = services.contact_create(user=anna, account=anna_account, data={
+        "last_name": "Орлова", "first_name": "Мария", "phones": ["8 (916) 123-45-67"]})
+    assert list(contact_list(anna, search="ОРЛОВА")) == [contact]
+    services.contact_update(user=anna, contact=contact, data={"last_name": "Соколова"}, version=contact.version)
+    assert list(contact_list(anna, search="орлова")) == []
+    assert list(contact_list(anna, search="соколова мария")) == [contact]
+    assert list(contact_list(anna, search="9161234567")) == [contact]
+    services.contact_erase(user=people["admin"], contact=contact)
+    assert list(contact_list(anna, search="соколова")) == list(contact_list(anna, search="9161234567")) == []
+
+
 def test_bad_phone_email_and_role_are_reported_by_row_and_nothing_is_saved(people, anna_account):
     with pytest.raises(ValidationError) as error:
         services.contact_create(user=people["anna"], account=anna_account, data={

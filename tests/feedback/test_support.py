@@ -320,7 +320,9 @@ def test_a_message_with_too_many_parts_or_too_long_a_header_is_refused_at_once(r
     started = time.perf_counter()
     with pytest.raises(support.MessageRefused) as refused:
         support.receive_email(raw)
-    assert time.perf_counter() - started < 1
+    # Unbounded, each would take ten seconds or more; refused, well under one on a quiet machine (the
+    # bound leaves room for a CI machine running two test suites at once).
+    assert time.perf_counter() - started < 3
     assert reason in str(refused.value) and not refused.value.too_large
     assert not Ticket.objects.exists() and not UnmatchedMail.objects.exists()
 

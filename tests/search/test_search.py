@@ -55,6 +55,25 @@ def test_each_kind_is_found_in_its_group(people, world, client_for):
     assert 'id="search-group-account"' in html and "All results for" in html
 
 
+@pytest.mark.parametrize("term", ["промснаб", "ПРОМСНАБ", "Промснаб", "снаб"])
+def test_deals_and_tickets_are_found_by_their_accounts_name_in_any_case(people, client_for, term):
+    anna = people["anna"]
+    account = AccountFactory(name="ООО «Промснаб»", short_name="Промснаб", owner=anna)
+    deal_services.deal_create(user=anna, account=account, data={"title": "Поставка насосов"})
+    support.ticket_create(user=people["support"], account=account, contact=None,
+                          data={"subject": "Счёт не пришёл", "body": "."})
+    hits = " ".join(_texts(box(client_for(anna), term)))
+    assert "Поставка насосов" in hits and "Счёт не пришёл" in hits
+
+
+def test_deals_are_not_found_by_what_else_finds_their_account(people, world, client_for):
+    # The account's index holds its INN and its people's names and phones too; a deal is found by its
+    # account's name only.
+    client = client_for(people["anna"])
+    for term in (world["account"].inn, "петрова", "89165550123"):
+        assert "Zephyr" not in " ".join(_texts(box(client, term))), term
+
+
 @pytest.mark.parametrize("phone", ["+7 916 555-01-23", "89165550123", "9165550123"])
 def test_a_person_is_found_by_their_phone_in_any_writing(people, world, client_for, phone):
     html = box(client_for(people["anna"]), phone)

@@ -7,7 +7,7 @@ starts there; the ``*_get_for_user`` functions fetch one record or raise 404.
 from __future__ import annotations
 
 from django.db import connection
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.db.models.expressions import RawSQL
 from django.http import Http404
 
@@ -21,7 +21,7 @@ from keyaccount.accounts.models import (
     Contact,
     ContactRole,
 )
-from keyaccount.accounts.search_index import FTS_TABLE
+from keyaccount.accounts.search_index import fts_table
 from keyaccount.core import access, phones
 from keyaccount.core.access import Capability
 from keyaccount.core.editing import get_or_404
@@ -46,18 +46,33 @@ def search_words(term: str) -> list[str]:
     return [digits] if digits else folded_words(term)
 
 
+def _containing(queryset: QuerySet, word: str) -> QuerySet:
+    """The rows (accounts or people) whose folded ``search_text`` contains ``word``, through the table's
+    substring index (``search_index``)."""
+    if connection.vendor == "sqlite" and len(word) >= _TRIGRAM:
+        fts = fts_table(queryset.model._meta.db_table)
+        phrase = '"' + word.replace('"', '""') + '"'
+        return queryset.filter(pk__in=RawSQL(f"SELECT rowid FROM {fts} WHERE {fts} MATCH %s", [phrase]))  # noqa: S608,S611
+    # PostgreSQL serves this from the pg_trgm GIN index; SQLite scans for 1-2 letter words.
+    return queryset.filter(search_text__contains=word)
+
+
 def filter_by_search(queryset: QuerySet[Account], term: str) -> QuerySet[Account]:
     """Accounts whose name, identifiers, people, phones or e-mails contain every word of ``term``."""
     for word in search_words(term):
-        if connection.vendor == "sqlite" and len(word) >= _TRIGRAM:
-            phrase = '"' + word.replace('"', '""') + '"'
-            queryset = queryset.filter(
-                pk__in=RawSQL(f"SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s", [phrase])  # noqa: S608,S611
-            )
-        else:
-            # PostgreSQL serves this from the pg_trgm GIN index; SQLite scans for 1-2 letter words.
-            queryset = queryset.filter(search_text__contains=word)
+        queryset = _containing(queryset, word)
     return queryset
+
+
+def named(word: str) -> QuerySet[Account]:
+    """Every account (no access rule: for narrowing records that have one) whose name or short name
+    contains the search word ``word`` (folded, ``core.search.words``) in any of the spellings people write
+    (lower, Capitalised, UPPER), found through the search index first: the deals and tickets of an
+    account are found by its name without reading every account."""
+    match = Q()
+    for spelling in {word, word.capitalize(), word.upper()}:
+        match |= Q(name__icontains=spelling) | Q(short_name__icontains=spelling)
+    return _containing(Account.objects.all(), word).filter(match)
 
 
 def account_list(user, *, search: str = "", filters: dict | None = None, order_by: str = "name") -> QuerySet[Account]:
@@ -95,7 +110,7 @@ def contact_list(user, *, search: str = "", account_id=None, role: str = "") -> 
     if role:
         queryset = queryset.filter(pk__in=ContactRole.objects.filter(role=role).values("contact_id"))
     for word in search_words(search):
-        queryset = queryset.filter(search_text__contains=word)
+        queryset = _containing(queryset, word)
     return queryset
 
 

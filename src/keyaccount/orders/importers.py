@@ -13,8 +13,8 @@ The file streams (``core.tabular``) and orders are written in batches of about `
 the accounts and products once per import (``core.lookups``: one bound list a query, through their
 indexes), so memory does not grow with the file beyond those bounded lookups. The import is one
 transaction: all or nothing, unless the caller asks to skip bad rows (then an order with a bad line is
-skipped whole and reported). The kept sales by day (``orders.sales``) take each batch's orders, and
-each order gets its audit entry.
+skipped whole and reported). Each order gets its audit entry, and the kept sales by day
+(``orders.sales``) take the imported orders at the end, summed by the database.
 """
 
 from __future__ import annotations
@@ -22,7 +22,6 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import io
-from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -67,7 +66,6 @@ REQUIRED = ("number", "date", "inn", "sku", "quantity")
 DATE_FORMATS = ("%d.%m.%Y", "%d.%m.%y", "%d/%m/%Y", "%Y/%m/%d")
 MAX_ERRORS = tabular.MAX_ERRORS
 BATCH_LINES = 20_000
-SALES_KEYS = 100_000
 _STATUS_WORDS = {
     **{status.value: status.value for status in OrderStatus},
     **{str(status.label).casefold(): status.value for status in OrderStatus},
@@ -342,31 +340,26 @@ class _OrderWriter:
         self.account_ids: set[int] = set()
         # Looked up once an import, not once a batch (a large client's orders are in every batch), and
         # forgotten past CACHED_KEYS so that a file of a million distinct INNs cannot grow them for ever:
-        # INN → the accounts (id, KPP) with it; account → (owner, team), for the sales by day; SKU → (id,
-        # category) or None.
+        # INN → the accounts (id, KPP) with it; SKU → the product's id, or None.
         self.by_inn: dict[str, list[tuple[int, str]]] = {}
-        self.managed_by: dict[int, tuple[int, int | None]] = {}
-        self.products: dict[str, tuple[int, str] | None] = {}
+        self.products: dict[str, int | None] = {}
         self.written: list[tuple[int, int]] = []  # the first and last order id of each batch written
-        # The batches' sales by day, summed until SALES_KEYS rows are due (a day's rows recur in every
-        # batch of a file not sorted by date), then written.
-        self.sales: Counter = Counter()
+        # The orders written, whose sales by day are added at the end, in one pass (a day's rows recur in
+        # every batch of a file not sorted by date).
+        self.new_orders = sales.NewOrders()
 
     def _account_for(self, orders: list[_Order]) -> dict[tuple[str, str], int | str]:
         """(INN, KPP) → the account's id, or why there is none."""
         by_inn = self.by_inn
         if len(by_inn) > CACHED_KEYS:
             by_inn.clear()
-            self.managed_by.clear()
         inns = sorted({order.inn for order in orders if order.inn not in by_inn})
         if inns:
             for inn in inns:
                 by_inn[inn] = []
             with index_lookups():
-                rows = self.accounts.filter(inn__any_of=inns).values_list("pk", "inn", "kpp", "owner_id", "team_id")
-                for pk, inn, kpp, owner, team in rows:
+                for pk, inn, kpp in self.accounts.filter(inn__any_of=inns).values_list("pk", "inn", "kpp"):
                     by_inn[inn].append((pk, kpp))
-                    self.managed_by[pk] = (owner, team)
         found: dict[tuple[str, str], int | str] = {}
         for order in orders:
             key = (order.inn, order.kpp)
@@ -391,8 +384,8 @@ class _OrderWriter:
         """Whether the order with this id is one this import wrote (its batches' ids, a range each)."""
         return any(first <= pk <= last for first, last in self.written)
 
-    def _products_for(self, orders: list[_Order]) -> dict[str, tuple[int, str] | None]:
-        """SKU → (the product's id, its category), or None when there is no such product."""
+    def _products_for(self, orders: list[_Order]) -> dict[str, int | None]:
+        """SKU → the product's id, or None when there is no such product."""
         products = self.products
         if len(products) > CACHED_KEYS:
             products.clear()
@@ -400,9 +393,7 @@ class _OrderWriter:
         if skus:
             products.update(dict.fromkeys(skus))
             with index_lookups():
-                rows = Product.objects.filter(sku__any_of=skus).order_by().values_list("sku", "pk", "category")
-                for sku, pk, category in rows:
-                    products[sku] = (pk, category)
+                products.update(Product.objects.filter(sku__any_of=skus).order_by().values_list("sku", "pk"))
         return products
 
     def write(self, orders: list[_Order]) -> None:
@@ -450,16 +441,13 @@ class _OrderWriter:
                 self.written[-1] = (self.written[-1][0], max(ids))
             else:
                 self.written.append((min(ids), max(ids)))
-        order_rows, line_rows, audit_rows, sold = [], [], [], []
+        order_rows, line_rows, audit_rows = [], [], []
         actor = self.user.pk or None
         for pk, (order, account) in zip(ids, good, strict=True):
             total = sum((line.amount for line in order.lines), Decimal("0"))
             order_rows.append((pk, order.number, account, order.ordered_on, order.currency, order.status, total))
-            line_rows.extend((pk, products[line.sku][0], line.quantity, line.unit_price, line.discount, line.amount)
+            line_rows.extend((pk, products[line.sku], line.quantity, line.unit_price, line.discount, line.amount)
                              for line in order.lines)
-            owner, team = self.managed_by[account]
-            sold.append((owner, team, order.ordered_on, order.currency, order.status, total,
-                         [(products[line.sku][1], line.amount) for line in order.lines]))
             audit_rows.append((actor, AuditAction.CREATE, self.order_type.pk, pk, order.number[:200],
                                _AUDIT_CHANGES % (encode_basestring(order.number), format(total, "f")), account))
             self.account_ids.add(account)
@@ -468,16 +456,13 @@ class _OrderWriter:
             bulk.insert_records(OrderLine, _LINE_FIELDS, line_rows)
             bulk.insert_records(AuditEntry, ["actor_id", "action", "content_type_id", "object_id", "object_repr",
                                              "changes", "account_id"], audit_rows)
-            self.sales.update(sales.contribution_of_new(sold))
-            if len(self.sales) >= SALES_KEYS:
-                self.finish()
+            self.new_orders.add(ids)
         report.orders += len(order_rows)
         report.lines += len(line_rows)
 
     def finish(self) -> None:
-        """Write the sales by day summed so far."""
-        sales.apply(self.sales)
-        self.sales = Counter()
+        """Add the orders written to the sales by day."""
+        self.new_orders.add_to_sales()
 
 
 def import_orders(*, user, data: bytes | BinaryIO, filename: str, mapping=None, skip_bad: bool = False,
@@ -508,15 +493,15 @@ def import_orders(*, user, data: bytes | BinaryIO, filename: str, mapping=None, 
                 if progress:
                     progress(report.rows, file.tell())
         writer.write(batch)
-        writer.finish()
-        if progress:
-            progress(report.rows, file.tell())
         if report.skipped_rows and not skip_bad:
             transaction.set_rollback(True)
             raise ImportFailed(report.skipped + ([_("…and more; fix these first.")]
                                                  if report.skipped_rows > MAX_ERRORS else []))
         if not report.rows:
             raise ImportFailed([_("The file has no order lines.")])
+        writer.finish()
+        if progress:
+            progress(report.rows, file.tell())
         if report.skipped_rows > len(report.skipped):
             report.skipped.append(_("…and %(count)s more bad rows.") % {
                 "count": report.skipped_rows - len(report.skipped)})

@@ -18,6 +18,8 @@ from decimal import Decimal
 from django.db import connection, transaction
 from django.db.models import Sum
 
+from keyaccount.accounts.models import Account
+from keyaccount.catalog.models import Product
 from keyaccount.core.bulk import executemany_in_batches, insert_rows
 from keyaccount.orders.models import UNCOUNTED_STATUSES, Order, OrderLine, SalesDay
 
@@ -45,21 +47,6 @@ def contribution(order_ids: Iterable[int]) -> Counter:
     sums: Counter = Counter()
     for start in range(0, len(ids), CHUNK):
         sums.update(_totals(Order.objects.filter(pk__in=ids[start:start + CHUNK])))
-    return sums
-
-
-def contribution_of_new(orders: Iterable[tuple]) -> Counter:
-    """What orders about to be written add, from what the writer already holds instead of reading them
-    back (an import's batch): tuples of (owner, account team or None, day, currency, status, total, and
-    the lines as (product category, amount) pairs). The same sums as ``contribution``."""
-    sums: Counter = Counter()
-    for owner, team, day, currency, status, total, lines in orders:
-        if status in UNCOUNTED_STATUSES:
-            continue
-        sums[(owner, team or 0, day, currency, "")] += total
-        for category, amount in lines:
-            if category:
-                sums[(owner, team or 0, day, currency, category)] += amount
     return sums
 
 
@@ -91,6 +78,77 @@ def apply(delta: Counter, sign: int = 1) -> None:
             return
         sql = f"INSERT INTO {table} ({', '.join(_COLUMNS)}) VALUES ({', '.join(['%s'] * len(_COLUMNS))}) {upsert}"  # noqa: S608
         executemany_in_batches(cursor, sql, rows, 2000)
+
+
+class NewOrders:
+    """Orders one transaction writes in bulk (an import's), whose sales by day are added in one pass at
+    the end, summed and upserted by the database (``add_to_sales``): for a million order lines about
+    2 s, where summing them in Python and sending each row took 6–7 s, and no sums are held in memory.
+
+    Only orders this transaction wrote may be added. On SQLite the write transaction excludes every
+    other writer and ids are drawn after the largest, so they are kept as ranges of ids. On PostgreSQL
+    ids come from a sequence that concurrent writers draw from too, so a range could hold another
+    transaction's order: the ids go into a temporary table instead."""
+
+    _TABLE = "sales_new_orders"
+
+    def __init__(self):
+        self.ranges: list[tuple[int, int]] = []
+        self.postgresql = connection.vendor == "postgresql"
+        self.count = 0
+
+    def add(self, ids: list[int]) -> None:
+        if not ids:
+            return
+        self.count += len(ids)
+        if self.postgresql:
+            with connection.cursor() as cursor:
+                cursor.execute(f"CREATE TEMPORARY TABLE IF NOT EXISTS {self._TABLE} (id bigint) ON COMMIT DROP")
+            insert_rows(self._TABLE, ["id"], ((pk,) for pk in ids))
+            return
+        first, last = min(ids), max(ids)
+        if last - first + 1 != len(ids):
+            raise ValueError("SQLite order ids are drawn as one block")
+        if self.ranges and self.ranges[-1][1] + 1 == first:
+            self.ranges[-1] = (self.ranges[-1][0], last)
+        else:
+            self.ranges.append((first, last))
+
+    def add_to_sales(self) -> None:
+        """Add what the orders contribute to the kept rows; the orders are forgotten."""
+        if not self.count:
+            return
+        table, orders, lines = SalesDay._meta.db_table, Order._meta.db_table, OrderLine._meta.db_table
+        accounts, products = Account._meta.db_table, Product._meta.db_table
+        counted = ", ".join(["%s"] * len(UNCOUNTED_STATUSES))
+        if self.postgresql:
+            scope, params = f"o.id IN (SELECT id FROM {self._TABLE})", []  # noqa: S608 (our table name)
+            month = "date_trunc('month', o.ordered_on)::date"
+        else:
+            scope = " OR ".join(["o.id BETWEEN %s AND %s"] * len(self.ranges))
+            params = [pk for bounds in self.ranges for pk in bounds]
+            month = "date(o.ordered_on, 'start of month')"
+        # Totals, then the lines by product category; rows upserted in key order so that two writers
+        # lock them in the same order. ("WHERE" keeps SQLite from reading ON CONFLICT as a join's ON.)
+        owner = "a.owner_id, COALESCE(a.team_id, 0), o.ordered_on"
+        sums = (("'', SUM(o.total)", "", ""),
+                ("p.category, SUM(l.amount)",
+                 f" JOIN {lines} l ON l.order_id = o.id JOIN {products} p ON p.id = l.product_id",
+                 " AND p.category <> ''"))
+        with connection.cursor() as cursor:
+            for what, joins, only in sums:
+                cursor.execute(
+                    f"INSERT INTO {table} (owner_id, account_team, day, currency, category, amount, month) "  # noqa: S608
+                    f"SELECT {owner}, o.currency, {what}, MIN({month}) "
+                    f"FROM {orders} o JOIN {accounts} a ON a.id = o.account_id{joins} "
+                    f"WHERE ({scope}) AND o.status NOT IN ({counted}){only} "
+                    f"GROUP BY {owner}, o.currency{', p.category' if joins else ''} "
+                    f"ORDER BY {owner}, o.currency{', p.category' if joins else ''} "
+                    f"ON CONFLICT ({_KEY}) DO UPDATE SET amount = {table}.amount + excluded.amount",
+                    [*params, *UNCOUNTED_STATUSES])
+            if self.postgresql:
+                cursor.execute(f"DROP TABLE {self._TABLE}")
+        self.ranges, self.count = [], 0
 
 
 def apply_change(before: Counter, after: Counter) -> None:
