@@ -1,4 +1,5 @@
-"""Time the account list (first page, searches) and account pages on the configured database.
+"""Time the account list (first page, searches), the top bar's search and account pages on the configured
+database.
 
 Run against a database filled by `kam generate --accounts 100000 --order-lines 10000000`:
 
@@ -56,6 +57,10 @@ def main() -> None:
             ("search: person's surname", f"/accounts/?q={contact}"),
             ("search: phone, national format", "/accounts/?q=8+916+000-12-34"),
             ("filter: key accounts", "/accounts/?status=key"),
+            # The top bar's search (Ctrl+K), its full page: accounts, people, deals and tickets.
+            ("top bar search: person's surname", f"/search/?q={contact}"),
+            ("top bar search: name fragment", f"/search/?q={short_name[:5]}"),
+            ("top bar search: a syllable many names share", "/search/?q=пром"),
         ]
         for name, url in pages:
             median, p95, queries = measure(client, url, args.repeat)
