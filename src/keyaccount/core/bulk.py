@@ -7,7 +7,7 @@ tuples in column order, lazily, so memory stays bounded by the batch.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 from django.db import connection
 from django.utils import timezone
@@ -24,11 +24,20 @@ def _sqlite_datetime(value):
     return value.isoformat(" ")
 
 
-def insert_rows(table: str, columns: list[str], rows: Iterable[tuple], datetime_columns: Iterable[str] = ()) -> int:
+def insert_rows(table: str, columns: list[str], rows: Iterable[tuple], datetime_columns: Iterable[str] = (),
+                constants: Sequence[tuple[str, object]] = ()) -> int:
     """Insert ``rows`` into ``table``; returns how many. Table and column names are ours, never
-    user input; values are always bound parameters. On SQLite, ``datetime_columns`` are turned into
-    Django's stored text here, once per value, instead of through sqlite3's adapters."""
+    user input; values are always bound parameters, or quoted by SQLite itself. On SQLite,
+    ``datetime_columns`` are turned into Django's stored text here, once per value, instead of through
+    sqlite3's adapters. ``constants`` are (column, value) pairs the same in every row (a model's
+    defaults): on SQLite they are written into the statement once, as literals SQLite quoted (binding
+    the 35 defaults of an imported call in each row took half the time of its insert); COPY takes them
+    with each row."""
     count = 0
+    if constants and connection.vendor == "postgresql":
+        tail = tuple(value for _column, value in constants)
+        columns = [*columns, *(column for column, _value in constants)]
+        rows = (tuple(row) + tail for row in rows)
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             raw = cursor.cursor  # the psycopg 3 cursor behind Django's wrapper
@@ -42,7 +51,9 @@ def insert_rows(table: str, columns: list[str], rows: Iterable[tuple], datetime_
     raw = connection.connection  # the sqlite3 connection: no placeholder rewriting per batch
     # A large page cache keeps the indexes being filled in memory (the default is 2 MB).
     raw.execute("PRAGMA cache_size = -65536")
-    sql = f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})"  # noqa: S608
+    literals = [raw.execute("SELECT quote(?)", (value,)).fetchone()[0] for _column, value in constants]
+    names = ", ".join([*columns, *(column for column, _value in constants)])
+    sql = f"INSERT INTO {table} ({names}) VALUES ({', '.join(['?'] * len(columns) + literals)})"  # noqa: S608
     return executemany_in_batches(raw, sql, _with_sqlite_datetimes(rows, positions), _BATCH)
 
 
@@ -63,11 +74,10 @@ def insert_records(model, fields: list[str], rows: Iterable[tuple]) -> int:
     missing = given - {field.column for field in model._meta.concrete_fields}
     if missing:
         raise ValueError(f"{model._meta.label} has no column {', '.join(sorted(missing))}")
-    columns = [*fields, *rest]
     datetimes = [field.column for field in model._meta.concrete_fields
                  if field.column in given and field.get_internal_type() == "DateTimeField"]
-    tail = tuple(defaults)
-    return insert_rows(model._meta.db_table, columns, (tuple(row) + tail for row in rows), datetime_columns=datetimes)
+    return insert_rows(model._meta.db_table, fields, rows, datetime_columns=datetimes,
+                       constants=list(zip(rest, defaults, strict=True)))
 
 
 def executemany_in_batches(cursor, sql: str, rows: Iterable, size: int) -> int:
