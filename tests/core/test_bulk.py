@@ -23,3 +23,11 @@ def test_a_record_names_only_what_it_sets_and_the_rest_takes_its_default():
     assert Team.objects.get(name="Scale team X")
     with pytest.raises(ValueError, match="no column nickname"):
         bulk.insert_records(Team, ["name", "nickname"], [("Y", "y")])
+
+
+@pytest.mark.parametrize("name", ["O'Reilly \"Trade\"; DROP TABLE core_team; --", "Ёлка\nltd \\ 100%", "?", "%s"])
+def test_values_the_same_in_every_row_arrive_as_given_whatever_they_hold(name):
+    # On SQLite they are written into the statement as literals SQLite quoted; on PostgreSQL COPY takes them.
+    ids = bulk.reserve_ids("core_team", 1)
+    bulk.insert_rows("core_team", ["id"], [(ids[0],)], constants=[("name", name)])
+    assert Team.objects.get(pk=ids[0]).name == name and Team.objects.count() == 1
