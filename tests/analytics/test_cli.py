@@ -173,3 +173,17 @@ def test_a_reader_that_stops_early_is_not_an_error_of_ours(cdnow_orders_csv):
     errors = analyze.stderr.read().decode()
     assert analyze.wait(timeout=120) == 141
     assert "internal error" not in errors and "Traceback" not in errors
+
+
+def test_a_1c_report_with_decimal_commas_in_every_row_is_split_on_its_semicolons(tmp_path):
+    # csv.Sniffer took the comma here (one in the header, "Сумма, руб.", and one in every row's amount),
+    # and the file was read as two columns of nonsense; the delimiter is judged as the imports judge it
+    # (keyaccount.delimiters).
+    path = tmp_path / "отчёт.csv"
+    rows = ["Контрагент;Дата;Сумма, руб."] + [
+        f"ООО «Вектор {n % 5}»;{(n % 28) + 1:02d}.{(n % 12) + 1:02d}.2025;{n + 1} 234,56" for n in range(200)]
+    path.write_bytes("\r\n".join(rows).encode("cp1251"))
+    result = kam_analyze(path, "--format", "csv")
+    assert result.returncode == 0, result.stderr
+    table = list(csv.DictReader(result.stdout.splitlines()))
+    assert sorted(row["customer"] for row in table) == [f"ООО «Вектор {n}»" for n in range(5)]

@@ -8,7 +8,6 @@ CP1251, as Russian accounting software writes them; amounts may be written "1 23
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import difflib
 import io
@@ -19,6 +18,7 @@ from pathlib import Path
 import numpy as np
 import polars as pl
 
+from keyaccount import delimiters
 from keyaccount.analytics.errors import InputError
 from keyaccount.analytics.summary import CustomerDays, order_days
 
@@ -57,9 +57,13 @@ def _find(columns: list[str], wanted: str | None, candidates: tuple[str, ...], r
         close = difflib.get_close_matches(wanted, columns, n=1, cutoff=0.5)
         hint = f"; did you mean '{close[0]}'?" if close else ""
         raise InputError(f"no column '{wanted}' for the {role}{hint} The file has: {', '.join(columns)}")
-    for candidate in candidates:
-        if _key(candidate) in keys:
-            return keys[_key(candidate)]
+    # Then the headers without the unit reports add after a comma or in brackets ("Сумма, руб.",
+    # "Amount (RUB)").
+    bare = {_key(re.split(r"[,(\[]", column, maxsplit=1)[0]): column for column in reversed(columns)}
+    for names in (keys, bare):
+        for candidate in candidates:
+            if _key(candidate) in names:
+                return names[_key(candidate)]
     if not required:
         return None
     close = difflib.get_close_matches(candidates[0], columns, n=1, cutoff=0.6) or \
@@ -97,11 +101,7 @@ def _read_csv(path: Path) -> pl.DataFrame:
         raise InputError(f"{path.name} is empty")
     text = _decode(raw, path.name)
     sample = text[:65536]
-    try:
-        delimiter = csv.Sniffer().sniff(sample, delimiters=",;\t|").delimiter
-    except csv.Error:
-        first = sample.splitlines()[0] if sample else ""
-        delimiter = max(",;\t|", key=first.count)
+    delimiter = delimiters.guess(sample.splitlines(keepends=True)) or ","
     try:
         frame = pl.read_csv(io.StringIO(text) if len(raw) < 200_000_000 else path, separator=delimiter,
                             infer_schema=False, truncate_ragged_lines=False)

@@ -26,6 +26,7 @@ from django.core.exceptions import ValidationError
 from django.utils import formats
 from django.utils.translation import gettext as _
 
+from keyaccount import delimiters
 from keyaccount.core.uploads import UnsafeArchive, check_zip
 
 CHUNK_BYTES = 1024 * 1024
@@ -136,43 +137,16 @@ def _csv_records(lines: Iterable[str], dialect) -> Iterator[list[str]]:
         raise ImportFailed([_("Line %(line)s: %(error)s") % {"line": reader.line_num, "error": error}]) from error
 
 
-class _Delimited(csv.excel):
-    """Double quotes as Excel writes them, with the delimiter the file uses; spaces after a delimiter
-    (", ") are not part of the cell."""
-
-    skipinitialspace = True
-
-
-def _dialect(delimiter: str) -> type[csv.Dialect]:
-    return type(f"delimited_{ord(delimiter)}", (_Delimited,), {"delimiter": delimiter})
-
-
 def _sniffed(lines: Iterator[str]) -> tuple[type[csv.Dialect] | csv.Dialect, Iterator[str]]:
-    """The CSV dialect of an export, judged on its first 20,000 characters: the delimiter (of
-    "," ";" tab "|") that splits the header into the most columns and the rows after it into as many.
-    Not ``csv.Sniffer``: on a 1C export (";" between cells, "1 234,56" in them) it picks the comma.
-    Rows are split the way the import will split them (quotes respected), so a quoted cell holding a
-    delimiter or a line end does not mislead; the last row of the sample may be cut and is left out."""
+    """The CSV dialect of an export, judged on its first 20,000 characters (``keyaccount.delimiters``)."""
     head, size = [], 0
     for line in lines:
         head.append(line)
         size += len(line)
         if size >= 20000:
             break
-    best, best_score = csv.excel, (0.0, 1)
-    for delimiter in ";\t|,":  # on a tie, the one a comma-decimal export is likelier to use
-        try:
-            rows = [row for row in csv.reader(head, _dialect(delimiter)) if any(cell.strip() for cell in row)]
-        except csv.Error:
-            continue
-        if not rows or len(rows[0]) < 2:
-            continue
-        body = rows[1:-1] if len(rows) > 2 else rows[1:]
-        agreeing = sum(len(row) == len(rows[0]) for row in body) / len(body) if body else 1.0
-        score = (agreeing, len(rows[0]))
-        if score > best_score:
-            best, best_score = _dialect(delimiter), score
-    return best, itertools.chain(head, lines)
+    delimiter = delimiters.guess(head)
+    return (delimiters.dialect(delimiter) if delimiter else csv.excel), itertools.chain(head, lines)
 
 
 def _text_records(file: BinaryIO, encoding: _Encoding, sniff: bool) -> Iterator[list[str]]:
