@@ -31,3 +31,20 @@ def test_values_the_same_in_every_row_arrive_as_given_whatever_they_hold(name):
     ids = bulk.reserve_ids("core_team", 1)
     bulk.insert_rows("core_team", ["id"], [(ids[0],)], constants=[("name", name)])
     assert Team.objects.get(pk=ids[0]).name == name and Team.objects.count() == 1
+
+
+def test_the_planner_is_told_how_many_rows_a_bulk_write_left():
+    from django.db import connection
+
+    ids = bulk.reserve_ids("core_team", 300)
+    bulk.insert_rows("core_team", ["id", "name"], ((pk, f"Team {pk}") for pk in ids))
+    bulk.refresh_statistics(["core_team"])
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            cursor.execute("SELECT stat FROM sqlite_stat1 WHERE tbl = 'core_team' AND idx IS NULL OR "
+                           "tbl = 'core_team' AND idx LIKE 'sqlite_autoindex%'")
+            rows = int(cursor.fetchone()[0].split()[0])
+        else:
+            cursor.execute("SELECT reltuples FROM pg_class WHERE relname = 'core_team'")
+            rows = cursor.fetchone()[0]
+    assert rows == 300

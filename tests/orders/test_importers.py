@@ -88,6 +88,17 @@ def test_the_kept_sales_are_the_orders_sums_whatever_the_batches(people, book, m
     assert {row[4] for row in kept} == {"", "Pumps", "Service"}
 
 
+def test_a_large_import_refreshes_the_planners_statistics_and_a_small_one_does_not(people, book, monkeypatch):
+    refreshed = []
+    monkeypatch.setattr(importers.bulk, "refresh_statistics", refreshed.append)
+    monkeypatch.setattr(importers.bulk, "STATISTICS_AFTER_ROWS", 3)
+    _import(people["anna"], RUSSIAN, encoding="cp1251")  # 3 lines
+    assert refreshed == [["orders_order", "orders_orderline", "core_auditentry", "orders_salesday"]]
+    monkeypatch.setattr(importers.bulk, "STATISTICS_AFTER_ROWS", 4)
+    _import(people["anna"], RUSSIAN.replace("ЗК-", "ZK-"), encoding="cp1251")
+    assert len(refreshed) == 1
+
+
 def test_a_bad_row_at_the_very_end_of_a_large_file_refuses_it_whole(people, book, monkeypatch):
     monkeypatch.setattr(importers, "BATCH_LINES", 100)  # many batches written before the bad row
     rows = "".join(f"N-{n};2026-03-{1 + n % 28:02d};7736207543;;S-1;1;10\n" for n in range(1000))

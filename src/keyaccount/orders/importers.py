@@ -44,7 +44,7 @@ from keyaccount.core.money import MONEY_DIGITS, parse_decimal, validate_currency
 from keyaccount.core.signals import portfolio_changed
 from keyaccount.core.tabular import ImportFailed, too_many_rows
 from keyaccount.orders import sales
-from keyaccount.orders.models import Order, OrderLine, OrderStatus
+from keyaccount.orders.models import Order, OrderLine, OrderStatus, SalesDay
 from keyaccount.orders.services import CENT, line_amount
 
 # Our fields and the headers each is recognised by (compared without case and surrounding spaces).
@@ -500,6 +500,9 @@ def import_orders(*, user, data: bytes | BinaryIO, filename: str, mapping=None, 
         if not report.rows:
             raise ImportFailed([_("The file has no order lines.")])
         writer.finish()
+        if report.lines >= bulk.STATISTICS_AFTER_ROWS:
+            bulk.refresh_statistics([Order._meta.db_table, OrderLine._meta.db_table, AuditEntry._meta.db_table,
+                                     SalesDay._meta.db_table])
         if progress:
             progress(report.rows, file.tell())
         if report.skipped_rows > len(report.skipped):

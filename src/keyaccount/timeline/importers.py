@@ -511,6 +511,8 @@ def _import(*, user, calls: Iterator[CallRow | str], report: ImportReport, filen
     if not report.rows:
         raise ImportFailed([_("The file has no calls.")])
     writer.write(batch)
+    if report.created >= bulk.STATISTICS_AFTER_ROWS:
+        bulk.refresh_statistics([Interaction._meta.db_table, "timeline_interactioncontact"])
     if progress:
         progress(report.rows)
     if report.skipped_rows > len(report.skipped):
