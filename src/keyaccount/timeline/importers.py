@@ -66,8 +66,10 @@ _CHANNEL_EXTENSION = re.compile(r"^[A-Za-z0-9]+/(\d{2,6})-")
 MAX_ERRORS = tabular.MAX_ERRORS
 # Rows are written this many at a time (core.tabular reads the file a megabyte at a time).
 BATCH_ROWS = 20_000
-# Numbers matched to people are remembered across batches (a log repeats them), up to this many.
-MATCH_CACHE = 200_000
+# Numbers matched to people are remembered across batches (a log repeats them), up to this many: a call
+# centre's log has hundreds of thousands of distinct callers, and a smaller memory forgot them and looked
+# them up again (most are no one's, and share one answer, so each costs little more than its key).
+MATCH_CACHE = 400_000
 
 
 @dataclass
@@ -387,7 +389,11 @@ def _chunks(items: list, size: int) -> Iterator[list]:
         yield items[start:start + size]
 
 
-def _match(numbers: set[str]) -> tuple[dict[str, tuple[int | None, list[int], str]], int]:
+_UNMATCHED = (None, (), MatchStatus.UNMATCHED)
+_AMBIGUOUS = (None, (), MatchStatus.AMBIGUOUS)
+
+
+def _match(numbers: set[str]) -> tuple[dict[str, tuple[int | None, tuple[int, ...], str]], int]:
     """For each outside number: (account id, contact ids, match status)."""
     with index_lookups():
         return _match_numbers(numbers)
@@ -408,7 +414,7 @@ def _switchboards(numbers: list[str]) -> Iterator[tuple[str, int]]:
         yield from Account.objects.filter(phone__any_of=chunk).order_by().values_list("phone", "id")
 
 
-def _match_numbers(numbers: set[str]) -> tuple[dict[str, tuple[int | None, list[int], str]], int]:
+def _match_numbers(numbers: set[str]) -> tuple[dict[str, tuple[int | None, tuple[int, ...], str]], int]:
     outside = sorted(number for number in numbers if _is_outside(number))
     by_number: dict[str, list[tuple[int, int]]] = defaultdict(list)
     for number, contact_id, account_id in _phones_of_people(outside):
@@ -421,11 +427,11 @@ def _match_numbers(numbers: set[str]) -> tuple[dict[str, tuple[int | None, list[
         people = by_number.get(number, [])
         accounts = {account for _contact, account in people} or set(switchboards.get(number, []))
         if len(accounts) == 1:
-            result[number] = (accounts.pop(), [contact for contact, _account in people], MatchStatus.MATCHED)
+            result[number] = (accounts.pop(), tuple(contact for contact, _account in people), MatchStatus.MATCHED)
         elif len(accounts) > 1:
-            result[number] = (None, [], MatchStatus.AMBIGUOUS)
+            result[number] = _AMBIGUOUS
         else:
-            result[number] = (None, [], MatchStatus.UNMATCHED)
+            result[number] = _UNMATCHED
     return result, len(outside)
 
 
@@ -535,9 +541,9 @@ class _CallWriter:
         self.user, self.report = user, report
         self.extensions = dict(User.objects.filter(is_active=True).exclude(extension="")
                                .values_list("extension", "pk"))
-        self.matches: dict[str, tuple[int | None, list[int], str]] = {}
+        self.matches: dict[str, tuple[int | None, tuple[int, ...], str]] = {}
 
-    def _matches_for(self, numbers: set[str]) -> dict[str, tuple[int | None, list[int], str]]:
+    def _matches_for(self, numbers: set[str]) -> dict[str, tuple[int | None, tuple[int, ...], str]]:
         missing = numbers - self.matches.keys()
         if missing:
             if len(self.matches) + len(missing) > MATCH_CACHE:
@@ -561,7 +567,7 @@ class _CallWriter:
         links, rows = [], []
         importer = user.pk or None
         for pk, call in zip(ids, fresh, strict=True):
-            account_id, contact_ids, status = matches.get(call.their_number, (None, [], MatchStatus.UNMATCHED))
+            account_id, contact_ids, status = matches.get(call.their_number, _UNMATCHED)
             if status == MatchStatus.MATCHED:
                 report.matched += 1
             elif status == MatchStatus.AMBIGUOUS:
