@@ -12,7 +12,6 @@ from __future__ import annotations
 # The tables whose search_text is indexed: accounts (the list, the top bar, and the deals and tickets
 # found by their account's name) and people (the contact list and the top bar).
 INDEXED = ("accounts_account", "accounts_contact")
-FTS_TABLE = "accounts_account_fts"
 
 
 def fts_table(table: str) -> str:
@@ -91,9 +90,9 @@ def drop(connection) -> None:
                 cursor.execute(f"DROP INDEX IF EXISTS {_trigram_index(table)}")
 
 
-def rebuild(connection, table: str = "accounts_account") -> None:
-    """Re-read every row of ``table`` into its index (after bulk loads that bypass the triggers)."""
+def rebuild(connection) -> None:
+    """Re-read every account into the index (after bulk loads that bypass the triggers)."""
     if connection.vendor == "sqlite":
-        fts = fts_table(table)
+        fts = fts_table("accounts_account")
         with connection.cursor() as cursor:
             cursor.execute(f"INSERT INTO {fts}({fts}) VALUES ('rebuild')")

@@ -343,9 +343,8 @@ class _OrderWriter:
         # INN → the accounts (id, KPP) with it; SKU → the product's id, or None.
         self.by_inn: dict[str, list[tuple[int, str]]] = {}
         self.products: dict[str, int | None] = {}
-        self.written: list[tuple[int, int]] = []  # the first and last order id of each batch written
-        # The orders written, whose sales by day are added at the end, in one pass (a day's rows recur in
-        # every batch of a file not sorted by date).
+        # The orders written: their ids (a number found among them again is an order whose lines are apart)
+        # and, at the end, their sales by day in one pass (a day's rows recur in every batch).
         self.new_orders = sales.NewOrders()
 
     def _account_for(self, orders: list[_Order]) -> dict[tuple[str, str], int | str]:
@@ -380,10 +379,6 @@ class _OrderWriter:
                 found[key] = _("several accounts have INN %(inn)s (branches); add a KPP column") % {"inn": order.inn}
         return found
 
-    def _wrote(self, pk: int) -> bool:
-        """Whether the order with this id is one this import wrote (its batches' ids, a range each)."""
-        return any(first <= pk <= last for first, last in self.written)
-
     def _products_for(self, orders: list[_Order]) -> dict[str, int | None]:
         """SKU → the product's id, or None when there is no such product."""
         products = self.products
@@ -408,7 +403,7 @@ class _OrderWriter:
         for order in orders:
             pk = known.get(order.number)
             # A number this import wrote before, or twice in this batch: the order's lines are not together.
-            if order.number in numbers or (pk is not None and self._wrote(pk)):
+            if order.number in numbers or (pk is not None and self.new_orders.holds(pk)):
                 report.bad(_not_together(order.line, order.number))
             elif pk is not None:
                 report.duplicates += 1
@@ -434,13 +429,6 @@ class _OrderWriter:
         if report.skipped_rows and not self.skip_bad:
             return  # the file will be refused: nothing more is written
         ids = bulk.reserve_ids(Order._meta.db_table, len(good))
-        if ids:
-            # On PostgreSQL another writer may draw ids between a batch's first and last; it could only
-            # collide here by writing one of this file's numbers meanwhile, and that is refused too.
-            if self.written and self.written[-1][1] + 1 == min(ids):
-                self.written[-1] = (self.written[-1][0], max(ids))
-            else:
-                self.written.append((min(ids), max(ids)))
         order_rows, line_rows, audit_rows = [], [], []
         actor = self.user.pk or None
         for pk, (order, account) in zip(ids, good, strict=True):

@@ -85,37 +85,42 @@ class NewOrders:
     the end, summed and upserted by the database (``add_to_sales``): for a million order lines about
     2 s, where summing them in Python and sending each row took 6–7 s, and no sums are held in memory.
 
-    Only orders this transaction wrote may be added. On SQLite the write transaction excludes every
-    other writer and ids are drawn after the largest, so they are kept as ranges of ids. On PostgreSQL
+    Only orders this transaction wrote may be added. Each batch's ids are kept as a range (first, last),
+    merged with the one before when they follow it. On SQLite the write transaction excludes every other
+    writer and ids are drawn after the largest, so the ranges hold exactly these orders. On PostgreSQL
     ids come from a sequence that concurrent writers draw from too, so a range could hold another
-    transaction's order: the ids go into a temporary table instead."""
+    transaction's order: for the sums the ids also go into a temporary table."""
 
     _TABLE = "sales_new_orders"
 
     def __init__(self):
         self.ranges: list[tuple[int, int]] = []
         self.postgresql = connection.vendor == "postgresql"
-        self.count = 0
+        self.count = 0  # written and not yet added to the sales
 
     def add(self, ids: list[int]) -> None:
         if not ids:
             return
-        self.count += len(ids)
+        first, last = min(ids), max(ids)
         if self.postgresql:
             with connection.cursor() as cursor:
                 cursor.execute(f"CREATE TEMPORARY TABLE IF NOT EXISTS {self._TABLE} (id bigint) ON COMMIT DROP")
             insert_rows(self._TABLE, ["id"], ((pk,) for pk in ids))
-            return
-        first, last = min(ids), max(ids)
-        if last - first + 1 != len(ids):
+        elif last - first + 1 != len(ids):
             raise ValueError("SQLite order ids are drawn as one block")
+        self.count += len(ids)
         if self.ranges and self.ranges[-1][1] + 1 == first:
             self.ranges[-1] = (self.ranges[-1][0], last)
         else:
             self.ranges.append((first, last))
 
+    def holds(self, pk: int) -> bool:
+        """Whether ``pk`` is in the ranges written (on PostgreSQL also another writer's id drawn between a
+        batch's first and last: the importer asks only of orders with one of its file's numbers)."""
+        return any(first <= pk <= last for first, last in self.ranges)
+
     def add_to_sales(self) -> None:
-        """Add what the orders contribute to the kept rows; the orders are forgotten."""
+        """Add what the orders written so far contribute to the kept rows, once."""
         if not self.count:
             return
         table, orders, lines = SalesDay._meta.db_table, Order._meta.db_table, OrderLine._meta.db_table
@@ -148,7 +153,7 @@ class NewOrders:
                     [*params, *UNCOUNTED_STATUSES])
             if self.postgresql:
                 cursor.execute(f"DROP TABLE {self._TABLE}")
-        self.ranges, self.count = [], 0
+        self.count = 0
 
 
 def apply_change(before: Counter, after: Counter) -> None:
