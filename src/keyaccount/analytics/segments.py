@@ -32,17 +32,26 @@ class Thresholds:
 DEFAULT_THRESHOLDS = Thresholds()
 
 
-def _quintile(values: np.ndarray, *, descending: bool = False) -> np.ndarray:
-    """Scores 1-5 from the "max" rank (ties share the highest rank of their group)."""
-    order = np.argsort(values)
-    ordered = values[order]
-    # Looked up in sorted order (a binary search that walks memory forward), then put back.
-    rank = np.empty(len(values), dtype=np.int64)
-    if descending:
-        rank[order] = len(values) - np.searchsorted(ordered, ordered, side="left")
+def _quintile(values: np.ndarray, *, descending: bool = False, ascending_order: np.ndarray | None = None) -> np.ndarray:
+    """Scores 1-5 from the "max" rank (ties share the highest rank of their group). Whole numbers
+    over a range not much wider than their count (days, purchase counts) are ranked by counting;
+    others by sorting (``ascending_order``: their indices in ascending order, when already known)."""
+    size = len(values)
+    if values.dtype.kind in "iu" and size and int(values.max()) - int(values.min()) <= 4 * size:
+        offset = values - values.min()
+        counts = np.bincount(offset)
+        at_most = np.cumsum(counts)[offset]  # how many values are <= each
+        rank = size - (at_most - counts[offset]) if descending else at_most
     else:
-        rank[order] = np.searchsorted(ordered, ordered, side="right")
-    return np.clip(np.ceil(rank * 5 / len(values)), 1, 5).astype(np.int8)
+        order = np.argsort(values) if ascending_order is None else ascending_order
+        ordered = values[order]
+        # Looked up in sorted order (a binary search that walks memory forward), then put back.
+        rank = np.empty(size, dtype=np.int64)
+        if descending:
+            rank[order] = size - np.searchsorted(ordered, ordered, side="left")
+        else:
+            rank[order] = np.searchsorted(ordered, ordered, side="right")
+    return np.clip(np.ceil(rank * 5 / size), 1, 5).astype(np.int8)
 
 
 def rfm_and_abc(summary: pl.DataFrame, thresholds: Thresholds = DEFAULT_THRESHOLDS) -> pl.DataFrame:
@@ -50,11 +59,12 @@ def rfm_and_abc(summary: pl.DataFrame, thresholds: Thresholds = DEFAULT_THRESHOL
     r = _quintile(summary["days_since_last"].to_numpy(), descending=True)
     f = _quintile(summary["purchase_days"].to_numpy())
     spend = summary["total_spend"].to_numpy()
-    m = _quintile(spend)
+    # Largest spend first, ties by customer (the summary's own order): ABC's order, and reversed, M's.
+    order = np.argsort(-spend, kind="stable")
+    m = _quintile(spend, ascending_order=order[::-1])
     positive = np.clip(spend, 0, None)
     total = float(positive.sum()) or 1.0
-    # Largest spend first, ties by customer (the summary's own order); the share before each.
-    order = np.lexsort((np.arange(len(spend)), -spend))
+    # The share before each.
     before = np.empty_like(positive)
     before[order] = np.cumsum(positive[order]) - positive[order]
     return summary.with_columns(
@@ -97,10 +107,10 @@ def xyz_and_trend(days: CustomerDays, summary: pl.DataFrame, *,
         mean = total / months
         cv = np.sqrt(np.clip(squares / months - mean ** 2, 0, None)) / mean
     undefined = (months < 3) | (mean <= 0)
-    # Built as text and then nulled where undefined: an object array that starts with None would
-    # make polars infer an Object column, which it cannot cast to text.
-    xyz = pl.Series("xyz", np.where(cv <= thresholds.x, "X", np.where(cv <= thresholds.y, "Y", "Z")),
-                    dtype=pl.Utf8).scatter(np.flatnonzero(undefined), None)
+    # Each customer's class as its index into the three names (null where undefined), then the names
+    # gathered: a tenth of the time of building 200,000 strings in numpy.
+    xyz_index = np.where(cv <= thresholds.x, 0, np.where(cv <= thresholds.y, 1, 2)).astype(np.uint32)
+    xyz = pl.Series("xyz", ["X", "Y", "Z"]).gather(pl.Series(xyz_index).scatter(np.flatnonzero(undefined), None))
     cv = np.where(mean == 0, np.nan, cv)
     # Trend over the last 12 months: slope by least squares with months as x (zeros included), and
     # the last six months against the six before.

@@ -172,7 +172,10 @@ class CustomerDays:
             "average_spend": spend / purchase_days, "_code": customer,
         }
         if np.any(customer[1:] < customer[:-1]):  # customers in name order
-            order = np.argsort(customer)
+            # The codes are distinct numbers below len(names): placed by number, not sorted.
+            position = np.full(len(self.names), -1, dtype=np.int64)
+            position[customer] = np.arange(len(customer))
+            order = position[position >= 0]
             columns = {name: values[order] for name, values in columns.items()}
         return pl.DataFrame({"customer": self.names.gather(columns["_code"]), **columns}).with_columns(
             pl.col("first_purchase", "last_purchase").cast(pl.Int32).cast(pl.Date))
