@@ -187,6 +187,22 @@ def test_the_died_term_by_quadrature_agrees_with_mpmath(params, x, t_x, big_t):
             assert abs(grad[0, i] - slope) < 1e-9 * max(1.0, abs(slope))
 
 
+@pytest.mark.parametrize("params", [(0.29, 2.15, 12.2, 471.0), (0.288, 2.14, 63928.5, 2631711.3),
+                                    (0.4, 40.0, 0.9, 0.05), (1.09, 6.67, 1.05, 42.5), (0.086, 0.49, 1.6e6, 9.9e7)])
+def test_the_samples_coarser_quadrature_stays_within_what_their_fits_can_notice(params):
+    # Customers of every kind a three-year history holds, in weeks at whole days.
+    rng = np.random.default_rng(5)
+    big_t = rng.integers(1, 156 * 7, 5_000) / 7
+    x = np.floor(rng.pareto(0.7, 5_000)).clip(0, 3_000)
+    t_x = np.where(x > 0, rng.uniform(0, 1, 5_000) * big_t, 0.0)
+    keep = big_t > t_x
+    rows = (x[keep], t_x[keep], big_t[keep])
+    fine, fine_grad = btyd._died_by_quadrature(np.array(params), *rows, rule=btyd._FINE)
+    coarse, coarse_grad = btyd._died_by_quadrature(np.array(params), *rows, rule=btyd._COARSE)
+    assert np.max(np.abs(coarse - fine) / np.maximum(1, np.abs(fine))) < 2e-8
+    assert np.max(np.abs(coarse_grad - fine_grad) / np.maximum(1e-3, np.abs(fine_grad))) < 1e-5
+
+
 def test_heavy_tailed_customers_fit_pareto_nbd_in_a_few_passes():
     """A few customers with hundreds of purchases among many who bought once or twice, whose
     lifetimes hardly spread (s and beta run off together along a ridge of the likelihood): the fit
