@@ -281,6 +281,29 @@ def test_a_pareto_nbd_fit_is_the_same_on_one_thread_and_on_several(monkeypatch):
     assert np.array_equal(alive_one, alive_three)
 
 
+def test_p_alive_after_a_fit_takes_the_fits_own_terms_and_equals_them_computed_afresh(monkeypatch):
+    rng = np.random.default_rng(8)
+    n = 8_000
+    big_t = rng.integers(1, 156 * 7, n) / 7
+    x = np.minimum(np.floor(rng.pareto(0.9, n)), np.floor(big_t * 7))
+    t_x = np.where(x > 0, np.maximum(big_t - rng.exponential(20, n), x / 7), 0.0).clip(0, big_t)
+    data = btyd.Compressed.of(x, t_x, big_t)
+    model = btyd.ParetoNBD()
+    model.fit_compressed(data)
+    afresh = btyd.ParetoNBD(model.params).p_alive_of(data)
+    computed = []
+    terms = btyd.ParetoNBD._terms
+    monkeypatch.setattr(btyd.ParetoNBD, "_terms", staticmethod(lambda *a, **k: computed.append(1) or terms(*a, **k)))
+    assert np.array_equal(model.p_alive_of(data), afresh)
+    assert computed == []
+    # Other data, or the same after the parameters changed, are computed.
+    other = btyd.Compressed.of(x[:500], t_x[:500], big_t[:500])
+    assert np.allclose(model.p_alive_of(other)[other.customer_row], afresh[data.customer_row[:500]], rtol=1e-12)
+    model.params = {**model.params, "r": model.params["r"] * 1.01}
+    assert not np.array_equal(model.p_alive_of(data), afresh)
+    assert len(computed) == 2
+
+
 def test_heavy_buyers_and_parameters_at_their_bounds_stay_finite():
     rng = np.random.default_rng(3)
     x = np.concatenate([rng.integers(0, 5, 500), [300, 450, 600]]).astype(float)

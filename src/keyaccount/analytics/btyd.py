@@ -994,6 +994,30 @@ def _died_by_quadrature(params, x, t_x, big_t, gradient: bool = True, rule: _Rul
     return log_i, grad
 
 
+class _Evaluated:
+    """A fit's last evaluation on ``data`` and its best (lowest negative log-likelihood) so far: where
+    it stopped is one of the two (a quasi-Newton's line search may try a point after its last
+    improvement; L-BFGS evaluates its answer last). Each row's terms, for the scores."""
+
+    def __init__(self, data: Compressed):
+        self.data = data
+        self.last: tuple[bytes, float, np.ndarray, np.ndarray] | None = None
+        self.best: tuple[bytes, float, np.ndarray, np.ndarray] | None = None
+
+    def keep(self, params, value: float, alive: np.ndarray, died: np.ndarray) -> None:
+        self.last = (np.asarray(params, dtype=np.float64).tobytes(), value, alive, died)
+        if self.best is None or value <= self.best[1]:
+            self.best = self.last
+
+    def at(self, data: Compressed, params) -> tuple[np.ndarray, np.ndarray] | None:
+        """The rows' (alive, died) terms at exactly ``params`` when they were evaluated on ``data``."""
+        key = np.asarray(params, dtype=np.float64).tobytes()
+        for kept in (self.last, self.best):
+            if data is self.data and kept is not None and kept[0] == key:
+                return kept[2], kept[3]
+        return None
+
+
 # s and beta at least this large: the dropout rates' gamma is so narrow that every customer leaves at
 # the same rate, s/beta (see _on_the_ridge).
 _RIDGE = 1e3
@@ -1028,6 +1052,9 @@ class ParetoNBD:
     def __init__(self, params: dict[str, float] | None = None):
         self.params = params
         self.fit_result: Fit | None = None
+        # The whole data's terms at the fit's last and best evaluations (see _Evaluated): the maximum is
+        # one of them, and P(alive) there needs no quadrature again.
+        self._evaluated: _Evaluated | None = None
 
     @staticmethod
     def _terms(params, x, t_x, big_t, at_t: Pairs, at_big_t: Pairs, gradient: bool = True, rule: _Rule = _FINE):
@@ -1064,9 +1091,10 @@ class ParetoNBD:
 
     @classmethod
     def negative_log_likelihood(cls, params, data: Compressed, counts: dict[str, int] | None = None,
-                                rule: _Rule = _FINE):
+                                rule: _Rule = _FINE, evaluated: _Evaluated | None = None):
         """The negative log-likelihood and its gradient; ``counts``, when given, adds up the
-        evaluations, the rows evaluated and those whose died-term went to quadrature."""
+        evaluations, the rows evaluated and those whose died-term went to quadrature; ``evaluated``
+        keeps the rows' terms."""
         r, alpha, s, beta = params
         w = data.weight
         xs, ix = data.x_values, data.x_index
@@ -1085,6 +1113,8 @@ class ParetoNBD:
                 0 if quadrature is None else int(quadrature[0].sum()))
         bracket = np.logaddexp(alive, died)
         value = -(head + np.dot(w, bracket))
+        if evaluated is not None:
+            evaluated.keep(params, value, alive, died)
         # d log(A + s·I): the alive term's share times d log A; s·dI over the bracket, with
         # I = G(t_x) - G(T) and dG = G · d log G per pair; and I over the bracket for s itself.
         share_alive = np.exp(alive - bracket)
@@ -1126,6 +1156,7 @@ class ParetoNBD:
         # stands for the whole only when it is large enough.) The samples' died-terms take the coarser
         # quadrature: their maxima are only starts.
         counts: dict[str, int] = {}
+        evaluated = self._evaluated = _Evaluated(data)
         total = float(data.weight.sum())
         stage = data.sample(PARETO_STAGES[0])
         if stage is not data:
@@ -1139,10 +1170,11 @@ class ParetoNBD:
                 if following is stage:
                     continue
                 hessian = hessian * float(following.weight.sum()) / float(stage.weight.sum())
-                rule = _FINE if following is data else _COARSE
+                rule, kept = (_FINE, evaluated) if following is data else (_COARSE, None)
                 refined = _on_the_ridge(_quasi_newton(
-                    lambda p, on=following, rule=rule: self.negative_log_likelihood(p, on, counts, rule), start,
-                    hessian, self.names, float(following.weight.sum()),
+                    lambda p, on=following, rule=rule, kept=kept: self.negative_log_likelihood(p, on, counts, rule,
+                                                                                               kept),
+                    start, hessian, self.names, float(following.weight.sum()),
                     tolerance=NEWTON_TOLERANCE if size is None else SAMPLE_TOLERANCE))
                 start, stage = np.array([refined.params[name] for name in self.names]), following
                 if refined.hessian is not None and np.all(np.isfinite(refined.hessian)):
@@ -1153,8 +1185,8 @@ class ParetoNBD:
                 self.params = self.fit_result.params
                 return self.fit_result
             start = np.array([refined.params[name] for name in self.names])
-        self.fit_result = _on_the_ridge(_fit(lambda p: self.negative_log_likelihood(p, data, counts), start,
-                                             self.names, total))
+        self.fit_result = _on_the_ridge(_fit(lambda p: self.negative_log_likelihood(p, data, counts, _FINE, evaluated),
+                                             start, self.names, total))
         self.fit_result.diagnostics = counts
         self.params = self.fit_result.params
         return self.fit_result
@@ -1165,8 +1197,11 @@ class ParetoNBD:
         return np.array([self.params[name] for name in self.names])
 
     def p_alive_of(self, data: Compressed) -> np.ndarray:
-        """P(alive) of each distinct row, through the rows' cached (x, end) pairs."""
-        alive, died, *_ = self._terms(self._p(), data.x, data.t_x, data.T, *data.pairs, gradient=False)
+        """P(alive) of each distinct row, through the rows' cached (x, end) pairs (or the terms the
+        fit computed there)."""
+        params = self._p()
+        terms = self._evaluated.at(data, params) if self._evaluated is not None else None
+        alive, died, *_ = terms or self._terms(params, data.x, data.t_x, data.T, *data.pairs, gradient=False)
         return np.exp(alive - np.logaddexp(alive, died))
 
     def p_alive(self, frequency, recency, T) -> np.ndarray:

@@ -171,14 +171,15 @@ class CustomerDays:
             "days_since_last": (until - last).astype(np.int64), "monetary_value": monetary,
             "average_spend": spend / purchase_days, "_code": customer,
         }
+        table = pl.DataFrame(columns)
         if np.any(customer[1:] < customer[:-1]):  # customers in name order
-            # The codes are distinct numbers below len(names): placed by number, not sorted.
+            # The codes are distinct numbers below len(names): placed by number, not sorted, and the
+            # rows gathered by polars (on every core: a third of numpy's time for a dozen columns).
             position = np.full(len(self.names), -1, dtype=np.int64)
             position[customer] = np.arange(len(customer))
-            order = position[position >= 0]
-            columns = {name: values[order] for name, values in columns.items()}
-        return pl.DataFrame({"customer": self.names.gather(columns["_code"]), **columns}).with_columns(
-            pl.col("first_purchase", "last_purchase").cast(pl.Int32).cast(pl.Date))
+            table = table[position[position >= 0]]
+        return table.with_columns(pl.col("first_purchase", "last_purchase").cast(pl.Int32).cast(pl.Date)).insert_column(
+            0, self.names.gather(table["_code"]).alias("customer"))
 
 
 def customer_summary(orders: pl.DataFrame, *, until: dt.date | None = None, period: str = "week") -> pl.DataFrame:
