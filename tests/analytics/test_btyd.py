@@ -281,6 +281,61 @@ def test_a_pareto_nbd_fit_is_the_same_on_one_thread_and_on_several(monkeypatch):
     assert np.array_equal(alive_one, alive_three)
 
 
+def test_the_quasi_newton_holds_a_parameter_at_its_edge_and_moves_the_others():
+    # A ridge like Pareto/NBD's: f falls as u grows (to the edge of the allowed range), and the best v
+    # depends on u. A full step clipped at u's edge leaves v short of its best; held there, v moves.
+    top = btyd._LOG_BOUNDS[1]
+
+    def negative_ll_and_grad(params):
+        u, v = np.log(params)
+        value = 10 - 0.1 * u + (v - 0.5 * u) ** 2
+        return value, np.array([-0.1 - (v - 0.5 * u), 2 * (v - 0.5 * u)]) / params
+
+    start = np.exp(np.array([top - 3.0, 5.0]))
+    hessian = np.array([[0.5, -1.0], [-1.0, 2.0]]) / np.outer(start, start)  # the valley's, in log-parameters
+    fit = btyd._quasi_newton(negative_ll_and_grad, start, hessian, ["u", "v"], 1.0, max_steps=100)
+    u, v = np.log([fit.params["u"], fit.params["v"]])
+    assert u == pytest.approx(top) and v == pytest.approx(0.5 * top, abs=1e-6)
+    assert fit.at_bound == ["u"]
+
+
+def _heavy_tailed_with_spread_lifetimes(n=30_000, seed=4):
+    """Pareto/NBD customers whose dropout rates spread (s = 0.8): a maximum inside, not on the ridge."""
+    rng = np.random.default_rng(seed)
+    first = rng.integers(0, 156 * 7, n) / 7
+    big_t = 156 - first
+    rate = rng.gamma(0.3, 1 / 2.0, n)  # purchases a week: most customers rarely buy again
+    lifetime = rng.exponential(1 / rng.gamma(0.8, 1 / 40.0, n))
+    end = np.minimum(lifetime, big_t)
+    x = rng.poisson(rate * end).astype(float)
+    # The last of x uniform purchase times in (0, end), at whole days.
+    t_x = np.where(x > 0, np.floor(end * rng.beta(np.maximum(x, 1), 1) * 7) / 7, 0.0)
+    return x, np.minimum(t_x, big_t), big_t
+
+
+def test_a_samples_maximum_on_the_ridge_gives_way_to_a_higher_one_inside():
+    x, t_x, big_t = _heavy_tailed_with_spread_lifetimes()
+    data = btyd.Compressed.of(x, t_x, big_t)
+    model = btyd.ParetoNBD()
+    fit = model.fit_compressed(data)
+    assert fit.converged and fit.params["s"] < 100
+    # The same purchase process and mean dropout rate far out on the ridge, as a sample's walk can end.
+    r, alpha, s, beta = (fit.params[name] for name in model.names)
+    ridge = np.array([r, alpha, 3e5, 3e5 * beta / s])
+    ridge_fit = btyd.Fit(params=dict(zip(model.names, ridge, strict=True)),
+                         loglik=-btyd.ParetoNBD.negative_log_likelihood(ridge, data)[0], converged=True,
+                         se=dict.fromkeys(model.names), iterations=0)
+    inside = model._off_the_ridge(ridge_fit, data, {})
+    assert inside is not None and inside.params["s"] < 100
+    assert inside.loglik > ridge_fit.loglik + 1
+    # Where the ridge is the top (lifetimes that do not spread), it stands.
+    x, t_x, big_t = _heavy_tailed_with_spread_lifetimes()
+    on_ridge = btyd.ParetoNBD().fit(x, t_x, np.full_like(big_t, 156.0))
+    if on_ridge.params["s"] >= 1e3:
+        assert btyd.ParetoNBD()._off_the_ridge(on_ridge, btyd.Compressed.of(x, t_x, np.full_like(big_t, 156.0)),
+                                               {}) is None
+
+
 def test_p_alive_after_a_fit_takes_the_fits_own_terms_and_equals_them_computed_afresh(monkeypatch):
     rng = np.random.default_rng(8)
     n = 8_000
