@@ -299,13 +299,13 @@ def test_the_quasi_newton_holds_a_parameter_at_its_edge_and_moves_the_others():
     assert fit.at_bound == ["u"]
 
 
-def _heavy_tailed_with_spread_lifetimes(n=30_000, seed=4):
-    """Pareto/NBD customers whose dropout rates spread (s = 0.8): a maximum inside, not on the ridge."""
+def _heavy_tailed(spread: bool, n=30_000, seed=4):
+    """Pareto/NBD-like customers, most of whom rarely buy again: with dropout rates that spread (s = 0.8,
+    a maximum inside) or one dropout rate for all (lifetimes of 40 weeks on average: the ridge)."""
     rng = np.random.default_rng(seed)
-    first = rng.integers(0, 156 * 7, n) / 7
-    big_t = 156 - first
-    rate = rng.gamma(0.3, 1 / 2.0, n)  # purchases a week: most customers rarely buy again
-    lifetime = rng.exponential(1 / rng.gamma(0.8, 1 / 40.0, n))
+    big_t = 156 - rng.integers(0, 156 * 7, n) / 7
+    rate = rng.gamma(0.3, 1 / 2.0, n)  # purchases a week
+    lifetime = rng.exponential(1 / rng.gamma(0.8, 1 / 40.0, n) if spread else np.full(n, 40.0))
     end = np.minimum(lifetime, big_t)
     x = rng.poisson(rate * end).astype(float)
     # The last of x uniform purchase times in (0, end), at whole days.
@@ -314,8 +314,7 @@ def _heavy_tailed_with_spread_lifetimes(n=30_000, seed=4):
 
 
 def test_a_samples_maximum_on_the_ridge_gives_way_to_a_higher_one_inside():
-    x, t_x, big_t = _heavy_tailed_with_spread_lifetimes()
-    data = btyd.Compressed.of(x, t_x, big_t)
+    data = btyd.Compressed.of(*_heavy_tailed(spread=True))
     model = btyd.ParetoNBD()
     fit = model.fit_compressed(data)
     assert fit.converged and fit.params["s"] < 100
@@ -328,12 +327,15 @@ def test_a_samples_maximum_on_the_ridge_gives_way_to_a_higher_one_inside():
     inside = model._off_the_ridge(ridge_fit, data, {})
     assert inside is not None and inside.params["s"] < 100
     assert inside.loglik > ridge_fit.loglik + 1
-    # Where the ridge is the top (lifetimes that do not spread), it stands.
-    x, t_x, big_t = _heavy_tailed_with_spread_lifetimes()
-    on_ridge = btyd.ParetoNBD().fit(x, t_x, np.full_like(big_t, 156.0))
-    if on_ridge.params["s"] >= 1e3:
-        assert btyd.ParetoNBD()._off_the_ridge(on_ridge, btyd.Compressed.of(x, t_x, np.full_like(big_t, 156.0)),
-                                               {}) is None
+
+
+def test_where_lifetimes_do_not_spread_the_ridge_stands():
+    data = btyd.Compressed.of(*_heavy_tailed(spread=False))
+    model = btyd.ParetoNBD()
+    fit = model.fit_compressed(data)
+    assert fit.converged and fit.params["s"] > 1e3
+    assert fit.params["s"] / fit.params["beta"] == pytest.approx(1 / 40, rel=0.1)
+    assert model._off_the_ridge(fit, data, {}) is None
 
 
 def test_p_alive_after_a_fit_takes_the_fits_own_terms_and_equals_them_computed_afresh(monkeypatch):
