@@ -52,7 +52,7 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 
-from keyaccount.analytics.cli import BLAS_THREADS  # noqa: E402 (after the path above)
+from keyaccount.analytics.cli import BLAS_THREADS, prepare_process  # noqa: E402 (after the path above)
 
 START = dt.date(2024, 1, 1)
 FIT_DAYS = 730  # the fit benchmark's two years (its figures in docs/benchmarks.md)
@@ -266,6 +266,7 @@ def describe(path: Path) -> dict:
 
 def run_ours(path: str) -> dict:
     """The pipeline as ``kam analyze`` runs it, each stage timed from the start of the next."""
+    prepare_process()
     from keyaccount.analytics import btyd, data, pipeline
 
     marks = [("read", time.perf_counter())]
@@ -281,7 +282,9 @@ def run_ours(path: str) -> dict:
 def run_lifetimes(path: str) -> dict:
     """Its summary and fits as its documentation shows them. A fitter that does not converge (it
     raises; BetaGeoFitter did on the mostly one-time buyers' weekly summary) is recorded and the
-    run goes on: the time is one attempt's, as ours is, not a retry with a penalizer."""
+    run goes on: the time is one attempt's, as ours is, not a retry with a penalizer. Its process is
+    prepared as ours is (one BLAS thread, glibc's arrays kept on the heap)."""
+    prepare_process()
     import pandas as pd
     from lifetimes import BetaGeoFitter, GammaGammaFitter
     from lifetimes.utils import ConvergenceError, summary_data_from_transaction_data
