@@ -6,6 +6,7 @@ day-resolution dates as real order histories have.
     .venv/bin/python bench/bench_analytics.py pipeline --shape all --lines 1000000 --repeat 3
     .venv/bin/python bench/bench_analytics.py pipeline --shape zipf --lines 1000000 --keep /work/bench-data
     .venv/bin/python bench/bench_analytics.py fit --customers 1000000 [--repeat 3]
+    .venv/bin/python bench/bench_analytics.py seeds --shape all --lines 10000000 --seeds 7-23 --keep /work/bench-data
 
 ``pipeline``: a Parquet file of order lines (customer as text, date, amount; one customer per 50
 lines, so 200,000 customers at 10M lines, over three years) of one shape, or of each in turn
@@ -27,6 +28,8 @@ diagnostics their ``as_dict`` carries; a lifetimes fitter that raises Convergenc
 and its run goes on). Each file is generated once per run into a temporary folder, or with
 ``--keep DIR`` as ``DIR/<shape>-<lines>.parquet``, reused when it is there (the generator is
 seeded: the same shape and lines give the same file).
+``seeds``: Pareto/NBD on each shape's summary with its samples drawn from each seed in turn: the
+maxima reached (the same whatever sample the fit starts from?) and the rows evaluated.
 ``fit``: BG/NBD on a per-customer summary of 1,000,000 simulated customers (purchases at whole
 days over two years, in weeks), Keyaccount's fitter and lifetimes' BetaGeoFitter; the
 log-likelihood of both fits is computed by one function so they can be compared.
@@ -48,11 +51,15 @@ import time
 import warnings
 from pathlib import Path
 
-import numpy as np
-
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 
 from keyaccount.analytics.cli import BLAS_THREADS, prepare_process  # noqa: E402 (after the path above)
+
+# Every process of this benchmark runs as `kam analyze` does (one BLAS thread, glibc's arrays kept on the
+# heap), before numpy is imported: the sides' children and the in-process seeds and fit benchmarks.
+prepare_process()
+
+import numpy as np  # noqa: E402 (after the process is prepared)
 
 START = dt.date(2024, 1, 1)
 FIT_DAYS = 730  # the fit benchmark's two years (its figures in docs/benchmarks.md)
@@ -266,7 +273,6 @@ def describe(path: Path) -> dict:
 
 def run_ours(path: str) -> dict:
     """The pipeline as ``kam analyze`` runs it, each stage timed from the start of the next."""
-    prepare_process()
     from keyaccount.analytics import btyd, data, pipeline
 
     marks = [("read", time.perf_counter())]
@@ -283,8 +289,7 @@ def run_lifetimes(path: str) -> dict:
     """Its summary and fits as its documentation shows them. A fitter that does not converge (it
     raises; BetaGeoFitter did on the mostly one-time buyers' weekly summary) is recorded and the
     run goes on: the time is one attempt's, as ours is, not a retry with a penalizer. Its process is
-    prepared as ours is (one BLAS thread, glibc's arrays kept on the heap)."""
-    prepare_process()
+    prepared as ours is (one BLAS thread, glibc's arrays kept on the heap: see the imports above)."""
     import pandas as pd
     from lifetimes import BetaGeoFitter, GammaGammaFitter
     from lifetimes.utils import ConvergenceError, summary_data_from_transaction_data
@@ -402,6 +407,39 @@ def bench_pipeline(shapes: list[str], lines: int, repeat: int, keep: Path | None
     print_table(results, repeat)
 
 
+def bench_seeds(shapes: list[str], lines: int, seeds: range, keep: Path | None) -> None:
+    """Pareto/NBD fitted on each shape's summary with its samples drawn from each seed in turn: does
+    the fit reach the same maximum whatever sample it starts from, and at what cost (rows evaluated
+    in passes over all distinct rows)? In one process: the costs are counts, not times."""
+    from keyaccount.analytics import btyd, data
+
+    with tempfile.TemporaryDirectory() as temporary:
+        folder = keep or Path(temporary)
+        folder.mkdir(parents=True, exist_ok=True)
+        rows = []
+        for shape in shapes:
+            table = data.read_customer_days(order_file(shape, lines, folder)).summary("week")
+            compressed = btyd.Compressed.of(*(table[c].cast(float).to_numpy() for c in ("frequency", "recency", "T")))
+            reached: dict[float, int] = {}
+            passes, unconverged = [], 0
+            for seed in seeds:
+                btyd.SAMPLE_SEED = seed
+                fit = btyd.ParetoNBD().fit_compressed(compressed)
+                # Maxima on the ridge differ in their last digits (the likelihood is flat along it).
+                top = round(fit.loglik, 1)
+                reached[top] = reached.get(top, 0) + 1
+                passes.append(fit.diagnostics["rows_evaluated"] / len(compressed.x))
+                unconverged += not fit.converged
+                print(f"  {shape} seed {seed}: log-likelihood {fit.loglik:,.3f}, {passes[-1]:.1f} passes"
+                      f"{'' if fit.converged else ', not converged'}")
+            maxima = ", ".join(f"{value:,.1f}: {count}" for value, count in sorted(reached.items(), reverse=True))
+            rows.append(f"| {shape} | {len(seeds)} | {maxima} | {unconverged} | {np.mean(passes):.1f}, "
+                        f"{min(passes):.1f}-{max(passes):.1f} |")
+    print("\n| shape | seeds | maxima reached (log-likelihood: seeds) | not converged | passes: mean, min-max |")
+    print("| --- | ---: | --- | ---: | --- |")
+    print("\n".join(rows))
+
+
 def main() -> None:
     if len(sys.argv) == 3 and sys.argv[1] in ("run-ours", "run-lifetimes"):
         result = (run_ours if sys.argv[1] == "run-ours" else run_lifetimes)(sys.argv[2])
@@ -421,10 +459,19 @@ def main() -> None:
     pipe.add_argument("--repeat", type=int, default=3)
     pipe.add_argument("--keep", type=Path, metavar="DIR",
                       help="write the order files to DIR as <shape>-<lines>.parquet, reuse them when there")
+    seeds = sub.add_parser("seeds")
+    seeds.add_argument("--shape", choices=[*SHAPES, "all"], default="all")
+    seeds.add_argument("--lines", type=int, default=10_000_000)
+    seeds.add_argument("--seeds", default="7-23", help="a range of sample seeds, FIRST-LAST")
+    seeds.add_argument("--keep", type=Path, metavar="DIR")
     args = parser.parse_args()
     print(f"{os.cpu_count()} CPUs, Python {sys.version.split()[0]}")
     if args.what == "fit":
         bench_fit(args.customers, args.repeat)
+    elif args.what == "seeds":
+        first, _, last = args.seeds.partition("-")
+        bench_seeds(list(SHAPES) if args.shape == "all" else [args.shape], args.lines,
+                    range(int(first), int(last or first) + 1), args.keep)
     else:
         if args.lines < 2 * LINES_PER_CUSTOMER:
             parser.error(f"--lines: at least {2 * LINES_PER_CUSTOMER} (one customer per {LINES_PER_CUSTOMER} lines)")
