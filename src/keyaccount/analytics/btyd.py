@@ -179,16 +179,19 @@ class Compressed:
 
 @dataclass(frozen=True)
 class Pairs:
-    """Distinct (x, t) pairs and each row's index among them."""
+    """Distinct (x, t) pairs and each row's index among them; the distinct x and each pair's among them."""
 
     x: np.ndarray
     t: np.ndarray
     index: np.ndarray
+    x_values: np.ndarray
+    x_index: np.ndarray
 
     @classmethod
     def of(cls, x_values, x_index, t_values, t_index) -> Pairs:
         distinct, index = _distinct(x_index * len(t_values) + t_index)
-        return cls(x_values[distinct // len(t_values)], t_values[distinct % len(t_values)], index)
+        x_of_pair = distinct // len(t_values)
+        return cls(x_values[x_of_pair], t_values[distinct % len(t_values)], index, x_values, x_of_pair)
 
 
 def _distinct(key: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -821,13 +824,13 @@ def _series_level(params, pairs: Pairs) -> np.ndarray:
     c (Pareto/NBD's s+1 against r+s+x+1 for a customer with few purchases) takes hundreds."""
     r, alpha, s, beta = params
     z = np.abs(alpha - beta) / (max(alpha, beta) + pairs.t)
+    # (c-p)·log(1 + k/p) depends on x alone (p or c-p is r+x, the other s+1): worked out per distinct x.
     if alpha >= beta:
-        p, gap = r + pairs.x, np.full_like(pairs.x, s + 1)
+        by_x = (s + 1) * np.log1p(_SERIES_TERMS[None, :] / (r + pairs.x_values)[:, None])
     else:
-        p, gap = np.full_like(pairs.x, s + 1), r + pairs.x
+        by_x = (r + pairs.x_values)[:, None] * np.log1p(_SERIES_TERMS / (s + 1))[None, :]
     with np.errstate(divide="ignore"):
-        last = (_SERIES_TERMS[None, :] * np.log(z)[:, None]
-                - gap[:, None] * np.log1p(_SERIES_TERMS[None, :] / p[:, None]))
+        last = _SERIES_TERMS[None, :] * np.log(z)[:, None] - by_x[pairs.x_index]
     within = last <= -37.0
     level = np.where(within.any(axis=1), within.argmax(axis=1), len(_SERIES_TERMS))
     level[z > CLOSED_FORM_MAX_Z] = len(_SERIES_TERMS)
