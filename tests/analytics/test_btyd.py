@@ -376,6 +376,37 @@ def test_heavy_buyers_and_parameters_at_their_bounds_stay_finite():
     assert np.isfinite(fit.loglik) and (fit.at_bound or not fit.converged or fit.params["r"] < 1e-3)
 
 
+def test_no_customers_score_to_nothing():
+    params = {"r": 0.3, "alpha": 2.0, "s": 1.5, "beta": 40.0}
+    assert btyd.ParetoNBD(params).p_alive([], [], []).shape == (0,)
+    assert btyd.ParetoNBD(params).expected_purchases(52, [], [], []).shape == (0,)
+    assert btyd.BGNBD({"r": 0.3, "alpha": 2.0, "a": 0.8, "b": 2.5}).expected_purchases(52, [], [], []).shape == (0,)
+
+
+def test_a_quasi_newton_with_every_parameter_at_its_edge_stops_and_says_so():
+    # -sum(log p) falls as every parameter grows: all of them run to the edge and are held there.
+    def negative_ll_and_grad(params):
+        return -np.sum(np.log(params)), -1 / params
+
+    start = np.full(4, btyd.MAX_PARAM)
+    fit = btyd._quasi_newton(negative_ll_and_grad, start, np.diag(1 / start ** 2), ["a", "b", "c", "d"], 1.0)
+    assert not fit.converged and fit.at_bound == ["a", "b", "c", "d"]
+
+
+def test_data_no_larger_than_a_sample_are_probed_off_the_ridge_on_the_whole(monkeypatch):
+    # Between the first sample's 5,000 rows and the second's 25,000 the whole data are the first
+    # quasi-Newton stage: the probe must run there, or a walk that ended on the ridge stays.
+    x, t_x, big_t = _heavy_tailed(spread=True, n=12_000)
+    data = btyd.Compressed.of(x, t_x, big_t)
+    assert btyd.PARETO_STAGES[0] < len(data.x) <= btyd.PARETO_STAGES[1]
+    probed = []
+    probe = btyd.ParetoNBD._off_the_ridge
+    monkeypatch.setattr(btyd.ParetoNBD, "_off_the_ridge",
+                        lambda self, fit, on, *args: probed.append(on) or probe(self, fit, on, *args))
+    btyd.ParetoNBD().fit_compressed(data)
+    assert [len(on.x) for on in probed] == [len(data.x)]
+
+
 def test_bad_summaries_are_refused():
     with pytest.raises(ValueError, match="recency"):
         btyd.BGNBD().fit([1], [5], [3])

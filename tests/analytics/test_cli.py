@@ -187,3 +187,18 @@ def test_a_1c_report_with_decimal_commas_in_every_row_is_split_on_its_semicolons
     assert result.returncode == 0, result.stderr
     table = list(csv.DictReader(result.stdout.splitlines()))
     assert sorted(row["customer"] for row in table) == [f"ООО «Вектор {n}»" for n in range(5)]
+
+
+def test_preparing_the_process_leaves_other_systems_alone(monkeypatch):
+    import ctypes
+
+    from keyaccount.analytics import cli
+
+    def windows_cdll(name, *args, **kwargs):
+        raise TypeError("argument of type 'NoneType' is not iterable")  # Windows' CDLL(None)
+
+    monkeypatch.setattr(ctypes, "CDLL", windows_cdll)
+    for platform in ("win32", "darwin", "linux"):
+        monkeypatch.setattr(sys, "platform", platform)
+        cli.prepare_process()  # no error, and mallopt only looked for on Linux
+    assert os.environ["OPENBLAS_NUM_THREADS"]

@@ -17,7 +17,8 @@ def test_quintiles_share_the_highest_rank_of_their_ties():
 def test_whole_numbers_are_ranked_by_counting_as_they_would_be_by_sorting():
     rng = np.random.default_rng(3)
     for values in (rng.integers(0, 40, 5_000), rng.integers(-3, 3, 1_000), rng.integers(0, 10**9, 100),
-                   np.array([7]), rng.integers(0, 3, 50).astype(np.uint32)):
+                   np.array([7]), rng.integers(0, 3, 50).astype(np.uint32),
+                   np.array([-120, 0, 120, 5], dtype=np.int8)):  # a span wider than int8 holds
         for descending in (False, True):
             # As floats they go through the sort; as integers over a narrow range, through counting.
             assert np.array_equal(segments._quintile(values, descending=descending),
@@ -50,3 +51,10 @@ def test_rfm_puts_recent_frequent_big_spenders_at_555():
     table = segments.rfm_and_abc(_summary([10, 20, 30, 40, 1000], days_since_last=[400, 300, 200, 100, 1],
                                           purchase_days=[1, 2, 3, 4, 50]))
     assert table["rfm"].to_list() == ["111", "222", "333", "444", "555"]
+
+
+def test_whole_number_spend_is_ranked_as_money():
+    # A summary whose spend came out as unsigned integers: negating it must not wrap around.
+    table = segments.rfm_and_abc(_summary([2, 50, 1, 7]).with_columns(pl.col("total_spend").cast(pl.UInt64)))
+    assert table["abc"].to_list() == ["C", "A", "C", "B"]
+    assert table["m_score"].to_list() == [3, 5, 2, 4]

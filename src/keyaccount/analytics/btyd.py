@@ -191,7 +191,8 @@ class Pairs:
     def of(cls, x_values, x_index, t_values, t_index) -> Pairs:
         distinct, index = _distinct(x_index * len(t_values) + t_index)
         x_of_pair = distinct // len(t_values)
-        return cls(x_values[x_of_pair], t_values[distinct % len(t_values)], index, x_values, x_of_pair)
+        pair_x, pair_x_index = _distinct(x_of_pair)
+        return cls(x_values[x_of_pair], t_values[distinct % len(t_values)], index, x_values[pair_x], pair_x_index)
 
 
 def _distinct(key: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -201,7 +202,8 @@ def _distinct(key: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
     order = pl.Series(key).arg_sort().to_numpy()
     ordered = key[order]
-    first = np.r_[True, ordered[1:] != ordered[:-1]]
+    first = np.ones(len(ordered), dtype=bool)
+    first[1:] = ordered[1:] != ordered[:-1]
     index = np.empty(len(key), dtype=np.int64)
     index[order] = np.cumsum(first) - 1
     return ordered[first], index
@@ -357,6 +359,8 @@ def _quasi_newton(negative_ll_and_grad, start: np.ndarray, hessian: np.ndarray, 
         held = ((log_params <= _LOG_BOUNDS[0] + 1e-9) & (g_log > 0)) | ((log_params >= _LOG_BOUNDS[1] - 1e-9)
                                                                          & (g_log < 0))
         free = ~held
+        if not free.any():
+            break  # every parameter pushed against its edge: not converged, at_bound names them
         if np.max(np.abs(g_log[free])) / weight_total < tolerance:
             converged = True
             break
@@ -1192,6 +1196,7 @@ class ParetoNBD:
         evaluated = self._evaluated = _Evaluated(data)
         total = float(data.weight.sum())
         stage = data.sample(PARETO_STAGES[0], SAMPLE_SEED)
+        probed = False
         if stage is not data:
             first = _fit(lambda p: self.negative_log_likelihood(p, stage, counts, _COARSE), start, self.names,
                          float(stage.weight.sum()), standard_errors=False, gtol=SAMPLE_TOLERANCE,
@@ -1210,8 +1215,14 @@ class ParetoNBD:
                                                                                                kept),
                     start, hessian, self.names, float(following.weight.sum()),
                     tolerance=NEWTON_TOLERANCE if size is None else SAMPLE_TOLERANCE))
-                if following is not data:
-                    refined = self._off_the_ridge(refined, following, counts) or refined
+                # Probed on the first quasi-Newton stage: the 25,000-row sample, or the whole data where they
+                # are no more (where the sample is cheap to probe, the whole data are not: on the ridge, as
+                # the mostly one-time buyers' are, four more passes).
+                if not probed:
+                    refined = self._off_the_ridge(refined, following, counts, rule,
+                                                  NEWTON_TOLERANCE if following is data else SAMPLE_TOLERANCE,
+                                                  kept) or refined
+                    probed = True
                 start, stage = np.array([refined.params[name] for name in self.names]), following
                 if refined.hessian is not None and np.all(np.isfinite(refined.hessian)):
                     hessian = refined.hessian
@@ -1223,13 +1234,17 @@ class ParetoNBD:
             start = np.array([refined.params[name] for name in self.names])
         self.fit_result = _on_the_ridge(_fit(lambda p: self.negative_log_likelihood(p, data, counts, _FINE, evaluated),
                                              start, self.names, total))
+        if not probed:
+            self.fit_result = self._off_the_ridge(self.fit_result, data, counts, _FINE, NEWTON_TOLERANCE,
+                                                  evaluated) or self.fit_result
         self.fit_result.diagnostics = counts
         self.params = self.fit_result.params
         return self.fit_result
 
-    def _off_the_ridge(self, fit: Fit, data: Compressed, counts: dict[str, int]) -> Fit | None:
-        """A sample's maximum found on the ridge (s, beta -> infinity: every customer leaves at the rate
-        s/beta) is not always the sample's best: the ridge's end is a saddle, the likelihood flat towards
+    def _off_the_ridge(self, fit: Fit, data: Compressed, counts: dict[str, int], rule: _Rule = _COARSE,
+                       tolerance: float = SAMPLE_TOLERANCE, evaluated: _Evaluated | None = None) -> Fit | None:
+        """A maximum found on the ridge (s, beta -> infinity: every customer leaves at the rate s/beta)
+        is not always the best: the ridge's end is a saddle, the likelihood flat towards
         it in log s however it rises inwards, and heavy-tailed data put a higher maximum inside (50.8
         log-likelihood units on the benchmark's; one sample in 17 went to the ridge and stayed). The
         likelihood is probed at the same purchase process and mean dropout rate with the dropout rates'
@@ -1242,17 +1257,17 @@ class ParetoNBD:
         best, best_value = None, -fit.loglik
         for spread in RIDGE_PROBES:
             probe = np.array([r, alpha, 1 / spread, 1 / (spread * rate)])
-            value = self.negative_log_likelihood_value(probe, data, counts, _COARSE)
+            value = self.negative_log_likelihood_value(probe, data, counts, rule)
             if value < best_value:
                 best, best_value = probe, value
         if best is None:
             return None
 
         def objective(p):
-            return self.negative_log_likelihood(p, data, counts, _COARSE)
+            return self.negative_log_likelihood(p, data, counts, rule, evaluated)
 
         inner = _on_the_ridge(_quasi_newton(objective, best, _hessian_by_differences(objective, best), self.names,
-                                            float(data.weight.sum()), tolerance=SAMPLE_TOLERANCE))
+                                            float(data.weight.sum()), tolerance=tolerance))
         return inner if inner.loglik > fit.loglik else None
 
     @classmethod

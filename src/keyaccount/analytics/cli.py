@@ -197,14 +197,16 @@ def prepare_process() -> None:
     the quadrature's blocks did so tens of thousands of times a run (a fifth of the quadrature's time).
     Arrays up to 32 MB now come from the heap, and up to 256 MB of freed heap is kept for the next:
     the whole pipeline 5-8 % faster at the same peak memory (docs/benchmarks.md). A C library without
-    mallopt (musl, macOS) is left as it is."""
+    mallopt (musl), or another system, is left as it is."""
     for variable in BLAS_THREADS:
         os.environ.setdefault(variable, "1")
+    if not sys.platform.startswith("linux"):
+        return  # Windows' CDLL takes no None; macOS has no mallopt
     try:
         libc = ctypes.CDLL(None)
         libc.mallopt(_M_MMAP_THRESHOLD, 32 << 20)
         libc.mallopt(_M_TRIM_THRESHOLD, 256 << 20)
-    except (OSError, AttributeError):
+    except (OSError, AttributeError, TypeError):
         pass
 
 

@@ -38,7 +38,7 @@ def _quintile(values: np.ndarray, *, descending: bool = False, ascending_order: 
     others by sorting (``ascending_order``: their indices in ascending order, when already known)."""
     size = len(values)
     if values.dtype.kind in "iu" and size and int(values.max()) - int(values.min()) <= 4 * size:
-        offset = values - values.min()
+        offset = values.astype(np.int64) - int(values.min())
         counts = np.bincount(offset)
         at_most = np.cumsum(counts)[offset]  # how many values are <= each
         rank = size - (at_most - counts[offset]) if descending else at_most
@@ -58,7 +58,7 @@ def rfm_and_abc(summary: pl.DataFrame, thresholds: Thresholds = DEFAULT_THRESHOL
     """RFM scores, repeat status, ABC class and revenue share; ``summary`` is sorted by customer."""
     r = _quintile(summary["days_since_last"].to_numpy(), descending=True)
     f = _quintile(summary["purchase_days"].to_numpy())
-    spend = summary["total_spend"].to_numpy()
+    spend = summary["total_spend"].to_numpy().astype(np.float64, copy=False)
     # Largest spend first, ties by customer (the summary's own order): ABC's order, and reversed, M's.
     order = np.argsort(-spend, kind="stable")
     m = _quintile(spend, ascending_order=order[::-1])
