@@ -1134,20 +1134,13 @@ class ParetoNBD:
         keeps the rows' terms."""
         r, alpha, s, beta = params
         w = data.weight
-        xs, ix = data.x_values, data.x_index
+        xs = data.x_values
         at_t, at_big_t = data.pairs
-        w_x = np.bincount(ix, weights=w, minlength=len(xs))
+        w_x, head = cls._head(r, data)
         total_w = w.sum()
-        # Γ(r+x)/Γ(r) per distinct x (the weights of the x add up to all customers): r·log α and s·log β
-        # are in each row's terms.
-        head = np.dot(w_x, special.gammaln(r + xs) - special.gammaln(r))
         alive, died, (g0, ratio, grad0, grad1, by_tails), quadrature = cls._terms(
             params, data.x, data.t_x, data.T, at_t, at_big_t, rule=rule)
-        if counts is not None:
-            counts["evaluations"] = counts.get("evaluations", 0) + 1
-            counts["rows_evaluated"] = counts.get("rows_evaluated", 0) + len(w)
-            counts["quadrature_rows"] = counts.get("quadrature_rows", 0) + (
-                0 if quadrature is None else int(quadrature[0].sum()))
+        cls._count(counts, data, quadrature)
         bracket = np.logaddexp(alive, died)
         value = -(head + np.dot(w, bracket))
         if evaluated is not None:
@@ -1274,17 +1267,27 @@ class ParetoNBD:
     def negative_log_likelihood_value(cls, params, data: Compressed, counts: dict[str, int] | None = None,
                                       rule: _Rule = _FINE) -> float:
         """The negative log-likelihood alone (no gradient: about half the work)."""
-        r = params[0]
-        w_x = np.bincount(data.x_index, weights=data.weight, minlength=len(data.x_values))
-        head = np.dot(w_x, special.gammaln(r + data.x_values) - special.gammaln(r))
+        _, head = cls._head(params[0], data)
         alive, died, _, quadrature = cls._terms(params, data.x, data.t_x, data.T, *data.pairs, gradient=False,
                                                 rule=rule)
+        cls._count(counts, data, quadrature)
+        return float(-(head + np.dot(data.weight, np.logaddexp(alive, died))))
+
+    @staticmethod
+    def _head(r, data: Compressed) -> tuple[np.ndarray, float]:
+        """The customers' weight per distinct x, and the likelihood's Γ(r+x)/Γ(r) summed over them (the
+        weights of the x add up to all customers): r·log α and s·log β are in each row's terms."""
+        w_x = np.bincount(data.x_index, weights=data.weight, minlength=len(data.x_values))
+        return w_x, float(np.dot(w_x, special.gammaln(r + data.x_values) - special.gammaln(r)))
+
+    @staticmethod
+    def _count(counts: dict[str, int] | None, data: Compressed, quadrature) -> None:
+        """Adds an evaluation, its rows and those whose died-term went to quadrature to ``counts``."""
         if counts is not None:
             counts["evaluations"] = counts.get("evaluations", 0) + 1
             counts["rows_evaluated"] = counts.get("rows_evaluated", 0) + len(data.x)
             counts["quadrature_rows"] = counts.get("quadrature_rows", 0) + (
                 0 if quadrature is None else int(quadrature[0].sum()))
-        return float(-(head + np.dot(data.weight, np.logaddexp(alive, died))))
 
     def _p(self):
         if self.params is None:
